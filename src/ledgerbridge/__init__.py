@@ -1,0 +1,1 @@
+"""ledgerbridge: moves bookkeeping documents from where they arise into the books."""
