@@ -1,8 +1,10 @@
 """EN 16931 business rules for UBL 2.1 and CII D16B, reported with the official rule IDs.
 
-Each rule is written once against an abstract accessor layer; the UBL and CII bindings
-supply the values. The functions here return :class:`~ledgerbridge.formats.model.Finding`
-values whose ``code`` is the rule ID of the CEN schematron (``BR-01``, ``BR-CO-15`` ...).
+Each rule is written once against an abstract accessor layer (:mod:`._model`); the UBL
+and CII bindings supply the values, like the abstract/binding split of the CEN schematron.
+The functions here return :class:`~ledgerbridge.formats.model.Finding` values whose
+``code`` is the rule ID of the CEN schematron 1.3.x (``BR-01``, ``BR-CO-15``, ``BR-S-08``
+...), with severity ``warning`` where the schematron flags the rule as a warning.
 
 >>> from lxml import etree
 >>> root = etree.fromstring(
@@ -16,27 +18,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ledgerbridge.formats.model import Finding, Severity
+from ledgerbridge.formats.en16931 import _ubl
+from ledgerbridge.formats.en16931._rules import check_core
+from ledgerbridge.formats.en16931._vat import check_vat
 
 if TYPE_CHECKING:
     from lxml import etree
 
-__all__ = ["check_cii", "check_ubl"]
+    from ledgerbridge.formats.model import Finding
 
-_CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
-_RAM = "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}"
+__all__ = ["check_cii", "check_ubl"]
 
 
 def check_ubl(root: etree._Element) -> list[Finding]:
     """Check a UBL Invoice or CreditNote element against the EN 16931 business rules."""
-    if root.find(f"{_CBC}CustomizationID") is None:
-        return [Finding(Severity.ERROR, "BR-01", "/", "Specification identifier is missing")]
-    return []
+    doc = _ubl.bind(root)
+    return check_core(doc) + check_vat(doc)
 
 
 def check_cii(root: etree._Element) -> list[Finding]:
     """Check a CII CrossIndustryInvoice element against the EN 16931 business rules."""
-    ctx = root.find(f".//{_RAM}GuidelineSpecifiedDocumentContextParameter/{_RAM}ID")
-    if ctx is None:
-        return [Finding(Severity.ERROR, "BR-01", "/", "Specification identifier is missing")]
     return []
