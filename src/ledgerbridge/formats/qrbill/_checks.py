@@ -1,0 +1,103 @@
+"""Check digits and character rules used by the QR-bill reader.
+
+Pure functions over strings: IBAN (ISO 13616, mod 97), QR reference (27 digits,
+recursive mod 10), creditor reference (ISO 11649, mod 97) and the character set of the
+Swiss Implementation Guidelines QR-bill v2.3.
+
+>>> is_valid_iban("CH44 3199 9123 0008 8901 2"), is_qr_iban("CH4431999123000889012")
+(True, True)
+>>> is_valid_qr_reference("210000000003139471430009017")
+True
+>>> is_valid_creditor_reference("RF18539007547034")
+True
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "compact",
+    "invalid_characters",
+    "is_qr_iban",
+    "is_valid_creditor_reference",
+    "is_valid_iban",
+    "is_valid_qr_reference",
+    "mod97",
+    "qr_reference_check_digit",
+]
+
+_IBAN = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}")
+_SCOR = re.compile(r"RF[0-9]{2}[A-Z0-9]{1,21}")
+_QRR = re.compile(r"[0-9]{27}")
+# The recursive mod-10 table of the Swiss payment slip (ESR/QR reference) check digit.
+_MOD10_TABLE = (0, 9, 4, 6, 8, 2, 7, 1, 3, 5)
+
+
+def compact(value: str) -> str:
+    """Remove every space and upper-case: how references and IBANs are printed vs stored."""
+    return value.replace(" ", "").upper()
+
+
+def mod97(text: str) -> int:
+    """ISO 7064 MOD 97-10 remainder of ``text`` with letters as 10..35 (A..Z)."""
+    digits = "".join(str(int(ch, 36)) for ch in text)
+    return int(digits) % 97
+
+
+def is_valid_iban(value: str) -> bool:
+    """Generic IBAN check: shape and mod-97 checksum (spaces are ignored)."""
+    iban = compact(value)
+    if not _IBAN.fullmatch(iban):
+        return False
+    return mod97(iban[4:] + iban[:4]) == 1
+
+
+def is_qr_iban(iban: str) -> bool:
+    """A QR-IBAN carries an institution ID (positions 5-9) from 30000 to 31999."""
+    iid = compact(iban)[4:9]
+    return iid.isdigit() and len(iid) == 5 and 30000 <= int(iid) <= 31999
+
+
+def qr_reference_check_digit(digits: str) -> int:
+    """The recursive mod-10 check digit over ``digits`` (the first 26 of a QR reference)."""
+    carry = 0
+    for ch in digits:
+        carry = _MOD10_TABLE[(carry + int(ch)) % 10]
+    return (10 - carry) % 10
+
+
+def is_valid_qr_reference(value: str) -> bool:
+    """27 digits, not all zero, the last one the recursive mod-10 check digit."""
+    ref = compact(value)
+    if not _QRR.fullmatch(ref) or set(ref) == {"0"}:
+        return False
+    return qr_reference_check_digit(ref[:26]) == int(ref[26])
+
+
+def is_valid_creditor_reference(value: str) -> bool:
+    """ISO 11649: ``RF``, two check digits, 1-21 alphanumerics; mod 97 of the rotation is 1."""
+    ref = compact(value)
+    if not _SCOR.fullmatch(ref):
+        return False
+    return mod97(ref[4:] + ref[:4]) == 1
+
+
+def _permitted(code_point: int) -> bool:
+    # IG QR-bill v2.3, 4.1.1: Basic Latin printable, Latin-1 Supplement, Latin Extended-A,
+    # plus Ș ș Ț ț and the euro sign (324 code points in all).
+    return (
+        0x20 <= code_point <= 0x7E
+        or 0xA0 <= code_point <= 0x17F
+        or 0x218 <= code_point <= 0x21B
+        or code_point == 0x20AC
+    )
+
+
+def invalid_characters(text: str) -> str:
+    """The characters of ``text`` outside the v2.3 permitted set, in order, deduplicated."""
+    seen: dict[str, None] = {}
+    for ch in text:
+        if not _permitted(ord(ch)):
+            seen.setdefault(ch)
+    return "".join(seen)
