@@ -1,0 +1,371 @@
+"""UN/CEFACT CII D16B (XRechnung CII, Factur-X/ZUGFeRD 2) and ZUGFeRD 1.0 into the EN 16931 model.
+
+:func:`read_tree` reads a ``rsm:CrossIndustryInvoice`` (D16B, every Factur-X/ZUGFeRD 2
+profile: MINIMUM, BASIC WL, BASIC, EN16931, EXTENDED, XRECHNUNG) or a ZUGFeRD 1.0
+``rsm:CrossIndustryDocument`` into :class:`~ledgerbridge.formats.model.Invoice`. The two
+dialects name the same aggregates differently; a :class:`_Dialect` holds the element
+names once so one walk serves both. ``Document.profile`` is the
+``GuidelineSpecifiedDocumentContextParameter`` ID; a credit note type code (381, 396,
+...) makes the document a credit note.
+
+Findings of the reader itself (codes are stable):
+
+* ``CII-SCHEMA-DECIMAL`` / ``CII-SCHEMA-DATE``: an amount that is not an ``xs:decimal``,
+  a date whose ``format`` is not 102 or whose text is not ``YYYYMMDD``;
+* ``CII-SCHEMA-CODE``: a currency code that is not three capital letters (ISO 4217);
+* ``CII-SCHEMA-MISSING``: the document header or the trade transaction is absent;
+* ``FX-NOT-AN-INVOICE`` (warning): a Factur-X/ZUGFeRD MINIMUM or BASIC WL profile. These
+  are booking aids, not invoices under EN 16931; they are read but not checked against
+  the EN 16931 rules. Warning, not error: the Factur-X standard defines them as
+  conforming files (the ZUGFeRD corpus files them under ``correct``);
+* ``FX-PROFILE-UNKNOWN``: a ZUGFeRD 1.0 guideline that is none of BASIC, COMFORT, EXTENDED.
+
+With ``options.validate`` the EN 16931 business rules of
+:mod:`ledgerbridge.formats.en16931` add their findings for D16B documents; ZUGFeRD 1.0
+predates EN 16931, so only the checks above apply to it.
+
+>>> from ledgerbridge.formats.model import ReadOptions
+>>> xml = (b'<rsm:CrossIndustryInvoice '
+...        b'xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100" '
+...        b'xmlns:ram="urn:un:unece:uncefact:data:standard:'
+...        b'ReusableAggregateBusinessInformationEntity:100" '
+...        b'xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100">'
+...        b'<rsm:ExchangedDocument><ram:ID>7</ram:ID><ram:TypeCode>381</ram:TypeCode>'
+...        b'<ram:IssueDateTime><udt:DateTimeString format="102">20250131</udt:DateTimeString>'
+...        b'</ram:IssueDateTime></rsm:ExchangedDocument></rsm:CrossIndustryInvoice>')
+>>> doc = read(xml, options=ReadOptions(validate=False)).documents[0]
+>>> doc.kind.value, doc.data.number, doc.data.issue_date
+('credit_note', '7', datetime.date(2025, 1, 31))
+>>> [f.code for f in doc.findings]
+['CII-SCHEMA-MISSING']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from lxml import etree
+
+from ledgerbridge.formats import xmldocs, xmlsafe
+from ledgerbridge.formats.errors import UnsupportedFormat
+from ledgerbridge.formats.model import (
+    Container,
+    Document,
+    Finding,
+    Format,
+    Invoice,
+    InvoiceLine,
+    Kind,
+    Party,
+    Payment,
+    ReadOptions,
+    ReadResult,
+    Severity,
+    Totals,
+    VatBreakdown,
+)
+from ledgerbridge.formats.ubl import CREDIT_NOTE_TYPE_CODES
+from ledgerbridge.formats.xmldocs import ValueReader
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+__all__ = ["NOT_AN_INVOICE_PROFILES", "read", "read_tree", "sniff"]
+
+_CURRENCY = re.compile(r"[A-Z]{3}")
+
+#: Guideline IDs of the Factur-X/ZUGFeRD 2 profiles that are not EN 16931 invoices.
+NOT_AN_INVOICE_PROFILES = frozenset(
+    {
+        "urn:factur-x.eu:1p0:minimum",
+        "urn:factur-x.eu:1p0:basicwl",
+        "urn:zugferd.de:2p0:minimum",
+        "urn:zugferd.de:2p0:basicwl",
+    }
+)
+_ZUGFERD1_PROFILES = frozenset(
+    f"urn:ferd:CrossIndustryDocument:invoice:1p0:{level}"
+    for level in ("basic", "comfort", "extended")
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Dialect:
+    """Clark-notation tags of one CII dialect, computed once at import."""
+
+    root: str
+    context: str
+    header: str
+    transaction: str
+    agreement: str
+    settlement: str
+    summation: str
+    line_delivery: str
+    line_settlement: str
+    line_summation: str
+    rate: str
+    ram: str
+    udt: str
+
+    @property
+    def guideline(self) -> str:
+        return f"{self.context}/{self.ram}GuidelineSpecifiedDocumentContextParameter/{self.ram}ID"
+
+    @classmethod
+    def build(cls, rsm: str, ram: str, udt: str, names: tuple[str, ...]) -> _Dialect:
+        """The dialect whose root, context, header, ... are ``names`` (field order)."""
+        rsm_names, ram_names = names[:4], names[4:]
+        tags = [f"{{{rsm}}}{name}" for name in rsm_names]
+        tags += [f"{{{ram}}}{name}" for name in ram_names]
+        tags += [f"{{{ram}}}", f"{{{udt}}}"]
+        return cls(*tags)
+
+
+_D16B = _Dialect.build(
+    xmldocs.CII_NS,
+    "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
+    "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100",
+    (
+        "CrossIndustryInvoice",
+        "ExchangedDocumentContext",
+        "ExchangedDocument",
+        "SupplyChainTradeTransaction",
+        "ApplicableHeaderTradeAgreement",
+        "ApplicableHeaderTradeSettlement",
+        "SpecifiedTradeSettlementHeaderMonetarySummation",
+        "SpecifiedLineTradeDelivery",
+        "SpecifiedLineTradeSettlement",
+        "SpecifiedTradeSettlementLineMonetarySummation",
+        "RateApplicablePercent",
+    ),
+)
+_ZUGFERD1 = _Dialect.build(
+    xmldocs.ZUGFERD1_NS,
+    "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:12",
+    "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:15",
+    (
+        "CrossIndustryDocument",
+        "SpecifiedExchangedDocumentContext",
+        "HeaderExchangedDocument",
+        "SpecifiedSupplyChainTradeTransaction",
+        "ApplicableSupplyChainTradeAgreement",
+        "ApplicableSupplyChainTradeSettlement",
+        "SpecifiedTradeSettlementMonetarySummation",
+        "SpecifiedSupplyChainTradeDelivery",
+        "SpecifiedSupplyChainTradeSettlement",
+        "SpecifiedTradeSettlementMonetarySummation",
+        "ApplicablePercent",
+    ),
+)
+_DIALECTS = {_D16B.root: _D16B, _ZUGFERD1.root: _ZUGFERD1}
+
+
+def sniff(head: bytes) -> bool:
+    """True when ``head`` looks like a CII (or ZUGFeRD 1.0) invoice."""
+    return xmldocs.sniff(head) and (
+        xmldocs.CII_NS.encode() in head or xmldocs.ZUGFERD1_NS.encode() in head
+    )
+
+
+def read(data: bytes, *, options: ReadOptions) -> ReadResult:
+    """Parse ``data`` (hardened) and read it as a CII invoice or credit note."""
+    return read_tree(xmlsafe.parse(data, options=options), options=options, container=Container.XML)
+
+
+def read_tree(
+    root: etree._Element, *, options: ReadOptions, container: Container = Container.XML
+) -> ReadResult:
+    """Read a parsed CII root into one :class:`Document`."""
+    dialect = _DIALECTS.get(root.tag) if isinstance(root.tag, str) else None
+    if dialect is None:
+        raise UnsupportedFormat(
+            "unsupported-xml-root",
+            f"/{etree.QName(root).localname}",
+            "not a CII CrossIndustryInvoice or ZUGFeRD 1.0 CrossIndustryDocument",
+        )
+    values = ValueReader("CII")
+    profile = values.text(root.find(dialect.guideline))
+    invoice = _invoice(root, dialect, values)
+    findings = [*values.findings, *_profile_findings(root, dialect, profile)]
+    is_en16931 = dialect is _D16B and profile not in NOT_AN_INVOICE_PROFILES
+    if options.validate and is_en16931:
+        from ledgerbridge.formats.en16931 import check_cii
+
+        findings.extend(check_cii(root))
+    kind = Kind.CREDIT_NOTE if invoice.type_code in CREDIT_NOTE_TYPE_CODES else Kind.INVOICE
+    document = Document(
+        format=Format.CII,
+        container=container,
+        kind=kind,
+        data=invoice,
+        findings=tuple(findings),
+        profile=profile,
+    )
+    return ReadResult(documents=(document,))
+
+
+def _profile_findings(
+    root: etree._Element, dialect: _Dialect, profile: str | None
+) -> list[Finding]:
+    where = f"{xmldocs.path_of(root)}/{etree.QName(dialect.context).localname}"
+    if profile in NOT_AN_INVOICE_PROFILES:
+        return [
+            Finding(
+                Severity.WARNING,
+                "FX-NOT-AN-INVOICE",
+                where,
+                f"profile {profile} is not an invoice under EN 16931 (MINIMUM / BASIC WL)",
+            )
+        ]
+    if dialect is _ZUGFERD1 and profile not in _ZUGFERD1_PROFILES:
+        return [
+            Finding(
+                Severity.ERROR,
+                "FX-PROFILE-UNKNOWN",
+                where,
+                f"guideline {profile!r} is not a ZUGFeRD 1.0 profile (basic, comfort, extended)",
+            )
+        ]
+    return []
+
+
+def _invoice(root: etree._Element, dialect: _Dialect, values: ValueReader) -> Invoice:
+    ram, text = dialect.ram, values.text
+    header = root.find(dialect.header)
+    transaction = root.find(dialect.transaction)
+    values.require(header, root, dialect.header)
+    values.require(transaction, root, dialect.transaction)
+    agreement = _child(transaction, dialect.agreement)
+    settlement = _child(transaction, dialect.settlement)
+    currency_element = _child(settlement, ram + "InvoiceCurrencyCode")
+    currency = text(currency_element)
+    if currency_element is not None and not _CURRENCY.fullmatch(currency or ""):
+        values.error("CODE", currency_element, f"{currency!r} is not an ISO 4217 currency code")
+    date_string = f"{ram}IssueDateTime/{dialect.udt}DateTimeString"
+    due = f"{ram}SpecifiedTradePaymentTerms/{ram}DueDateDateTime/{dialect.udt}DateTimeString"
+    return Invoice(
+        number=text(_child(header, ram + "ID")),
+        type_code=text(_child(header, ram + "TypeCode")),
+        issue_date=values.date_102(_child(header, date_string)),
+        due_date=values.date_102(_child(settlement, due)),
+        currency=currency,
+        buyer_reference=text(_child(agreement, ram + "BuyerReference")),
+        seller=_party(_child(agreement, ram + "SellerTradeParty"), ram, values),
+        buyer=_party(_child(agreement, ram + "BuyerTradeParty"), ram, values),
+        totals=_totals(_child(settlement, dialect.summation), ram, currency, values),
+        vat_breakdown=_vat_breakdown(settlement, dialect, values),
+        lines=_lines(transaction, dialect, values),
+        payment=_payment(settlement, ram, values),
+    )
+
+
+def _child(parent: etree._Element | None, path: str) -> etree._Element | None:
+    return None if parent is None else parent.find(path)
+
+
+def _party(party: etree._Element | None, ram: str, values: ValueReader) -> Party:
+    if party is None:
+        return Party()
+    text = values.text
+    vat_id = tax_registration_id = None
+    for registration in party.iterfind(f"{ram}SpecifiedTaxRegistration/{ram}ID"):
+        scheme = registration.get("schemeID")
+        if scheme == "VA":
+            vat_id = vat_id or text(registration)
+        elif scheme == "FC":
+            tax_registration_id = tax_registration_id or text(registration)
+    return Party(
+        name=text(party.find(ram + "Name")),
+        vat_id=vat_id,
+        tax_registration_id=tax_registration_id,
+        legal_id=text(party.find(f"{ram}SpecifiedLegalOrganization/{ram}ID")),
+        country=text(party.find(f"{ram}PostalTradeAddress/{ram}CountryID")),
+    )
+
+
+def _totals(
+    summation: etree._Element | None, ram: str, currency: str | None, values: ValueReader
+) -> Totals:
+    if summation is None:
+        return Totals()
+
+    def amount(tag: str) -> Decimal | None:
+        return values.decimal(summation.find(ram + tag))
+
+    # BT-110 is the tax total in the invoice currency; a second TaxTotalAmount in
+    # another currency is BT-111.
+    tax_totals = summation.findall(ram + "TaxTotalAmount")
+    tax = next((t for t in tax_totals if t.get("currencyID") == currency), None)
+    if tax is None and tax_totals:
+        tax = tax_totals[0]
+    return Totals(
+        line_net=amount("LineTotalAmount"),
+        allowances=amount("AllowanceTotalAmount"),
+        charges=amount("ChargeTotalAmount"),
+        net=amount("TaxBasisTotalAmount"),
+        tax=values.decimal(tax),
+        gross=amount("GrandTotalAmount"),
+        prepaid=amount("TotalPrepaidAmount"),
+        rounding=amount("RoundingAmount"),
+        due=amount("DuePayableAmount"),
+    )
+
+
+def _vat_breakdown(
+    settlement: etree._Element | None, dialect: _Dialect, values: ValueReader
+) -> tuple[VatBreakdown, ...]:
+    if settlement is None:
+        return ()
+    ram = dialect.ram
+    return tuple(
+        VatBreakdown(
+            category=values.text(tax.find(ram + "CategoryCode")),
+            rate=values.decimal(tax.find(dialect.rate)),
+            taxable=values.decimal(tax.find(ram + "BasisAmount")),
+            tax=values.decimal(tax.find(ram + "CalculatedAmount")),
+        )
+        for tax in settlement.iterfind(ram + "ApplicableTradeTax")
+    )
+
+
+def _lines(
+    transaction: etree._Element | None, dialect: _Dialect, values: ValueReader
+) -> tuple[InvoiceLine, ...]:
+    if transaction is None:
+        return ()
+    ram, text = dialect.ram, values.text
+    lines = []
+    for item in transaction.iterfind(ram + "IncludedSupplyChainTradeLineItem"):
+        quantity = item.find(f"{dialect.line_delivery}/{ram}BilledQuantity")
+        settlement = item.find(dialect.line_settlement)
+        tax = _child(settlement, ram + "ApplicableTradeTax")
+        lines.append(
+            InvoiceLine(
+                id=text(item.find(f"{ram}AssociatedDocumentLineDocument/{ram}LineID")),
+                name=text(item.find(f"{ram}SpecifiedTradeProduct/{ram}Name")),
+                quantity=values.decimal(quantity),
+                unit=None if quantity is None else quantity.get("unitCode"),
+                net=values.decimal(
+                    _child(settlement, f"{dialect.line_summation}/{ram}LineTotalAmount")
+                ),
+                vat_category=text(_child(tax, ram + "CategoryCode")),
+                vat_rate=values.decimal(_child(tax, dialect.rate)),
+            )
+        )
+    return tuple(lines)
+
+
+def _payment(settlement: etree._Element | None, ram: str, values: ValueReader) -> Payment:
+    if settlement is None:
+        return Payment()
+    text = values.text
+    means = settlement.find(ram + "SpecifiedTradeSettlementPaymentMeans")
+    account = _child(means, ram + "PayeePartyCreditorFinancialAccount")
+    iban = text(_child(account, ram + "IBANID")) or text(_child(account, ram + "ProprietaryID"))
+    return Payment(
+        means_code=text(_child(means, ram + "TypeCode")),
+        iban=iban,
+        remittance=text(settlement.find(ram + "PaymentReference")),
+    )
