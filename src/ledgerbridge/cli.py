@@ -1,0 +1,153 @@
+"""The ``ledgerbridge`` console script: one entry point for the library, the agent and the hub.
+
+Subcommands that need the hub import Django only when they run, so ``ledgerbridge read``
+works from a plain ``pip install ledgerbridge`` without the ``hub`` extra.
+
+- ``read FILE...``: read documents with :mod:`ledgerbridge.formats` (``--json`` for the contract).
+- ``serve``: migrate, then the web server (granian, WSGI, bounded threads) and the task worker.
+- ``worker``: only the task worker.  ``migrate``: apply database migrations.
+- ``createadmin``, ``token create``, ``audit verify``, ``check``: hub administration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+SETTINGS = "ledgerbridge.hub.config.settings"
+
+
+def _django(argv: Sequence[str]) -> int:
+    """Run a Django management command in this process."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    try:
+        from django.core.management import execute_from_command_line
+    except ImportError:  # pragma: no cover - depends on the installed extras
+        print("the hub is not installed: pip install 'ledgerbridge[hub]'", file=sys.stderr)
+        return 2
+    try:
+        execute_from_command_line(["ledgerbridge", *argv])
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """Migrate, bootstrap the demo data once, then run granian and the worker side by side."""
+    steps = (
+        ["migrate", "--no-input", "-v", "0"],
+        ["createcachetable"],
+        ["collectstatic", "--no-input", "-v", "0"],
+        ["bootstrap"],
+    )
+    for step in steps:
+        if code := _django(step):
+            return code
+    python = sys.executable
+    web = [
+        python, "-m", "granian", "--interface", "wsgi", "--host", args.host,
+        "--port", str(args.port), "--workers", str(args.workers),
+        "--blocking-threads", str(args.threads), "--no-ws",
+        "ledgerbridge.hub.config.wsgi:application",
+    ]  # fmt: skip
+    worker = [python, "-m", "ledgerbridge.cli", "worker"]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS}
+    print(f"ledgerbridge hub on http://{args.host}:{args.port}/  (Ctrl+C stops it)", flush=True)
+    commands = [web, worker] if args.with_worker else [web]
+    # Fixed argv of our own modules, no shell, no user input.
+    processes = [subprocess.Popen(cmd, env=env) for cmd in commands]  # noqa: S603
+    return _supervise(processes)
+
+
+def _supervise(processes: list[subprocess.Popen[bytes]]) -> int:
+    """Wait until one child stops or we are told to stop; then stop them all."""
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while not stopping and all(p.poll() is None for p in processes):
+        time.sleep(0.5)
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    codes = [p.returncode for p in processes]
+    return 0 if stopping else next((c for c in codes if c), 1)
+
+
+def _read(args: argparse.Namespace) -> int:
+    from ledgerbridge.formats import cli as formats_cli
+
+    code: int = formats_cli.run(args)
+    return code
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ledgerbridge", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    read = sub.add_parser("read", help="read business documents and print what they hold")
+    from ledgerbridge.formats import cli as formats_cli
+
+    formats_cli.add_arguments(read)
+    read.set_defaults(handler=_read)
+
+    serve = sub.add_parser("serve", help="migrate, then run the web server and the worker")
+    serve.add_argument("--host", default=os.environ.get("LEDGERBRIDGE_HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("LEDGERBRIDGE_PORT", "8000")))
+    serve.add_argument(
+        "--workers", type=int, default=int(os.environ.get("LEDGERBRIDGE_WEB_WORKERS", "1"))
+    )
+    serve.add_argument(
+        "--threads", type=int, default=int(os.environ.get("LEDGERBRIDGE_WEB_THREADS", "8"))
+    )
+    serve.add_argument(
+        "--no-worker",
+        dest="with_worker",
+        action="store_false",
+        help="do not start the task worker (run 'ledgerbridge worker' elsewhere)",
+    )
+    serve.set_defaults(handler=_serve)
+    return parser
+
+
+# Hub administration commands are Django management commands; these names pass through.
+_DJANGO_COMMANDS: dict[str, Callable[[list[str]], list[str]]] = {
+    "migrate": lambda rest: ["migrate", *rest],
+    "worker": lambda rest: ["db_worker", "--queue-name", "*", *rest],
+    "createadmin": lambda rest: ["createadmin", *rest],
+    "token": lambda rest: ["token", *rest],
+    "audit": lambda rest: ["audit", *rest],
+    "check": lambda rest: ["check", *rest],
+    "bootstrap": lambda rest: ["bootstrap", *rest],
+    "manage": lambda rest: list(rest),
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in _DJANGO_COMMANDS:
+        return _django(_DJANGO_COMMANDS[argv[0]](argv[1:]))
+    args = _parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

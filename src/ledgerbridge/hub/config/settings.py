@@ -1,0 +1,206 @@
+"""Django settings for the hub, all taken from the environment (see :mod:`.env`).
+
+The embedded default needs nothing: SQLite in WAL mode and files under the data dir,
+e-mail printed to the console and kept in the data dir, tasks in the database. Setting
+``DATABASE_URL``, ``EMAIL_HOST`` or ``LEDGERBRIDGE_S3_BUCKET`` switches to the
+production parts without code changes.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from ledgerbridge.hub.config import env
+
+ENV = os.environ
+DATA_DIR = env.data_dir(ENV)
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+HUB_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = env.as_bool(ENV.get("LEDGERBRIDGE_DEBUG"))
+SECRET_KEY = env.secret_key(ENV, DATA_DIR)
+ALLOWED_HOSTS = env.as_list(ENV.get("ALLOWED_HOSTS"), default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.as_list(ENV.get("CSRF_TRUSTED_ORIGINS"), default=[])
+SITE_URL = ENV.get("LEDGERBRIDGE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "template_partials",
+    "django_tasks",
+    "django_tasks_db",
+    "ledgerbridge.hub.core",
+    "ledgerbridge.hub.identity",
+    "ledgerbridge.hub.api",
+    "ledgerbridge.hub.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+ROOT_URLCONF = "ledgerbridge.hub.config.urls"
+WSGI_APPLICATION = "ledgerbridge.hub.config.wsgi.application"
+
+TEMPLATES: list[dict[str, Any]] = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- database -------------------------------------------------------------------
+# pytest (which sets PYTEST_VERSION) runs the suite on LEDGERBRIDGE_TEST_DATABASE_URL when
+# given, so one checkout tests both SQLite and PostgreSQL without touching DATABASE_URL.
+_TEST_DATABASE_URL = ENV.get("LEDGERBRIDGE_TEST_DATABASE_URL") if "PYTEST_VERSION" in ENV else None
+DATABASES = {
+    "default": dj_database_url.parse(
+        _TEST_DATABASE_URL or env.database_url(ENV, DATA_DIR), conn_max_age=0
+    ),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web server and the worker read while the other writes; IMMEDIATE
+    # transactions take the write lock up front instead of failing on upgrade.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"] = {"pool": {"min_size": 1, "max_size": 8}}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A cache in the database is shared by every process (web threads, workers, several
+# machines), which the login rate limits need; no extra server for the embedded default.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "ledgerbridge_cache",
+    }
+}
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- files ------------------------------------------------------------------------
+MEDIA_ROOT = DATA_DIR / "files"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+STATIC_URL = "/static/"
+_S3_BUCKET = ENV.get("LEDGERBRIDGE_S3_BUCKET")
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": _S3_BUCKET,
+                "endpoint_url": ENV.get("LEDGERBRIDGE_S3_ENDPOINT_URL") or None,
+                "region_name": ENV.get("LEDGERBRIDGE_S3_REGION") or None,
+                "access_key": ENV.get("LEDGERBRIDGE_S3_ACCESS_KEY_ID") or None,
+                "secret_key": ENV.get("LEDGERBRIDGE_S3_SECRET_ACCESS_KEY") or None,
+                "default_acl": None,
+                "file_overwrite": False,
+            },
+        }
+        if _S3_BUCKET
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
+    "staticfiles": {
+        # Compressed copies without a manifest: `serve` runs collectstatic, and tests
+        # and development servers still work straight from the app folders.
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = True
+
+# --- e-mail -----------------------------------------------------------------------
+DEFAULT_FROM_EMAIL = ENV.get("DEFAULT_FROM_EMAIL", "ledgerbridge <noreply@localhost>")
+if ENV.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = ENV["EMAIL_HOST"]
+    EMAIL_PORT = int(ENV.get("EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = ENV.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = ENV.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env.as_bool(ENV.get("EMAIL_USE_TLS"), default=True)
+else:
+    EMAIL_BACKEND = "ledgerbridge.hub.core.mail.ConsoleAndFileBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "mail"
+
+# --- auth -------------------------------------------------------------------------
+AUTH_USER_MODEL = "identity.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "web:home"
+
+# --- i18n -------------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("de", _("German")), ("fr", _("French")), ("pl", _("Polish"))]
+LOCALE_PATHS = [HUB_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+
+# --- security ---------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+HTTPS = env.as_bool(ENV.get("LEDGERBRIDGE_HTTPS"), default=SITE_URL.startswith("https://"))
+if not DEBUG and HTTPS:
+    # Served over TLS (a reverse proxy says so with X-Forwarded-Proto): secure cookies and
+    # HSTS. The embedded default listens on plain http://127.0.0.1, where a secure cookie
+    # would never come back and nobody could log in.
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31_536_000
+    SECURE_SSL_REDIRECT = env.as_bool(ENV.get("LEDGERBRIDGE_SSL_REDIRECT"), default=True)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": ENV.get("LEDGERBRIDGE_LOG_LEVEL", "INFO")},
+}

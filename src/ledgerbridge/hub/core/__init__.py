@@ -1,0 +1,1 @@
+"""Cross-cutting pieces every hub app may use: health probes, mail backend, base helpers."""

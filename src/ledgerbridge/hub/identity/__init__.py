@@ -1,0 +1,1 @@
+"""Identity: users, organizations, memberships, permissions, API tokens and the audit log."""

@@ -1,0 +1,1 @@
+"""Writers into accounting books (GnuCash, Beancount, hledger, DATEV), idempotent per delivery key."""
