@@ -1,0 +1,102 @@
+"""Photos and scans (PNG, JPEG, TIFF, WebP, HEIC/HEIF) holding Swiss QR-bills.
+
+:func:`read` opens the image with Pillow behind a pixel cap (``options.max_pixels``,
+checked from the header before any pixel is decoded, so a decompression bomb costs
+nothing), turns it upright by its EXIF orientation, decodes every QR code and returns a
+:class:`Document` (container ``image``) per QR-bill. Other QR codes become notices: a KSeF
+invoice verification link (``ksef-verification-qr``) or ``qr-not-a-qr-bill``. No QR code
+at all raises ``no-qr-bill-found``.
+
+>>> sniff(b"\\x89PNG\\r\\n\\x1a\\n" + bytes(8)), sniff(b"%PDF-1.7")
+(True, False)
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from typing import TYPE_CHECKING
+
+from ledgerbridge.formats import barcodes
+from ledgerbridge.formats.errors import LimitExceeded, MalformedDocument, UnsupportedFormat
+from ledgerbridge.formats.model import Container, ReadOptions, ReadResult
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+__all__ = ["open_image", "read", "sniff"]
+
+_HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1")
+_FORMATS = ("PNG", "JPEG", "TIFF", "WEBP", "HEIF")
+_DECODED_MODES = ("L", "RGB", "RGBA")
+
+
+def sniff(head: bytes) -> bool:
+    """True for the magic numbers of PNG, JPEG, TIFF, WebP and HEIC/HEIF."""
+    return (
+        head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*"))
+        or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+        or (head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS)
+    )
+
+
+def _register_heif() -> None:
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+
+
+def _open(data: bytes) -> Image.Image:
+    from PIL import Image, UnidentifiedImageError
+
+    _register_heif()
+    try:
+        with warnings.catch_warnings():
+            # Our own cap replaces Pillow's process-wide one; its warning must not leak.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            return Image.open(io.BytesIO(data), formats=_FORMATS)
+    except Image.DecompressionBombError as exc:
+        raise LimitExceeded("limit-image-pixels", "", str(exc)) from exc
+    except UnidentifiedImageError as exc:
+        raise UnsupportedFormat(
+            "unsupported-image", "", "the image format is not supported"
+        ) from exc
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+        raise MalformedDocument(
+            "malformed-image", "", f"the image cannot be opened: {exc}"
+        ) from exc
+
+
+def open_image(data: bytes, *, max_pixels: int) -> Image.Image:
+    """Decode ``data`` into an upright Pillow image of at most ``max_pixels`` pixels."""
+    from PIL import ImageOps
+
+    image = _open(data)
+    width, height = image.size
+    if width * height > max_pixels:
+        raise LimitExceeded(
+            "limit-image-pixels",
+            f"{width}x{height}",
+            f"the image has {width * height} pixels; at most {max_pixels} are accepted",
+        )
+    try:
+        image.load()
+        ImageOps.exif_transpose(image, in_place=True)
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+        raise MalformedDocument(
+            "malformed-image", "", f"the image cannot be decoded: {exc}"
+        ) from exc
+    return image if image.mode in _DECODED_MODES else image.convert("L")
+
+
+def read(data: bytes, *, options: ReadOptions) -> ReadResult:
+    """Read every QR-bill in a raster image."""
+    image = open_image(data, max_pixels=options.max_pixels)
+    try:
+        texts = barcodes.read_qr_texts(image)
+    except (RuntimeError, ValueError) as exc:  # zxing-cpp reports odd bitmaps this way
+        raise MalformedDocument("malformed-image", "", f"QR decoding failed: {exc}") from exc
+    documents, notices = barcodes.classify(texts, Container.IMAGE, "image")
+    if not documents and not notices:
+        raise MalformedDocument("no-qr-bill-found", "", "the image holds no readable QR code")
+    return ReadResult(documents=tuple(documents), notices=tuple(notices))
