@@ -18,24 +18,43 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ledgerbridge.formats.en16931 import _ubl
+from ledgerbridge.formats.en16931 import _cii, _ubl
+from ledgerbridge.formats.en16931._model import Doc
 from ledgerbridge.formats.en16931._rules import check_core
+from ledgerbridge.formats.en16931._syntax import check_cii_syntax, check_ubl_syntax
 from ledgerbridge.formats.en16931._vat import check_vat
+from ledgerbridge.formats.en16931._xrechnung import check_xrechnung, is_xrechnung, replaces_co16
+
+from ledgerbridge.formats.model import Finding, Severity
 
 if TYPE_CHECKING:
     from lxml import etree
 
-    from ledgerbridge.formats.model import Finding
-
 __all__ = ["check_cii", "check_ubl"]
+
+_KOSIT_ERRORS = frozenset({"CII-SR-452", "CII-SR-453"})
+
+
+def _raise(finding: Finding) -> Finding:
+    return Finding(Severity.ERROR, finding.code, finding.location, finding.message)
 
 
 def check_ubl(root: etree._Element) -> list[Finding]:
     """Check a UBL Invoice or CreditNote element against the EN 16931 business rules."""
-    doc = _ubl.bind(root)
-    return check_core(doc) + check_vat(doc)
+    return _check(root, _ubl.bind(root)) + check_ubl_syntax(root)
 
 
 def check_cii(root: etree._Element) -> list[Finding]:
     """Check a CII CrossIndustryInvoice element against the EN 16931 business rules."""
-    return []
+    return _check(root, _cii.bind(root), check_cii_syntax(root))
+
+
+def _check(root: etree._Element, doc: Doc, syntax: list[Finding] | None = None) -> list[Finding]:
+    findings = check_core(doc) + check_vat(doc) + (syntax or [])
+    if is_xrechnung(doc.customization):
+        # KoSIT's validator configuration raises these CEN warnings to errors.
+        findings = [_raise(f) if f.code in _KOSIT_ERRORS else f for f in findings]
+        if replaces_co16(doc.customization):
+            findings = [f for f in findings if f.code != "BR-CO-16"]
+        findings += check_xrechnung(root, doc)
+    return findings

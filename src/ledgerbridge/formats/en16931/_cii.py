@@ -1,0 +1,266 @@
+"""CII D16B binding: fills the abstract :class:`~._model.Doc` from a CrossIndustryInvoice.
+
+Element walks with precomputed Clark names, like the UBL binding; locations use the
+``rsm:``/``ram:`` prefixes of the CEN schematron.
+
+>>> from lxml import etree
+>>> doc = bind(etree.fromstring(
+...     b'<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:'
+...     b'CrossIndustryInvoice:100"/>'))
+>>> doc.root, doc.lines
+('/rsm:CrossIndustryInvoice', [])
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ledgerbridge.formats.en16931._model import (
+    AllowanceCharge,
+    Doc,
+    Line,
+    Party,
+    Subtotal,
+    TaxTotal,
+)
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+__all__ = ["RAM", "RSM", "bind", "child", "children", "text"]
+
+RSM = "{urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100}"
+RAM = "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}"
+UDT = "{urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100}"
+_PREFIX = {"rsm": RSM, "ram": RAM, "udt": UDT}
+
+
+def _clark(name: str) -> str:
+    prefix, _, local = name.partition(":")
+    return _PREFIX[prefix] + local
+
+
+def child(el: etree._Element | None, *names: str) -> etree._Element | None:
+    """The first element at the path of prefixed names below ``el``."""
+    for name in names:
+        if el is None:
+            return None
+        el = el.find(_clark(name))
+    return el
+
+
+def children(el: etree._Element | None, *names: str) -> list[etree._Element]:
+    """All elements at the path of prefixed names below ``el``."""
+    found = [] if el is None else [el]
+    for name in names:
+        tag = _clark(name)
+        found = [c for parent in found for c in parent.iterchildren(tag)]
+    return found
+
+
+def text(el: etree._Element | None, *names: str) -> str | None:
+    """The text of the first element at the path, ``""`` if empty, ``None`` if absent."""
+    found = child(el, *names)
+    return None if found is None else "".join(found.itertext())
+
+
+def _texts(el: etree._Element | None, *names: str) -> list[str]:
+    return ["".join(n.itertext()) for n in children(el, *names)]
+
+
+def _party(el: etree._Element | None, path: str) -> Party | None:
+    if el is None:
+        return None
+    party = Party(path=path)
+    party.name = text(el, "ram:Name")
+    party.trading_names = _texts(el, "ram:SpecifiedLegalOrganization", "ram:TradingBusinessName")
+    party.identifiers = _texts(el, "ram:ID") + _texts(el, "ram:GlobalID")
+    party.legal_ids = _texts(el, "ram:SpecifiedLegalOrganization", "ram:ID")
+    for reg in children(el, "ram:SpecifiedTaxRegistration", "ram:ID"):
+        value = "".join(reg.itertext())
+        (party.vat_ids if reg.get("schemeID") == "VA" else party.tax_reg_ids).append(value)
+    address = child(el, "ram:PostalTradeAddress")
+    party.has_address = address is not None
+    party.country = text(address, "ram:CountryID")
+    endpoint = child(el, "ram:URIUniversalCommunication", "ram:URIID")
+    if endpoint is not None:
+        party.endpoint = "".join(endpoint.itertext())
+        party.endpoint_scheme = endpoint.get("schemeID")
+    return party
+
+
+def _indicator(el: etree._Element) -> bool | None:
+    value = text(el, "ram:ChargeIndicator", "udt:Indicator")
+    if value is None:
+        return None
+    value = value.strip()
+    if value in {"true", "1"}:
+        return True
+    return False if value in {"false", "0"} else None
+
+
+def _allowances(el: etree._Element | None, path: str) -> list[AllowanceCharge]:
+    found = []
+    for index, node in enumerate(children(el, "ram:SpecifiedTradeAllowanceCharge"), start=1):
+        charge = _indicator(node)
+        if charge is None:
+            continue
+        ac = AllowanceCharge(
+            path=f"{path}/ram:SpecifiedTradeAllowanceCharge[{index}]", is_charge=charge
+        )
+        ac.amount = text(node, "ram:ActualAmount")
+        ac.base_amount = text(node, "ram:BasisAmount")
+        ac.reason = text(node, "ram:Reason")
+        ac.reason_code = text(node, "ram:ReasonCode")
+        tax = child(node, "ram:CategoryTradeTax")
+        if tax is not None:
+            ac.category = text(tax, "ram:CategoryCode")
+            ac.rate = text(tax, "ram:RateApplicablePercent")
+            ac.has_vat_category = ac.category is not None and text(tax, "ram:TypeCode") == "VAT"
+        found.append(ac)
+    return found
+
+
+def _period(el: etree._Element | None) -> tuple[str | None, str | None] | None:
+    if el is None:
+        return None
+    start = text(el, "ram:StartDateTime", "udt:DateTimeString")
+    return start, text(el, "ram:EndDateTime", "udt:DateTimeString")
+
+
+def _line(el: etree._Element, path: str) -> Line:
+    line = Line(path=path)
+    line.id = text(el, "ram:AssociatedDocumentLineDocument", "ram:LineID")
+    quantity = child(el, "ram:SpecifiedLineTradeDelivery", "ram:BilledQuantity")
+    if quantity is not None:
+        line.quantity = "".join(quantity.itertext())
+        line.unit = quantity.get("unitCode")
+    product = child(el, "ram:SpecifiedTradeProduct")
+    line.item_name = text(product, "ram:Name")
+    agreement = child(el, "ram:SpecifiedLineTradeAgreement")
+    line.price = text(agreement, "ram:NetPriceProductTradePrice", "ram:ChargeAmount")
+    line.gross_price = text(agreement, "ram:GrossPriceProductTradePrice", "ram:ChargeAmount")
+    settlement = child(el, "ram:SpecifiedLineTradeSettlement")
+    line.net = text(
+        settlement, "ram:SpecifiedTradeSettlementLineMonetarySummation", "ram:LineTotalAmount"
+    )
+    tax = child(settlement, "ram:ApplicableTradeTax")
+    if tax is not None:
+        line.category = text(tax, "ram:CategoryCode")
+        line.rate = text(tax, "ram:RateApplicablePercent")
+        line.has_vat_category = line.category is not None and text(tax, "ram:TypeCode") == "VAT"
+    line.period = _period(child(settlement, "ram:BillingSpecifiedPeriod"))
+    line.allowances = _allowances(settlement, f"{path}/ram:SpecifiedLineTradeSettlement")
+    for ident in children(product, "ram:GlobalID"):
+        line.standard_ids.append(("".join(ident.itertext()), ident.get("schemeID")))
+    for code in children(product, "ram:DesignatedProductClassification", "ram:ClassCode"):
+        line.classifications.append(("".join(code.itertext()), code.get("listID")))
+    for prop in children(product, "ram:ApplicableProductCharacteristic"):
+        line.attributes.append((text(prop, "ram:Description"), text(prop, "ram:Value")))
+    return line
+
+
+def _settlement(doc: Doc, el: etree._Element | None, path: str) -> None:
+    doc.currency = text(el, "ram:InvoiceCurrencyCode")
+    doc.tax_currency = text(el, "ram:TaxCurrencyCode")
+    doc.payee = _party(child(el, "ram:PayeeTradeParty"), f"{path}/ram:PayeeTradeParty")
+    if doc.payee is not None:
+        doc.payee.trading_names = [doc.payee.name] if doc.payee.name is not None else []
+    period = child(el, "ram:BillingSpecifiedPeriod")
+    doc.period = _period(period)
+    sums = child(el, "ram:SpecifiedTradeSettlementHeaderMonetarySummation")
+    doc.totals_path = f"{path}/ram:SpecifiedTradeSettlementHeaderMonetarySummation"
+    doc.has_totals = sums is not None
+    doc.line_total = text(sums, "ram:LineTotalAmount")
+    doc.allowance_total = text(sums, "ram:AllowanceTotalAmount")
+    doc.charge_total = text(sums, "ram:ChargeTotalAmount")
+    doc.tax_exclusive = text(sums, "ram:TaxBasisTotalAmount")
+    doc.tax_inclusive = text(sums, "ram:GrandTotalAmount")
+    doc.prepaid = text(sums, "ram:TotalPrepaidAmount")
+    doc.rounding = text(sums, "ram:RoundingAmount")
+    doc.payable = text(sums, "ram:DuePayableAmount")
+    taxes: list[str | None] = []
+    for index, node in enumerate(children(el, "ram:ApplicableTradeTax"), start=1):
+        sub = Subtotal(path=f"{path}/ram:ApplicableTradeTax[{index}]")
+        sub.taxable = text(node, "ram:BasisAmount")
+        sub.tax = text(node, "ram:CalculatedAmount")
+        sub.category = text(node, "ram:CategoryCode")
+        sub.rate = text(node, "ram:RateApplicablePercent")
+        sub.exemption_reason = text(node, "ram:ExemptionReason")
+        sub.exemption_code = text(node, "ram:ExemptionReasonCode")
+        doc.subtotals.append(sub)
+        taxes.append(sub.tax)
+        doc.tax_point_date = doc.tax_point_date or text(node, "ram:TaxPointDate", "udt:DateString")
+        doc.tax_point_code = doc.tax_point_code or text(node, "ram:DueDateTypeCode")
+    for amount in children(sums, "ram:TaxTotalAmount"):
+        currency = amount.get("currencyID")
+        total = TaxTotal(doc.totals_path, "".join(amount.itertext()), currency)
+        if currency == doc.currency:
+            total.subtotal_taxes = taxes
+        doc.tax_totals.append(total)
+    doc.allowances = _allowances(el, path)
+    _payments(doc, el, path)
+
+
+def _payments(doc: Doc, el: etree._Element | None, path: str) -> None:
+    for index, means in enumerate(children(el, "ram:SpecifiedTradeSettlementPaymentMeans"), 1):
+        accounts = [
+            text(a, "ram:IBANID") or text(a, "ram:ProprietaryID")
+            for a in children(means, "ram:PayeePartyCreditorFinancialAccount")
+        ]
+        where = f"{path}/ram:SpecifiedTradeSettlementPaymentMeans[{index}]"
+        doc.payment_means.append((where, text(means, "ram:TypeCode"), accounts))
+        doc.card_numbers += _texts(means, "ram:ApplicableTradeSettlementFinancialCard", "ram:ID")
+    for terms in children(el, "ram:SpecifiedTradePaymentTerms"):
+        doc.due_date = doc.due_date or text(terms, "ram:DueDateDateTime", "udt:DateTimeString")
+        doc.payment_terms = doc.payment_terms or text(terms, "ram:Description")
+    for index, ref in enumerate(children(el, "ram:InvoiceReferencedDocument"), start=1):
+        where = f"{path}/ram:InvoiceReferencedDocument[{index}]"
+        doc.preceding_invoices.append((where, text(ref, "ram:IssuerAssignedID")))
+
+
+def _agreement(doc: Doc, el: etree._Element | None, path: str) -> None:
+    doc.seller = _party(child(el, "ram:SellerTradeParty"), f"{path}/ram:SellerTradeParty")
+    doc.buyer = _party(child(el, "ram:BuyerTradeParty"), f"{path}/ram:BuyerTradeParty")
+    rep = "ram:SellerTaxRepresentativeTradeParty"
+    doc.tax_rep = _party(child(el, rep), f"{path}/{rep}")
+    for index, ref in enumerate(children(el, "ram:AdditionalReferencedDocument"), start=1):
+        where = f"{path}/ram:AdditionalReferencedDocument[{index}]"
+        doc.supporting_doc_ids.append((where, text(ref, "ram:IssuerAssignedID")))
+
+
+def bind(root: etree._Element) -> Doc:
+    """Read the business terms the rules need from a CII CrossIndustryInvoice."""
+    doc = Doc(root="/rsm:CrossIndustryInvoice", syntax="cii")
+    context = child(root, "rsm:ExchangedDocumentContext")
+    doc.customization = text(context, "ram:GuidelineSpecifiedDocumentContextParameter", "ram:ID")
+    header = child(root, "rsm:ExchangedDocument")
+    doc.number = text(header, "ram:ID")
+    doc.type_code = text(header, "ram:TypeCode")
+    doc.issue_date = text(header, "ram:IssueDateTime", "udt:DateTimeString")
+    trade = child(root, "rsm:SupplyChainTradeTransaction")
+    tpath = f"{doc.root}/rsm:SupplyChainTradeTransaction"
+    for index, node in enumerate(children(trade, "ram:IncludedSupplyChainTradeLineItem"), 1):
+        doc.lines.append(_line(node, f"{tpath}/ram:IncludedSupplyChainTradeLineItem[{index}]"))
+    _agreement(
+        doc,
+        child(trade, "ram:ApplicableHeaderTradeAgreement"),
+        f"{tpath}/ram:ApplicableHeaderTradeAgreement",
+    )
+    delivery = child(trade, "ram:ApplicableHeaderTradeDelivery")
+    doc.delivery_date = text(
+        delivery,
+        "ram:ActualDeliverySupplyChainEvent",
+        "ram:OccurrenceDateTime",
+        "udt:DateTimeString",
+    )
+    ship_to = child(delivery, "ram:ShipToTradeParty", "ram:PostalTradeAddress")
+    if ship_to is not None:
+        where = f"{tpath}/ram:ApplicableHeaderTradeDelivery/ram:ShipToTradeParty"
+        doc.delivery_country = (where, text(ship_to, "ram:CountryID"))
+    _settlement(
+        doc,
+        child(trade, "ram:ApplicableHeaderTradeSettlement"),
+        f"{tpath}/ram:ApplicableHeaderTradeSettlement",
+    )
+    return doc

@@ -1,0 +1,300 @@
+"""KoSIT XRechnung 3.0 rules (BR-DE-*, BR-DEX-09) for UBL and CII.
+
+A small XRechnung view (:class:`XView`) is read from either syntax; the rules are written
+once against it. They apply only when the Specification identifier (BT-24) names the
+XRechnung CIUS or its extension; the extension replaces BR-CO-16 by BR-DEX-09 (third
+party payments), which :func:`replaces_co16` tells the caller.
+
+>>> SKONTO.search("#SKONTO#TAGE=14#PROZENT=2.00#") is not None
+True
+>>> SKONTO.search("#skonto#TAGE=14#PROZENT=2.00#") is None
+True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from ledgerbridge.formats.en16931 import _cii, _ubl
+from ledgerbridge.formats.en16931._model import Doc, dec, filled, r2
+from ledgerbridge.formats.en16931._rules import error
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+    from ledgerbridge.formats.model import Finding
+
+__all__ = ["SKONTO", "check_xrechnung", "is_xrechnung", "replaces_co16"]
+
+CIUS = "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0"
+EXTENSION = CIUS + "#conformant#urn:xeinkauf.de:kosit:extension:xrechnung_3.0"
+SKONTO = re.compile(
+    r"(^|\r?\n)#(SKONTO)#TAGE=([0-9]+#PROZENT=[0-9]+\.[0-9]{2})"
+    r"(#BASISBETRAG=-?[0-9]+\.[0-9]{2})?#$"
+)
+_VAT_CODES = frozenset({"S", "Z", "E", "AE", "K", "G", "L", "M"})
+
+
+def is_xrechnung(customization: str | None) -> bool:
+    """Whether BT-24 names XRechnung 3.0 (the CIUS or its extension)."""
+    return customization is not None and customization.strip() in {CIUS, EXTENSION}
+
+
+def replaces_co16(customization: str | None) -> bool:
+    """The XRechnung extension checks BT-115 with BR-DEX-09 instead of BR-CO-16."""
+    return customization is not None and customization.strip() == EXTENSION
+
+
+@dataclass
+class Means:
+    path: str
+    code: str
+    transfer: bool
+    card: bool
+    mandate: bool
+
+
+@dataclass
+class XView:
+    """The XRechnung-only business terms, syntax-neutral."""
+
+    root: str
+    payment_means: list[Means] = field(default_factory=list)
+    buyer_reference: str | None = None
+    terms: str | None = None
+    seller_contact: tuple[str | None, str | None, str | None] | None = None
+    addresses: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
+    direct_debit: bool = False
+    creditor_id: bool = False
+    debited_account: bool = False
+    third_party_paid: list[str | None] = field(default_factory=list)
+
+
+def _ubl_view(root: etree._Element, doc: Doc) -> XView:
+    t, c = _ubl.text, _ubl.child
+    view = XView(root=doc.root)
+    for index, node in enumerate(_ubl.children(root, "cac:PaymentMeans"), start=1):
+        view.payment_means.append(
+            Means(
+                path=f"{doc.root}/cac:PaymentMeans[{index}]",
+                code=(t(node, "cbc:PaymentMeansCode") or "").strip(),
+                transfer=c(node, "cac:PayeeFinancialAccount") is not None,
+                card=c(node, "cac:CardAccount") is not None,
+                mandate=c(node, "cac:PaymentMandate") is not None,
+            )
+        )
+        view.direct_debit |= c(node, "cac:PaymentMandate") is not None
+        view.debited_account |= (
+            t(node, "cac:PaymentMandate", "cac:PayerFinancialAccount", "cbc:ID") is not None
+        )
+    view.buyer_reference = t(root, "cbc:BuyerReference")
+    view.terms = t(root, "cac:PaymentTerms", "cbc:Note")
+    seller = c(root, "cac:AccountingSupplierParty", "cac:Party")
+    contact = c(seller, "cac:Contact")
+    if contact is not None:
+        view.seller_contact = (
+            t(contact, "cbc:Name"),
+            t(contact, "cbc:Telephone"),
+            t(contact, "cbc:ElectronicMail"),
+        )
+    for codes, party_path in (
+        (("BR-DE-3", "BR-DE-4"), ("cac:AccountingSupplierParty", "cac:Party", "cac:PostalAddress")),
+        (("BR-DE-8", "BR-DE-9"), ("cac:AccountingCustomerParty", "cac:Party", "cac:PostalAddress")),
+        (("BR-DE-10", "BR-DE-11"), ("cac:Delivery", "cac:DeliveryLocation", "cac:Address")),
+    ):
+        address = c(root, *party_path)
+        if address is not None:
+            where = "/".join((doc.root, *party_path))
+            view.addresses.append(
+                (where, codes[0], t(address, "cbc:CityName"), t(address, "cbc:PostalZone"))
+            )
+    for path in (("cac:AccountingSupplierParty", "cac:Party"), ("cac:PayeeParty",)):
+        for ident in _ubl.children(root, *path, "cac:PartyIdentification", "cbc:ID"):
+            view.creditor_id |= ident.get("schemeID") == "SEPA"
+    view.third_party_paid = [
+        t(p, "cbc:PaidAmount") for p in _ubl.children(root, "cac:PrepaidPayment")
+    ]
+    return view
+
+
+def _cii_view(root: etree._Element, doc: Doc) -> XView:
+    t, c = _cii.text, _cii.child
+    view = XView(root=doc.root)
+    trade = c(root, "rsm:SupplyChainTradeTransaction")
+    agreement = c(trade, "ram:ApplicableHeaderTradeAgreement")
+    settlement = c(trade, "ram:ApplicableHeaderTradeSettlement")
+    spath = f"{doc.root}/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement"
+    for index, node in enumerate(
+        _cii.children(settlement, "ram:SpecifiedTradeSettlementPaymentMeans"), 1
+    ):
+        debtor = c(node, "ram:PayerPartyDebtorFinancialAccount")
+        view.payment_means.append(
+            Means(
+                path=f"{spath}/ram:SpecifiedTradeSettlementPaymentMeans[{index}]",
+                code=(t(node, "ram:TypeCode") or "").strip(),
+                transfer=c(node, "ram:PayeePartyCreditorFinancialAccount") is not None,
+                card=c(node, "ram:ApplicableTradeSettlementFinancialCard") is not None,
+                mandate=debtor is not None,
+            )
+        )
+        view.debited_account |= t(debtor, "ram:IBANID") is not None
+    terms = _cii.children(settlement, "ram:SpecifiedTradePaymentTerms")
+    view.direct_debit = any(c(x, "ram:DirectDebitMandateID") is not None for x in terms)
+    view.terms = t(terms[0], "ram:Description") if terms else None
+    view.creditor_id = c(settlement, "ram:CreditorReferenceID") is not None
+    view.buyer_reference = t(agreement, "ram:BuyerReference")
+    contact = c(agreement, "ram:SellerTradeParty", "ram:DefinedTradeContact")
+    if contact is not None:
+        name = t(contact, "ram:PersonName") or t(contact, "ram:DepartmentName")
+        phone = t(contact, "ram:TelephoneUniversalCommunication", "ram:CompleteNumber")
+        mail = t(contact, "ram:EmailURIUniversalCommunication", "ram:URIID")
+        view.seller_contact = (name, phone, mail)
+    delivery = c(trade, "ram:ApplicableHeaderTradeDelivery")
+    for code, parent, party in (
+        ("BR-DE-3", agreement, "ram:SellerTradeParty"),
+        ("BR-DE-8", agreement, "ram:BuyerTradeParty"),
+        ("BR-DE-10", delivery, "ram:ShipToTradeParty"),
+    ):
+        address = c(parent, party, "ram:PostalTradeAddress")
+        if address is not None:
+            view.addresses.append(
+                (
+                    f"{doc.root}//{party}",
+                    code,
+                    t(address, "ram:CityName"),
+                    t(address, "ram:PostcodeCode"),
+                )
+            )
+    return view
+
+
+_POSTAL = {"BR-DE-3": "BR-DE-4", "BR-DE-8": "BR-DE-9", "BR-DE-10": "BR-DE-11"}
+
+
+def _document(view: XView, doc: Doc) -> list[Finding]:
+    found = []
+    r = view.root
+    if not view.payment_means:
+        found.append(
+            error("BR-DE-1", r, "An XRechnung shall contain PAYMENT INSTRUCTIONS (BG-16).")
+        )
+    if not filled(view.buyer_reference):
+        found.append(
+            error("BR-DE-15", r, "An XRechnung shall contain the Buyer reference (BT-10).")
+        )
+    used = set(doc.line_categories()) | set(doc.allowance_categories())
+    seller = doc.seller
+    identified = doc.tax_rep is not None or (
+        seller is not None and any(filled(v) for v in seller.vat_ids + seller.tax_reg_ids)
+    )
+    if used & _VAT_CODES and not identified:
+        found.append(
+            error(
+                "BR-DE-16",
+                r,
+                "With VAT codes S, Z, E, AE, K, G, L or M, BT-31, BT-32 or BG-11 is needed.",
+            )
+        )
+    if not _skonto_ok(view.terms):
+        found.append(
+            error("BR-DE-18", r, "Skonto lines in BT-20 do not follow the XRechnung format.")
+        )
+    if view.direct_debit and not view.creditor_id:
+        found.append(
+            error("BR-DE-30", r, "DIRECT DEBIT (BG-19) needs the creditor identifier (BT-90).")
+        )
+    if view.direct_debit and not view.debited_account:
+        found.append(
+            error("BR-DE-31", r, "DIRECT DEBIT (BG-19) needs the debited account (BT-91).")
+        )
+    if view.seller_contact is None:
+        found.append(error("BR-DE-2", r, "SELLER CONTACT (BG-6) shall be given."))
+    else:
+        for code, value, term in zip(
+            ("BR-DE-5", "BR-DE-6", "BR-DE-7"),
+            view.seller_contact,
+            ("BT-41", "BT-42", "BT-43"),
+            strict=True,
+        ):
+            if not filled(value):
+                found.append(error(code, r, f"The seller contact needs {term}."))
+    for where, code, city, postal in view.addresses:
+        if not filled(city):
+            found.append(error(code, where, "The address needs a city."))
+        if not filled(postal):
+            found.append(error(_POSTAL[code], where, "The address needs a post code."))
+    for sub in doc.subtotals:
+        if not filled(sub.rate):
+            found.append(
+                error("BR-DE-14", sub.path, "The VAT category rate (BT-119) shall be given.")
+            )
+    return found
+
+
+def _skonto_ok(terms: str | None) -> bool:
+    if terms is None:
+        return True
+    lines = [ln for ln in re.split(r"\r?\n", terms) if ln.strip().startswith("#")]
+    if not lines:
+        return True
+    if not all(SKONTO.search(" ".join(ln.split())) for ln in lines):
+        return False
+    tail = re.split(r"#.+#", terms)[-1]
+    return re.match(r"^\s*\n", tail) is not None
+
+
+def _means(view: XView) -> list[Finding]:
+    found = []
+    for m in view.payment_means:
+        if m.code in {"30", "58"}:
+            if not m.transfer:
+                found.append(
+                    error("BR-DE-23-a", m.path, "Credit transfer needs CREDIT TRANSFER (BG-17).")
+                )
+            if m.card or m.mandate:
+                found.append(
+                    error("BR-DE-23-b", m.path, "Credit transfer excludes BG-18 and BG-19.")
+                )
+        elif m.code in {"48", "54", "55"}:
+            if not m.card:
+                found.append(
+                    error("BR-DE-24-a", m.path, "Card payment needs PAYMENT CARD (BG-18).")
+                )
+            if m.transfer or m.mandate:
+                found.append(error("BR-DE-24-b", m.path, "Card payment excludes BG-17 and BG-19."))
+        elif m.code == "59":
+            if not m.mandate and not view.direct_debit:
+                found.append(
+                    error("BR-DE-25-a", m.path, "Direct debit needs DIRECT DEBIT (BG-19).")
+                )
+            if m.transfer or m.card:
+                found.append(error("BR-DE-25-b", m.path, "Direct debit excludes BG-17 and BG-18."))
+    return found
+
+
+def _dex09(view: XView, doc: Doc) -> list[Finding]:
+    due, gross = dec(doc.payable), dec(doc.tax_inclusive)
+    paid = dec(doc.prepaid) or Decimal(0)
+    rounding = dec(doc.rounding) or Decimal(0)
+    third = sum((dec(x) or Decimal(0) for x in view.third_party_paid), Decimal(0))
+    if due is None or gross is None or r2(due - rounding) != r2(gross - paid + third):
+        return [
+            error(
+                "BR-DEX-09",
+                doc.totals_path,
+                "BT-115 = BT-112 - BT-113 + BT-114 - third party payments.",
+            )
+        ]
+    return []
+
+
+def check_xrechnung(root: etree._Element, doc: Doc) -> list[Finding]:
+    """The XRechnung rules for a document whose BT-24 names XRechnung 3.0."""
+    view = _ubl_view(root, doc) if doc.syntax == "ubl" else _cii_view(root, doc)
+    found = _document(view, doc) + _means(view)
+    if replaces_co16(doc.customization) and doc.has_totals:
+        found += _dex09(view, doc)
+    return found
