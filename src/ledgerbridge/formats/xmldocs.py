@@ -127,7 +127,8 @@ def _reader_for(root: etree._Element) -> TreeReader:
 
 # xs:decimal: optional sign, digits with an optional fraction; no exponent, no spaces inside.
 _DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# xs:date: YYYY-MM-DD with an optional time zone, which a calendar date does not need.
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:Z|[+-]\d{2}:\d{2})?")
 _DATE_102 = re.compile(r"\d{8}")
 
 
@@ -187,12 +188,13 @@ class ValueReader:
         return None
 
     def iso_date(self, element: etree._Element | None) -> date | None:
-        """A UBL ``YYYY-MM-DD`` date (absent -> ``None``)."""
+        """A UBL ``xs:date`` (``YYYY-MM-DD``, optional time zone; absent -> ``None``)."""
         if element is None:
             return None
         raw = (element.text or "").strip()
-        if _ISO_DATE.fullmatch(raw):
-            parsed = _calendar(raw[0:4], raw[5:7], raw[8:10])
+        match = _ISO_DATE.fullmatch(raw)
+        if match:
+            parsed = _calendar(*match.groups())
             if parsed is not None:
                 return parsed
         self.error("DATE", element, f"{raw!r} is not a date of the form YYYY-MM-DD")

@@ -63,6 +63,16 @@ def _parser() -> etree.XMLParser:
     return parser
 
 
+_DOCTYPE = b"<!DOCTYPE"
+_PROLOG_BYTES = 4096
+
+
+def _doctype_forbidden() -> MalformedDocument:
+    return MalformedDocument(
+        "xml-doctype-forbidden", "", "a DOCTYPE or ENTITY declaration is not accepted"
+    )
+
+
 @functools.lru_cache(maxsize=8)
 def _deeper_than(depth: int) -> etree.XPath:
     """An XPath that is true when some element sits below ``depth`` levels (root = 1)."""
@@ -82,6 +92,8 @@ def parse(data: bytes, *, options: ReadOptions) -> etree._Element:
     except etree.XMLSyntaxError as err:
         line = err.lineno if err.lineno is not None else 0
         message = str(err.msg) if err.msg else "the XML is not well-formed"
+        if _DOCTYPE in data[:_PROLOG_BYTES]:  # libxml2 may trip over the DTD first
+            raise _doctype_forbidden() from None
         if "depth" in message.lower():
             raise LimitExceeded("limit-xml-depth", f"line {line}", message) from None
         raise MalformedDocument("malformed-xml", f"line {line}", message) from None
@@ -90,9 +102,7 @@ def parse(data: bytes, *, options: ReadOptions) -> etree._Element:
     # Entities are never expanded (resolve_entities=False), so parsing a DOCTYPE is
     # harmless; refusing it afterwards keeps the hot path free of byte scans.
     if root.getroottree().docinfo.doctype:  # type: ignore[union-attr]  # lxml-stubs lack it
-        raise MalformedDocument(
-            "xml-doctype-forbidden", "", "a DOCTYPE or ENTITY declaration is not accepted"
-        )
+        raise _doctype_forbidden()
     if _deeper_than(options.max_xml_depth)(root):
         raise LimitExceeded(
             "limit-xml-depth",
