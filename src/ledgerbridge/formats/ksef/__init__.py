@@ -1,0 +1,111 @@
+"""Polish KSeF structured invoices, schema FA(3), read into the EN 16931-shaped model.
+
+FA(3) (namespace ``http://crd.gov.pl/wzor/2025/06/25/13775/``, root ``Faktura``) is the
+invoice every Polish VAT payer issues through KSeF since February 2026. It is mapped as:
+
+- number ``Fa/P_2``, issue date ``Fa/P_1``, currency ``Fa/KodWaluty``, due date the first
+  ``Platnosc/TerminPlatnosci/Termin``; ``profile`` is the form code ``FA (3)``;
+- kind: ``RodzajFaktury`` ``KOR``, ``KOR_ZAL`` and ``KOR_ROZ`` are credit notes, all other
+  kinds invoices; ``type_code`` is the UNTDID 1001 equivalent (``381`` corrections,
+  ``386`` advance invoices ``ZAL``, ``380`` otherwise);
+- seller ``Podmiot1``, buyer ``Podmiot2``. A Polish NIP *is* the VAT number, so it is
+  given as ``vat_id`` with its country prefix (``PrefiksPodatnika``, else ``PL``), e.g.
+  ``PL9999999999``, and bare as ``tax_registration_id``; a buyer's EU VAT number is
+  ``KodUE`` + ``NrVatUE``; a non-EU ``NrID`` is only a ``tax_registration_id``;
+- totals: ``net`` = sum of the ``P_13_*`` fields, ``tax`` = sum of ``P_14_1..5`` (invoice
+  currency; the ``P_14_*W`` PLN conversions are left out), ``gross`` = ``due`` = ``P_15``;
+- VAT breakdown: one entry per filled ``P_13_*`` field, with the EN 16931 category (``S``
+  23/8/5/4 %, ``Z`` domestic 0 %, ``K`` intra-EU supply, ``G`` export, ``E`` exempt,
+  ``O`` outside the scope, ``AE`` reverse charge);
+- lines ``FaWiersz``: ``NrWierszaFa``, ``P_7``, ``P_8B``, ``P_8A``, ``P_11`` and ``P_12``.
+
+Validation (when ``options.validate``): the FA(3) schema restated in code
+(:mod:`._schema`: ``KSEF-SCHEMA-*``), NIP check digits (``KSEF-NIP-CHECKSUM``), Polish
+account numbers and IBANs (``KSEF-ACCOUNT-CHECKSUM``), the third party the schema's
+documentation requires for ``JST=1`` (role 8, ``KSEF-JST-PODMIOT3``) and ``GV=1``
+(role 10, ``KSEF-GV-PODMIOT3``), and unique line numbers outside corrections
+(``KSEF-LINE-DUPLICATE``).
+
+>>> xml = example()
+>>> doc = read(xml, options=ReadOptions()).documents[0]
+>>> doc.kind.value, doc.data.number, doc.data.seller.vat_id, str(doc.data.totals.gross)
+('invoice', 'FV/1', 'PL9999999999', '123.00')
+>>> [f.code for f in doc.findings]
+[]
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from ledgerbridge.formats import xmlsafe
+from ledgerbridge.formats.errors import UnsupportedFormat
+from ledgerbridge.formats.ksef._checks import semantic_findings
+from ledgerbridge.formats.ksef._mapping import invoice_of, is_correction
+from ledgerbridge.formats.ksef._schema import NAMESPACE, validate
+from ledgerbridge.formats.model import (
+    Container,
+    Document,
+    Format,
+    Kind,
+    ReadOptions,
+    ReadResult,
+)
+
+__all__ = ["NAMESPACE", "example", "read", "read_tree", "sniff"]
+
+_MARKER = NAMESPACE.encode()
+
+
+def sniff(head: bytes) -> bool:
+    """True when ``head`` looks like XML that declares the FA(3) namespace."""
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") and _MARKER in head
+
+
+def read(data: bytes, *, options: ReadOptions) -> ReadResult:
+    """Parse ``data`` with the hardened parser and read the FA(3) invoice in it."""
+    root = xmlsafe.parse(data, options=options)
+    return read_tree(root, options=options, container=Container.XML)
+
+
+def read_tree(root: etree._Element, *, options: ReadOptions, container: Container) -> ReadResult:
+    """Read an already parsed ``Faktura`` element."""
+    qname = etree.QName(root)
+    if qname.namespace != NAMESPACE or qname.localname != "Faktura":
+        raise UnsupportedFormat(
+            "unsupported-xml-root", f"/{qname.localname}", f"{qname.text} is not an FA(3) Faktura"
+        )
+    findings = [*validate(root), *semantic_findings(root)] if options.validate else []
+    document = Document(
+        format=Format.KSEF_FA3,
+        container=container,
+        kind=Kind.CREDIT_NOTE if is_correction(root) else Kind.INVOICE,
+        data=invoice_of(root),
+        findings=tuple(findings),
+        profile="FA (3)",
+    )
+    return ReadResult(documents=(document,))
+
+
+def example() -> bytes:
+    """A minimal valid FA(3) invoice, for examples and tests."""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<Faktura xmlns="{NAMESPACE}">
+ <Naglowek><KodFormularza kodSystemowy="FA (3)" wersjaSchemy="1-0E">FA</KodFormularza>
+  <WariantFormularza>3</WariantFormularza><DataWytworzeniaFa>2026-02-01T10:00:00Z</DataWytworzeniaFa>
+ </Naglowek>
+ <Podmiot1><DaneIdentyfikacyjne><NIP>9999999999</NIP><Nazwa>ABC sp. z o.o.</Nazwa>
+  </DaneIdentyfikacyjne><Adres><KodKraju>PL</KodKraju><AdresL1>ul. Kwiatowa 1</AdresL1></Adres>
+ </Podmiot1>
+ <Podmiot2><DaneIdentyfikacyjne><NIP>1111111111</NIP><Nazwa>Jan Kowalski</Nazwa>
+  </DaneIdentyfikacyjne><JST>2</JST><GV>2</GV></Podmiot2>
+ <Fa><KodWaluty>PLN</KodWaluty><P_1>2026-02-15</P_1><P_2>FV/1</P_2>
+  <P_13_1>100.00</P_13_1><P_14_1>23.00</P_14_1><P_15>123.00</P_15>
+  <Adnotacje><P_16>2</P_16><P_17>2</P_17><P_18>2</P_18><P_18A>2</P_18A>
+   <Zwolnienie><P_19N>1</P_19N></Zwolnienie><NoweSrodkiTransportu><P_22N>1</P_22N>
+   </NoweSrodkiTransportu><P_23>2</P_23><PMarzy><P_PMarzyN>1</P_PMarzyN></PMarzy></Adnotacje>
+  <RodzajFaktury>VAT</RodzajFaktury>
+  <FaWiersz><NrWierszaFa>1</NrWierszaFa><P_7>Usługa</P_7><P_8A>szt.</P_8A><P_8B>1</P_8B>
+   <P_9A>100.00</P_9A><P_11>100.00</P_11><P_12>23</P_12></FaWiersz>
+ </Fa>
+</Faktura>""".encode()

@@ -1,0 +1,197 @@
+"""Simple types of the FA(3) schema, checked in code.
+
+Each checker takes the element text and returns ``None`` when the value is allowed, or a
+``(code, message)`` pair. Codes are the stable ``KSEF-SCHEMA-*`` family; the value sets
+are those of the FA(3) schema ``schemat_FA(3)_v1-0E`` and its imported base types
+(``ElementarneTypyDanych_v10-0E``, ``KodyKrajow_v10-0E``). Values are compared after
+collapsing surrounding whitespace, as the schema's ``xsd:token`` and numeric types do.
+
+>>> CHECKS["kwota"]("1000.123")[0]
+'KSEF-SCHEMA-AMOUNT'
+>>> CHECKS["kwota"]("-200") is None
+True
+>>> CHECKS["data"]("2026-02-30")[0]
+'KSEF-SCHEMA-DATE'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
+__all__ = ["CHECKS", "Check", "Problem"]
+
+Problem = tuple[str, str]
+Check = Callable[[str], Problem | None]
+
+
+def _codes(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_COUNTRIES = _codes(
+    """AF AX AL DZ AD AO AI AQ AG AN SA AR AM AW AU AT AZ BS BH BD BB BE BZ BJ BM BT BY BO BQ
+    BA BW BR BN IO BG BF BI XC CL CN HR CW CY TD ME DK DM DO DJ EG EC ER EE ET FK FJ PH FI FR
+    TF GA GM GH GI GR GD GL GE GU GG GY GF GP GT GN GQ GW HT ES HN HK IN ID IQ IR IE IS IL JM
+    JP YE JE JO KY KH CM CA QA KZ KE KG KI CO KM CG CD KP XK CR CU KW LA LS LB LR LY LI LT LV
+    LU MK MG YT MO MW MV MY ML MT MP MA MQ MR MU MX XL FM UM MD MC MN MS MZ MM NA NR NP NL DE
+    NE NG NI NU NF NO NC NZ PS OM PK PW PA PG PY PE PN PF PL GS PT PR CF CZ KR ZA RE RU RO RW
+    EH BL KN LC MF VC SV WS AS SM SN RS SC SL SG SK SI SO LK PM US SZ SD SS SR SJ SH SY CH SE
+    TJ TH TW TZ TG TK TO TT TN TR TM TV UG UA UY UZ VU WF VA HU VE GB VN IT TL CI BV CX IM SX
+    CK VI VG HM CC MH FO SB ST TC ZM CV ZW AE XI"""
+)
+_EU_COUNTRIES = _codes(
+    "AT BE BG CY CZ DK EE FI FR DE EL HR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE XI"
+)
+_CURRENCIES = _codes(
+    """AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD
+    BTN BWP BYN BZD CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUC CUP CVE CZK DJF DKK DOP DZD
+    EGP ERN ETB EUR FJD FKP GBP GEL GGP GHS GIP GMD GNF GTQ GYD HKD HNL HRK HTG HUF IDR ILS IMP
+    INR IQD IRR ISK JEP JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD
+    MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB
+    PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLL SOS SRD SSP STN
+    SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS VES VND VUV
+    WST XAF XAG XAU XBA XBB XBC XBD XCD XCG XDR XOF XPD XPF XPT XSU XUA XXX YER ZAR ZMW
+    ZWL"""
+)
+_INVOICE_KINDS = frozenset({"VAT", "KOR", "ZAL", "ROZ", "UPR", "KOR_ZAL", "KOR_ROZ"})
+_VAT_RATES = frozenset(
+    {"23", "22", "8", "7", "5", "4", "3", "0 KR", "0 WDT", "0 EX", "zw", "oo", "np I", "np II"}
+)
+_GTU = frozenset(f"GTU_{n:02d}" for n in range(1, 14))
+_PROCEDURES = frozenset(
+    {"WSTO_EE", "IED", "TT_D", "I_42", "I_63", "B_SPV", "B_SPV_DOSTAWA", "B_MPV_PROWIZJA"}
+)
+
+_AMOUNT = re.compile(r"-?([1-9]\d{0,15}|0)(\.\d{1,2})?")
+_AMOUNT8 = re.compile(r"-?([1-9]\d{0,13}|0)(\.\d{1,8})?")
+_QUANTITY = re.compile(r"-?([1-9]\d{0,15}|0)(\.\d{1,6})?")
+_PERCENT = re.compile(r"\d{1,3}(\.\d{1,6})?")
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_DATETIME = re.compile(r"(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?")
+_NIP = re.compile(r"[1-9]((\d[1-9])|([1-9]\d))\d{7}")
+_VAT_UE = re.compile(r"(\d|[A-Z]|\+|\*){1,12}")
+_SWIFT = re.compile(r"[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?")
+_NATURAL = re.compile(r"\+?\d{1,14}")
+_INTEGER = re.compile(r"[+-]?\d+")
+_KSEF_NUMBER = re.compile(
+    r"([1-9]((\d[1-9])|([1-9]\d))\d{7}|M\d{9}|[A-Z]{3}\d{7})-(20[2-9][0-9]|2[1-9][0-9]{2}|"
+    r"[3-9][0-9]{3})(0[1-9]|1[0-2])(0[1-9]|[1-2][0-9]|3[0-1])-([0-9A-F]{6})-?([0-9A-F]{6})-"
+    r"([0-9A-F]{2})"
+)
+
+
+def _pattern(regex: re.Pattern[str], code: str, what: str) -> Check:
+    def check(value: str) -> Problem | None:
+        if regex.fullmatch(value.strip()):
+            return None
+        return code, f"{value!r} is not {what}"
+
+    return check
+
+
+def _token(low: int, high: int) -> Check:
+    def check(value: str) -> Problem | None:
+        size = len(" ".join(value.split()))
+        if low <= size <= high:
+            return None
+        return "KSEF-SCHEMA-LENGTH", f"the text has {size} characters; {low} to {high} allowed"
+
+    return check
+
+
+def _enum(values: frozenset[str], what: str) -> Check:
+    def check(value: str) -> Problem | None:
+        if " ".join(value.split()) in values:
+            return None
+        return "KSEF-SCHEMA-ENUM", f"{value!r} is not {what}"
+
+    return check
+
+
+def _date(low: date, high: date) -> Check:
+    def check(value: str) -> Problem | None:
+        match = _DATE.fullmatch(value.strip())
+        try:
+            day = date(*(int(g) for g in match.groups())) if match else None
+        except ValueError:
+            day = None
+        if day is None:
+            return "KSEF-SCHEMA-DATE", f"{value!r} is not a date YYYY-MM-DD"
+        if not low <= day <= high:
+            return "KSEF-SCHEMA-DATE", f"{value} is outside {low}..{high}"
+        return None
+
+    return check
+
+
+def _datetime(value: str) -> Problem | None:
+    match = _DATETIME.fullmatch(value.strip())
+    checked = _date(date(2025, 9, 1), date(2050, 1, 1))(match.group(1)) if match else None
+    if match is None or checked is not None:
+        return "KSEF-SCHEMA-DATE", f"{value!r} is not a date-time from 2025-09-01 to 2050-01-01"
+    return None
+
+
+def _percent(value: str) -> Problem | None:
+    text = value.strip()
+    if _PERCENT.fullmatch(text) and Decimal(text) <= 100:
+        return None
+    return "KSEF-SCHEMA-PATTERN", f"{value!r} is not a percentage 0..100"
+
+
+def _natural(value: str) -> Problem | None:
+    text = value.strip()
+    if _NATURAL.fullmatch(text) and int(text) > 0:
+        return None
+    return "KSEF-SCHEMA-PATTERN", f"{value!r} is not a positive whole number"
+
+
+def _email(value: str) -> Problem | None:
+    text = value.strip()
+    if 3 <= len(text) <= 255 and "@" in text and not any(c.isspace() for c in text):
+        return None
+    return "KSEF-SCHEMA-PATTERN", f"{value!r} is not an e-mail address"
+
+
+CHECKS: dict[str, Check] = {
+    "kwota": _pattern(_AMOUNT, "KSEF-SCHEMA-AMOUNT", "an amount with at most 2 decimals"),
+    "kwota8": _pattern(_AMOUNT8, "KSEF-SCHEMA-AMOUNT", "an amount with at most 8 decimals"),
+    "ilosc": _pattern(_QUANTITY, "KSEF-SCHEMA-AMOUNT", "a quantity with at most 6 decimals"),
+    "data": _date(date(2006, 1, 1), date(2050, 1, 1)),
+    "data2016": _date(date(2016, 7, 1), date(2050, 1, 1)),
+    "dataczas": _datetime,
+    "znak": _token(1, 256),
+    "znak20": _token(1, 20),
+    "znak50": _token(1, 50),
+    "znak512": _token(1, 512),
+    "tel": _token(1, 16),
+    "gln": _token(1, 13),
+    "nrid": _token(1, 50),
+    "nrrb": _token(10, 34),
+    "nip": _pattern(_NIP, "KSEF-SCHEMA-PATTERN", "a NIP (10 digits)"),
+    "nrvatue": _pattern(_VAT_UE, "KSEF-SCHEMA-PATTERN", "an EU VAT number without prefix"),
+    "swift": _pattern(_SWIFT, "KSEF-SCHEMA-PATTERN", "a BIC"),
+    "nrksef": _pattern(_KSEF_NUMBER, "KSEF-SCHEMA-PATTERN", "a KSeF number"),
+    "calkowita": _pattern(_INTEGER, "KSEF-SCHEMA-PATTERN", "a whole number"),
+    "naturalny": _natural,
+    "procent": _percent,
+    "email": _email,
+    "kraj": _enum(_COUNTRIES, "an ISO 3166 country code"),
+    "kraj_ue": _enum(_EU_COUNTRIES, "an EU country code"),
+    "waluta": _enum(_CURRENCIES, "an ISO 4217 currency code"),
+    "wybor1": _enum(frozenset({"1"}), "1"),
+    "wybor12": _enum(frozenset({"1", "2"}), "1 or 2"),
+    "wybor123": _enum(frozenset({"1", "2", "3"}), "1, 2 or 3"),
+    "wybor1234": _enum(frozenset("1234"), "1, 2, 3 or 4"),
+    "rola3": _enum(frozenset(str(n) for n in range(1, 12)), "a third-party role 1..11"),
+    "forma": _enum(frozenset("1234567"), "a payment form 1..7"),
+    "rodzaj": _enum(_INVOICE_KINDS, "an invoice kind (RodzajFaktury)"),
+    "stawka": _enum(_VAT_RATES, "a VAT rate of the FA(3) list"),
+    "gtu": _enum(_GTU, "a GTU code GTU_01..GTU_13"),
+    "procedura": _enum(_PROCEDURES, "a procedure code of the FA(3) list"),
+    "kodform": _enum(frozenset({"FA"}), "FA"),
+    "wariant": _enum(frozenset({"3"}), "3"),
+}

@@ -1,0 +1,250 @@
+"""KSeF FA(3): mapping into the invoice model, schema checks in code, semantic checks.
+
+The FA(3) XSD of the shared corpus serves as an oracle: for every mutation of the
+example invoice, the schema checks written in code must agree with libxml2's verdict.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cache
+
+import pytest
+from lxml import etree
+
+from ledgerbridge.formats import Document, Invoice, Kind, ReadOptions, UnsupportedFormat, read
+from ledgerbridge.formats.errors import MalformedDocument
+from ledgerbridge.formats.ksef import NAMESPACE, example, sniff
+from ledgerbridge.formats.ksef import read as ksef_read
+from tests.formats.conformance.corpus import corpus_root
+
+OPTIONS = ReadOptions()
+
+
+def _mutate(old: str, new: str) -> bytes:
+    source = example().decode()
+    assert old in source
+    return source.replace(old, new, 1).encode()
+
+
+def _invoice(doc: Document) -> Invoice:
+    assert isinstance(doc.data, Invoice)
+    return doc.data
+
+
+def _codes(data: bytes) -> list[str]:
+    return [f.code for f in ksef_read(data, options=OPTIONS).documents[0].findings]
+
+
+class _BaseSchemas(etree.Resolver):
+    """Serve the schema's http:// imports from the corpus copy (tests never go online)."""
+
+    def resolve(  # type: ignore[override]  # lxml passes a context the stubs omit
+        self, system_url: str, public_id: str, context: object
+    ) -> object:
+        base = corpus_root() / "ksef/xsd/bazowe"
+        local = base / system_url.rsplit("/", 1)[-1]
+        if not local.is_file():
+            return None
+        return self.resolve_filename(str(local), context)  # type: ignore[attr-defined]  # not in lxml-stubs
+
+
+@cache
+def _xsd() -> etree.XMLSchema:
+    parser = etree.XMLParser(no_network=True)
+    parser.resolvers.add(_BaseSchemas())
+    path = corpus_root() / "ksef/xsd/schemat_FA(3)_v1-0E.xsd"
+    return etree.XMLSchema(etree.parse(str(path), parser))
+
+
+def test_example_maps_every_field() -> None:
+    # given
+    data = example()
+    # when
+    result = read(data)
+    # then
+    doc = result.documents[0]
+    invoice = _invoice(doc)
+    assert (doc.format.value, doc.container.value, doc.kind, doc.profile) == (
+        "ksef-fa3", "xml", Kind.INVOICE, "FA (3)"
+    )  # fmt: skip
+    assert (invoice.number, invoice.type_code, str(invoice.issue_date), invoice.currency) == (
+        "FV/1", "380", "2026-02-15", "PLN"
+    )  # fmt: skip
+    assert invoice.seller.vat_id == "PL9999999999"
+    assert invoice.seller.tax_registration_id == "9999999999"
+    assert (invoice.seller.name, invoice.seller.country) == ("ABC sp. z o.o.", "PL")
+    assert (invoice.buyer.vat_id, invoice.buyer.name) == ("PL1111111111", "Jan Kowalski")
+    totals = invoice.totals
+    assert (totals.net, totals.tax, totals.gross, totals.due, totals.line_net) == (
+        Decimal("100.00"), Decimal("23.00"), Decimal("123.00"), Decimal("123.00"),
+        Decimal("100.00"),
+    )  # fmt: skip
+    assert [(v.category, v.rate, v.taxable, v.tax) for v in invoice.vat_breakdown] == [
+        ("S", Decimal(23), Decimal("100.00"), Decimal("23.00"))
+    ]
+    line = invoice.lines[0]
+    assert (line.id, line.name, line.quantity, line.unit, line.net) == (
+        "1", "Usługa", Decimal(1), "szt.", Decimal("100.00")
+    )  # fmt: skip
+    assert (line.vat_category, line.vat_rate) == ("S", Decimal(23))
+    assert doc.findings == ()
+
+
+def test_example_is_valid_for_the_official_schema() -> None:
+    # given
+    tree = etree.fromstring(example())
+    # when
+    valid = _xsd().validate(tree)
+    # then
+    assert valid, _xsd().error_log
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code"),
+    [
+        ("<P_15>123.00</P_15>", "", "KSEF-SCHEMA-UNEXPECTED"),
+        ("<P_15>123.00</P_15>", "<P_15>123.001</P_15>", "KSEF-SCHEMA-AMOUNT"),
+        ("<P_1>2026-02-15</P_1>", "<P_1>2026-02-30</P_1>", "KSEF-SCHEMA-DATE"),
+        ("<KodWaluty>PLN</KodWaluty>", "<KodWaluty>ZZZ</KodWaluty>", "KSEF-SCHEMA-ENUM"),
+        ("<KodKraju>PL</KodKraju>", "<KodKraju>POL</KodKraju>", "KSEF-SCHEMA-ENUM"),
+        ("<NIP>1111111111</NIP>", "<NIP>0111111111</NIP>", "KSEF-SCHEMA-PATTERN"),
+        ("<P_2>FV/1</P_2>", "<P_2> </P_2>", "KSEF-SCHEMA-LENGTH"),
+        ("<Nazwa>Jan Kowalski</Nazwa>", "<Nazw>Jan Kowalski</Nazw>", "KSEF-SCHEMA-UNEXPECTED"),
+        ("<P_18A>2</P_18A>", "", "KSEF-SCHEMA-UNEXPECTED"),
+        ("<P_PMarzyN>1</P_PMarzyN>", "", "KSEF-SCHEMA-MISSING"),
+        ("<P_19N>1</P_19N>", "<P_19N>1</P_19N><P_19>1</P_19>", "KSEF-SCHEMA-UNEXPECTED"),
+        ('wersjaSchemy="1-0E"', 'wersjaSchemy="1-0"', "KSEF-SCHEMA-ATTRIBUTE"),
+        ("<P_12>23</P_12>", "<P_12>24</P_12>", "KSEF-SCHEMA-ENUM"),
+        ("<Adnotacje>", "<Adnotacje>x", "KSEF-SCHEMA-CONTENT"),
+        ("<JST>2</JST>", "<JST>2</JST><JST>2</JST>", "KSEF-SCHEMA-UNEXPECTED"),
+        ("<RodzajFaktury>VAT</RodzajFaktury>", "<RodzajFaktury>FV</RodzajFaktury>",
+         "KSEF-SCHEMA-ENUM"),
+    ],
+)  # fmt: skip
+def test_schema_check_agrees_with_the_xsd(old: str, new: str, code: str) -> None:
+    # given
+    data = _mutate(old, new)
+    # when
+    codes = _codes(data)
+    xsd_valid = _xsd().validate(etree.fromstring(data))
+    # then
+    assert code in codes
+    assert not xsd_valid
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("<P_15>123.00</P_15>", "<P_15>-123</P_15>"),
+        ("<NIP>1111111111</NIP>", "<KodUE>DE</KodUE><NrVatUE>123456789</NrVatUE>"),
+        ("<NIP>1111111111</NIP><Nazwa>Jan Kowalski</Nazwa>", "<BrakID>1</BrakID>"),
+        ("<P_19N>1</P_19N>", "<P_19>1</P_19><P_19A>art. 43</P_19A>"),
+        ("</FaWiersz>", "</FaWiersz><Platnosc><FormaPlatnosci>6</FormaPlatnosci></Platnosc>"),
+        ("<P_1>2026-02-15</P_1>", "<P_1>2026-02-15</P_1><!-- note --><?pi x?>"),
+    ],
+)
+def test_schema_check_accepts_what_the_xsd_accepts(old: str, new: str) -> None:
+    # given
+    data = _mutate(old, new)
+    # when
+    codes = _codes(data)
+    # then
+    assert _xsd().validate(etree.fromstring(data)), _xsd().error_log
+    assert [c for c in codes if c.startswith("KSEF-SCHEMA")] == []
+
+
+def test_wrong_nip_check_digit_of_the_buyer_is_an_error() -> None:
+    # given
+    data = _mutate("<NIP>1111111111</NIP>", "<NIP>1111111112</NIP>")
+    # when
+    findings = ksef_read(data, options=OPTIONS).documents[0].findings
+    # then
+    assert [(f.severity.value, f.code, f.location) for f in findings] == [
+        ("error", "KSEF-NIP-CHECKSUM", "/Faktura/Podmiot2/DaneIdentyfikacyjne/NIP")
+    ]
+
+
+def test_group_member_without_third_party_is_a_warning() -> None:
+    # given
+    data = _mutate("<GV>2</GV>", "<GV>1</GV>")
+    # when
+    findings = ksef_read(data, options=OPTIONS).documents[0].findings
+    # then
+    assert [(f.severity.value, f.code) for f in findings] == [("warning", "KSEF-GV-PODMIOT3")]
+
+
+def test_duplicate_line_number_is_an_error_outside_corrections() -> None:
+    # given
+    line = "<FaWiersz><NrWierszaFa>1</NrWierszaFa><P_7>x</P_7></FaWiersz>"
+    data = _mutate("</FaWiersz>", "</FaWiersz>" + line)
+    # when
+    codes = _codes(data)
+    # then
+    assert codes == ["KSEF-LINE-DUPLICATE"]
+
+
+def test_bank_account_with_wrong_check_digits_is_a_warning() -> None:
+    # given
+    account = "<RachunekBankowy><NrRB>61109010140000071219812875</NrRB></RachunekBankowy>"
+    data = _mutate("</FaWiersz>", f"</FaWiersz><Platnosc>{account}</Platnosc>")
+    # when
+    doc = ksef_read(data, options=OPTIONS).documents[0]
+    # then
+    assert [(f.severity.value, f.code) for f in doc.findings] == [
+        ("warning", "KSEF-ACCOUNT-CHECKSUM")
+    ]
+    assert _invoice(doc).payment.iban == "PL61109010140000071219812875"
+
+
+def test_correction_is_a_credit_note() -> None:
+    # given
+    corrected = (
+        "<RodzajFaktury>KOR</RodzajFaktury><DaneFaKorygowanej>"
+        "<DataWystFaKorygowanej>2026-02-01</DataWystFaKorygowanej>"
+        "<NrFaKorygowanej>FV/0</NrFaKorygowanej><NrKSeFN>1</NrKSeFN></DaneFaKorygowanej>"
+    )
+    data = _mutate("<RodzajFaktury>VAT</RodzajFaktury>", corrected)
+    # when
+    doc = ksef_read(data, options=OPTIONS).documents[0]
+    # then
+    assert (doc.kind, _invoice(doc).type_code, doc.findings) == (Kind.CREDIT_NOTE, "381", ())
+
+
+def test_validation_can_be_switched_off() -> None:
+    # given
+    data = _mutate("<P_15>123.00</P_15>", "<P_15>1.001</P_15>")
+    # when
+    doc = ksef_read(data, options=ReadOptions(validate=False)).documents[0]
+    # then
+    assert doc.findings == ()
+    assert _invoice(doc).totals.gross == Decimal("1.001")
+
+
+def test_other_root_is_refused() -> None:
+    # given
+    data = f'<Faktura xmlns="{NAMESPACE}x"/>'.encode()
+    # when
+    with pytest.raises(UnsupportedFormat) as caught:
+        ksef_read(data, options=OPTIONS)
+    # then
+    assert caught.value.code == "unsupported-xml-root"
+
+
+def test_broken_xml_is_malformed() -> None:
+    # given
+    data = example()[:-20]
+    # when
+    with pytest.raises(MalformedDocument) as caught:
+        ksef_read(data, options=OPTIONS)
+    # then
+    assert caught.value.code == "malformed-xml"
+
+
+def test_sniff_needs_the_namespace() -> None:
+    # given
+    heads = [example()[:4096], b"<Invoice/>", b"SPC\n0200"]
+    # when
+    answers = [sniff(head) for head in heads]
+    # then
+    assert answers == [True, False, False]
