@@ -41,7 +41,7 @@ def _raise(finding: Finding) -> Finding:
 
 def check_ubl(root: etree._Element) -> list[Finding]:
     """Check a UBL Invoice or CreditNote element against the EN 16931 business rules."""
-    return _check(root, _ubl.bind(root)) + check_ubl_syntax(root)
+    return _check(root, _ubl.bind(root), check_ubl_syntax(root))
 
 
 def check_cii(root: etree._Element) -> list[Finding]:
@@ -53,8 +53,10 @@ def _check(root: etree._Element, doc: Doc, syntax: list[Finding] | None = None) 
     findings = check_core(doc) + check_vat(doc) + (syntax or [])
     if is_xrechnung(doc.customization):
         # KoSIT's validator configuration raises these CEN warnings to errors.
-        findings = [_raise(f) if f.code in _KOSIT_ERRORS else f for f in findings]
-        if replaces_co16(doc.customization):
+        extension = replaces_co16(doc.customization)
+        raised = _KOSIT_ERRORS if extension else _KOSIT_ERRORS | {"UBL-CR-646"}
+        findings = [_raise(f) if f.code in raised else f for f in findings]
+        if extension:
             findings = [f for f in findings if f.code != "BR-CO-16"]
         findings += check_xrechnung(root, doc)
     return findings

@@ -27,6 +27,7 @@ _PAYMENT_ID = _ubl.CBC + "PaymentID"
 _MEANS_CODE = _ubl.CBC + "PaymentMeansCode"
 _BINARY = _ubl.CBC + "EmbeddedDocumentBinaryObject"
 _TAX_SCHEME = _ubl.CAC + "PartyTaxScheme"
+_SUB_LINE = _ubl.CAC + "SubInvoiceLine"
 
 
 def _vat_company_ids(party: etree._Element | None) -> int:
@@ -43,7 +44,7 @@ def _distinct_texts(root: etree._Element, tag: str) -> int:
 
 
 def check_ubl_syntax(root: etree._Element) -> list[Finding]:
-    """UBL-SR-12/18/43/44/47/53 and UBL-DT-06."""
+    """UBL-SR-12/18/43/44/47/53, UBL-DT-06 and UBL-CR-646 (a warning)."""
     name = _ubl.etree_localname(root)
     r = f"/{name}"
     found = []
@@ -76,6 +77,10 @@ def check_ubl_syntax(root: etree._Element) -> list[Finding]:
             found.append(
                 error("UBL-SR-53", r, "PartyTaxScheme needs a CompanyID and a TaxScheme ID.")
             )
+    if next(root.iter(_SUB_LINE), None) is not None:
+        found.append(
+            warning("UBL-CR-646", r, "A UBL invoice should not include sub invoice lines.")
+        )
     for binary in root.iter(_BINARY):
         if binary.get("mimeCode") is None:
             found.append(error("UBL-DT-06", r, "Binary object elements shall contain a mimeCode."))

@@ -67,8 +67,9 @@ class XView:
     terms: str | None = None
     seller_contact: tuple[str | None, str | None, str | None] | None = None
     addresses: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
-    direct_debit: bool = False
-    creditor_id: bool = False
+    direct_debit: bool = False  # BG-19 present
+    mandate_id: bool = False  # BT-89
+    creditor_id: bool = False  # BT-90
     debited_account: bool = False
     third_party_paid: list[str | None] = field(default_factory=list)
 
@@ -87,6 +88,7 @@ def _ubl_view(root: etree._Element, doc: Doc) -> XView:
             )
         )
         view.direct_debit |= c(node, "cac:PaymentMandate") is not None
+        view.mandate_id = view.direct_debit
         view.debited_account |= (
             t(node, "cac:PaymentMandate", "cac:PayerFinancialAccount", "cbc:ID") is not None
         )
@@ -135,16 +137,24 @@ def _cii_view(root: etree._Element, doc: Doc) -> XView:
             Means(
                 path=f"{spath}/ram:SpecifiedTradeSettlementPaymentMeans[{index}]",
                 code=(t(node, "ram:TypeCode") or "").strip(),
-                transfer=c(node, "ram:PayeePartyCreditorFinancialAccount") is not None,
+                transfer=any(
+                    c(node, name) is not None
+                    for name in (
+                        "ram:PayeePartyCreditorFinancialAccount",
+                        "ram:PayeeSpecifiedCreditorFinancialInstitution",
+                        "ram:PayerSpecifiedDebtorFinancialInstitution",
+                    )
+                ),
                 card=c(node, "ram:ApplicableTradeSettlementFinancialCard") is not None,
                 mandate=debtor is not None,
             )
         )
         view.debited_account |= t(debtor, "ram:IBANID") is not None
     terms = _cii.children(settlement, "ram:SpecifiedTradePaymentTerms")
-    view.direct_debit = any(c(x, "ram:DirectDebitMandateID") is not None for x in terms)
+    view.mandate_id = any(c(x, "ram:DirectDebitMandateID") is not None for x in terms)
     view.terms = t(terms[0], "ram:Description") if terms else None
     view.creditor_id = c(settlement, "ram:CreditorReferenceID") is not None
+    view.direct_debit = view.mandate_id or view.creditor_id or view.debited_account
     view.buyer_reference = t(agreement, "ram:BuyerReference")
     contact = c(agreement, "ram:SellerTradeParty", "ram:DefinedTradeContact")
     if contact is not None:
@@ -202,11 +212,11 @@ def _document(view: XView, doc: Doc) -> list[Finding]:
         found.append(
             error("BR-DE-18", r, "Skonto lines in BT-20 do not follow the XRechnung format.")
         )
-    if view.direct_debit and not view.creditor_id:
+    if view.direct_debit and not ((view.mandate_id or view.debited_account) and view.creditor_id):
         found.append(
             error("BR-DE-30", r, "DIRECT DEBIT (BG-19) needs the creditor identifier (BT-90).")
         )
-    if view.direct_debit and not view.debited_account:
+    if view.direct_debit and not ((view.mandate_id or view.creditor_id) and view.debited_account):
         found.append(
             error("BR-DE-31", r, "DIRECT DEBIT (BG-19) needs the debited account (BT-91).")
         )
