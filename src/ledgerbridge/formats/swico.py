@@ -14,8 +14,8 @@ Warning codes (location ``bill_information/<tag>``): ``swico-truncated`` (a tag 
 ``swico-tag-invalid`` (not a number), ``swico-tag-unknown``, ``swico-tag-order`` (tags must
 ascend, each once), ``swico-value-empty``, ``swico-invoice-date-invalid``,
 ``swico-vat-dates-invalid``, ``swico-vat-rates-invalid``, ``swico-import-vat-invalid``,
-``swico-payment-conditions-invalid``, ``swico-date-format`` for a date
-written with a time (YYMMDDHHMM[SS]), which the syntax does not allow but producers emit.
+``swico-payment-conditions-invalid``. Info: ``swico-date-format`` for a date written with
+a time (YYMMDDHHMM[SS]), which the syntax does not allow but producers emit.
 
 >>> bill, findings = decode("//S1/10/10201409/11/190512/20/405\\\\/1/32/7.7/40/2:10;0:30")
 >>> bill.invoice_number, bill.invoice_date, bill.customer_reference, findings
@@ -98,7 +98,14 @@ def _date(text: str, tag: int, state: _State) -> date | None:
     except ValueError:
         return None
     if len(text) != _DATE:
-        state.warning("swico-date-format", tag, f"{text!r} carries a time; YYMMDD expected")
+        state.findings.append(
+            Finding(
+                Severity.INFO,
+                "swico-date-format",
+                f"bill_information/{tag}",
+                f"{text!r} carries a time; YYMMDD expected",
+            )
+        )
     return value
 
 
