@@ -338,12 +338,15 @@ def _lines(
     ram, text = dialect.ram, values.text
     lines = []
     for item in transaction.iterfind(ram + "IncludedSupplyChainTradeLineItem"):
+        line_id = text(item.find(f"{ram}AssociatedDocumentLineDocument/{ram}LineID"))
+        if line_id is None and dialect is _ZUGFERD1:
+            continue  # a ZUGFeRD 1.0 free-text line: a note between lines, not a line
         quantity = item.find(f"{dialect.line_delivery}/{ram}BilledQuantity")
         settlement = item.find(dialect.line_settlement)
         tax = _child(settlement, ram + "ApplicableTradeTax")
         lines.append(
             InvoiceLine(
-                id=text(item.find(f"{ram}AssociatedDocumentLineDocument/{ram}LineID")),
+                id=line_id,
                 name=text(item.find(f"{ram}SpecifiedTradeProduct/{ram}Name")),
                 quantity=values.decimal(quantity),
                 unit=None if quantity is None else quantity.get("unitCode"),
