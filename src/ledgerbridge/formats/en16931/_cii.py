@@ -188,6 +188,7 @@ def _settlement(doc: Doc, el: etree._Element | None, path: str) -> None:
         sub.rate = text(node, "ram:RateApplicablePercent")
         sub.exemption_reason = text(node, "ram:ExemptionReason")
         sub.exemption_code = text(node, "ram:ExemptionReasonCode")
+        sub.is_vat = (text(node, "ram:TypeCode") or "").strip().upper() == "VAT"
         doc.subtotals.append(sub)
         taxes.append(sub.tax)
         doc.tax_point_date = doc.tax_point_date or text(node, "ram:TaxPointDate", "udt:DateString")

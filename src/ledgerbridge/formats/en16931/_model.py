@@ -97,6 +97,7 @@ class Subtotal:
     rate: str | None = None  # BT-119
     exemption_reason: str | None = None  # BT-120
     exemption_code: str | None = None  # BT-121
+    is_vat: bool = True  # the category belongs to the VAT scheme (TaxScheme / TypeCode)
 
 
 @dataclass

@@ -356,6 +356,9 @@ def _taxes(doc: Doc) -> Iterator[Finding]:
                 yield error("BR-DEC-15", t.path, "BT-111 shall have at most 2 decimals.")
     for sub in doc.subtotals:
         yield from _subtotal(sub.path, sub.taxable, sub.tax, sub.category, sub.rate)
+        # BR-CO-17 reads the rate of the VAT category only.
+        if not _co17(sub.taxable, sub.tax, sub.rate if sub.is_vat else None):
+            yield error("BR-CO-17", sub.path, "BT-117 shall equal BT-116 x BT-119 / 100, rounded.")
 
 
 def _subtotal(
@@ -369,8 +372,6 @@ def _subtotal(
         yield error("BR-47", path, "Each VAT breakdown shall have a category code (BT-118).")
     if rate is None and (category is None or category.strip() != "O"):
         yield error("BR-48", path, "Each VAT breakdown shall have a rate (BT-119).")
-    if not _co17(taxable, tax, rate):
-        yield error("BR-CO-17", path, "BT-117 shall equal BT-116 x BT-119 / 100, rounded.")
     if not _decimals_ok(taxable):
         yield error("BR-DEC-19", path, "BT-116 shall have at most 2 decimals.")
     if not _decimals_ok(tax):

@@ -197,6 +197,7 @@ def _taxes(doc: Doc, root: etree._Element) -> None:
             sub.rate = text(category, "cbc:Percent")
             sub.exemption_reason = text(category, "cbc:TaxExemptionReason")
             sub.exemption_code = text(category, "cbc:TaxExemptionReasonCode")
+            sub.is_vat = category is not None and _is_vat(category)
             doc.subtotals.append(sub)
             entry.subtotal_taxes.append(sub.tax)
 
