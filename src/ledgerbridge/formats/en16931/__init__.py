@@ -19,16 +19,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ledgerbridge.formats.en16931 import _cii, _ubl
-from ledgerbridge.formats.en16931._model import Doc
 from ledgerbridge.formats.en16931._rules import check_core
 from ledgerbridge.formats.en16931._syntax import check_cii_syntax, check_ubl_syntax
 from ledgerbridge.formats.en16931._vat import check_vat
 from ledgerbridge.formats.en16931._xrechnung import check_xrechnung, is_xrechnung, replaces_co16
-
 from ledgerbridge.formats.model import Finding, Severity
 
 if TYPE_CHECKING:
     from lxml import etree
+
+    from ledgerbridge.formats.en16931._model import Doc
 
 __all__ = ["check_cii", "check_ubl"]
 

@@ -61,11 +61,11 @@ def children(el: etree._Element | None, *names: str) -> list[etree._Element]:
 def text(el: etree._Element | None, *names: str) -> str | None:
     """The text of the first element at the path, ``""`` if empty, ``None`` if absent."""
     found = child(el, *names)
-    return None if found is None else "".join(found.itertext())
+    return None if found is None else "".join(map(str, found.itertext()))
 
 
 def _texts(el: etree._Element | None, *names: str) -> list[str]:
-    return ["".join(n.itertext()) for n in children(el, *names)]
+    return ["".join(map(str, n.itertext())) for n in children(el, *names)]
 
 
 def _party(el: etree._Element | None, path: str) -> Party | None:
@@ -77,14 +77,14 @@ def _party(el: etree._Element | None, path: str) -> Party | None:
     party.identifiers = _texts(el, "ram:ID") + _texts(el, "ram:GlobalID")
     party.legal_ids = _texts(el, "ram:SpecifiedLegalOrganization", "ram:ID")
     for reg in children(el, "ram:SpecifiedTaxRegistration", "ram:ID"):
-        value = "".join(reg.itertext())
+        value = "".join(map(str, reg.itertext()))
         (party.vat_ids if reg.get("schemeID") == "VA" else party.tax_reg_ids).append(value)
     address = child(el, "ram:PostalTradeAddress")
     party.has_address = address is not None
     party.country = text(address, "ram:CountryID")
     endpoint = child(el, "ram:URIUniversalCommunication", "ram:URIID")
     if endpoint is not None:
-        party.endpoint = "".join(endpoint.itertext())
+        party.endpoint = "".join(map(str, endpoint.itertext()))
         party.endpoint_scheme = endpoint.get("schemeID")
     return party
 
@@ -133,7 +133,7 @@ def _line(el: etree._Element, path: str) -> Line:
     line.id = text(el, "ram:AssociatedDocumentLineDocument", "ram:LineID")
     quantity = child(el, "ram:SpecifiedLineTradeDelivery", "ram:BilledQuantity")
     if quantity is not None:
-        line.quantity = "".join(quantity.itertext())
+        line.quantity = "".join(map(str, quantity.itertext()))
         line.unit = quantity.get("unitCode")
     product = child(el, "ram:SpecifiedTradeProduct")
     line.item_name = text(product, "ram:Name")
@@ -152,9 +152,9 @@ def _line(el: etree._Element, path: str) -> Line:
     line.period = _period(child(settlement, "ram:BillingSpecifiedPeriod"))
     line.allowances = _allowances(settlement, f"{path}/ram:SpecifiedLineTradeSettlement")
     for ident in children(product, "ram:GlobalID"):
-        line.standard_ids.append(("".join(ident.itertext()), ident.get("schemeID")))
+        line.standard_ids.append(("".join(map(str, ident.itertext())), ident.get("schemeID")))
     for code in children(product, "ram:DesignatedProductClassification", "ram:ClassCode"):
-        line.classifications.append(("".join(code.itertext()), code.get("listID")))
+        line.classifications.append(("".join(map(str, code.itertext())), code.get("listID")))
     for prop in children(product, "ram:ApplicableProductCharacteristic"):
         line.attributes.append((text(prop, "ram:Description"), text(prop, "ram:Value")))
     return line
@@ -195,7 +195,7 @@ def _settlement(doc: Doc, el: etree._Element | None, path: str) -> None:
         doc.tax_point_code = doc.tax_point_code or text(node, "ram:DueDateTypeCode")
     for amount in children(sums, "ram:TaxTotalAmount"):
         currency = amount.get("currencyID")
-        total = TaxTotal(doc.totals_path, "".join(amount.itertext()), currency)
+        total = TaxTotal(doc.totals_path, "".join(map(str, amount.itertext())), currency)
         if currency == doc.currency:
             total.subtotal_taxes = taxes
         doc.tax_totals.append(total)

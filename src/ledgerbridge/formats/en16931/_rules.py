@@ -29,15 +29,260 @@ from ledgerbridge.formats.model import Finding, Severity
 __all__ = ["COUNTRIES", "check_core", "error", "warning"]
 
 COUNTRIES = frozenset(
-    "1A AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO "
-    "BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK "
-    "DM DO DZ EC EE EG EH EL ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ "
-    "GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI "
-    "KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO "
-    "MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK "
-    "PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS "
-    "ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE "
-    "VG VI VN VU WF WS XI YE YT ZA ZM ZW".split()
+    [
+        "1A",
+        "AD",
+        "AE",
+        "AF",
+        "AG",
+        "AI",
+        "AL",
+        "AM",
+        "AO",
+        "AQ",
+        "AR",
+        "AS",
+        "AT",
+        "AU",
+        "AW",
+        "AX",
+        "AZ",
+        "BA",
+        "BB",
+        "BD",
+        "BE",
+        "BF",
+        "BG",
+        "BH",
+        "BI",
+        "BJ",
+        "BL",
+        "BM",
+        "BN",
+        "BO",
+        "BQ",
+        "BR",
+        "BS",
+        "BT",
+        "BV",
+        "BW",
+        "BY",
+        "BZ",
+        "CA",
+        "CC",
+        "CD",
+        "CF",
+        "CG",
+        "CH",
+        "CI",
+        "CK",
+        "CL",
+        "CM",
+        "CN",
+        "CO",
+        "CR",
+        "CU",
+        "CV",
+        "CW",
+        "CX",
+        "CY",
+        "CZ",
+        "DE",
+        "DJ",
+        "DK",
+        "DM",
+        "DO",
+        "DZ",
+        "EC",
+        "EE",
+        "EG",
+        "EH",
+        "EL",
+        "ER",
+        "ES",
+        "ET",
+        "FI",
+        "FJ",
+        "FK",
+        "FM",
+        "FO",
+        "FR",
+        "GA",
+        "GB",
+        "GD",
+        "GE",
+        "GF",
+        "GG",
+        "GH",
+        "GI",
+        "GL",
+        "GM",
+        "GN",
+        "GP",
+        "GQ",
+        "GR",
+        "GS",
+        "GT",
+        "GU",
+        "GW",
+        "GY",
+        "HK",
+        "HM",
+        "HN",
+        "HR",
+        "HT",
+        "HU",
+        "ID",
+        "IE",
+        "IL",
+        "IM",
+        "IN",
+        "IO",
+        "IQ",
+        "IR",
+        "IS",
+        "IT",
+        "JE",
+        "JM",
+        "JO",
+        "JP",
+        "KE",
+        "KG",
+        "KH",
+        "KI",
+        "KM",
+        "KN",
+        "KP",
+        "KR",
+        "KW",
+        "KY",
+        "KZ",
+        "LA",
+        "LB",
+        "LC",
+        "LI",
+        "LK",
+        "LR",
+        "LS",
+        "LT",
+        "LU",
+        "LV",
+        "LY",
+        "MA",
+        "MC",
+        "MD",
+        "ME",
+        "MF",
+        "MG",
+        "MH",
+        "MK",
+        "ML",
+        "MM",
+        "MN",
+        "MO",
+        "MP",
+        "MQ",
+        "MR",
+        "MS",
+        "MT",
+        "MU",
+        "MV",
+        "MW",
+        "MX",
+        "MY",
+        "MZ",
+        "NA",
+        "NC",
+        "NE",
+        "NF",
+        "NG",
+        "NI",
+        "NL",
+        "NO",
+        "NP",
+        "NR",
+        "NU",
+        "NZ",
+        "OM",
+        "PA",
+        "PE",
+        "PF",
+        "PG",
+        "PH",
+        "PK",
+        "PL",
+        "PM",
+        "PN",
+        "PR",
+        "PS",
+        "PT",
+        "PW",
+        "PY",
+        "QA",
+        "RE",
+        "RO",
+        "RS",
+        "RU",
+        "RW",
+        "SA",
+        "SB",
+        "SC",
+        "SD",
+        "SE",
+        "SG",
+        "SH",
+        "SI",
+        "SJ",
+        "SK",
+        "SL",
+        "SM",
+        "SN",
+        "SO",
+        "SR",
+        "SS",
+        "ST",
+        "SV",
+        "SX",
+        "SY",
+        "SZ",
+        "TC",
+        "TD",
+        "TF",
+        "TG",
+        "TH",
+        "TJ",
+        "TK",
+        "TL",
+        "TM",
+        "TN",
+        "TO",
+        "TR",
+        "TT",
+        "TV",
+        "TW",
+        "TZ",
+        "UA",
+        "UG",
+        "UM",
+        "US",
+        "UY",
+        "UZ",
+        "VA",
+        "VC",
+        "VE",
+        "VG",
+        "VI",
+        "VN",
+        "VU",
+        "WF",
+        "WS",
+        "XI",
+        "YE",
+        "YT",
+        "ZA",
+        "ZM",
+        "ZW",
+    ]
 )
 
 Emit = Callable[[str, str, str], None]
@@ -122,7 +367,9 @@ def _parties(doc: Doc) -> Iterator[Finding]:
     ):
         yield error("BR-CO-26", doc.seller.path, "Seller identifier, legal or VAT id needed.")
     for party in (doc.seller, doc.buyer, doc.tax_rep, doc.payee):
-        for vat_id in party.vat_ids if party is not None else []:
+        if party is None:
+            continue
+        for vat_id in party.vat_ids:
             if vat_id[:2] not in COUNTRIES:
                 yield error("BR-CO-09", party.path, f"VAT identifier {vat_id!r} needs a prefix.")
 
@@ -216,8 +463,8 @@ def _line(line: Line) -> Iterator[Finding]:
     for value, scheme in line.classifications:
         if scheme is None:
             yield error("BR-65", p, f"Item classification {value!r} needs a scheme.")
-    for name, value in line.attributes:
-        if name is None or value is None:
+    for attr_name, attr_value in line.attributes:
+        if attr_name is None or attr_value is None:
             yield error("BR-54", p, "Each Item attribute shall have a name and a value.")
 
 
@@ -266,8 +513,8 @@ def _totals(doc: Doc) -> Iterator[Finding]:
         ("BR-CO-12", doc.charge_total, True),
     ):
         amounts = [a.amount for a in doc.allowances if a.is_charge is is_charge]
-        value = dec(total)
-        if not (value is not None and value == r2(_sum(amounts))) and not (
+        given = dec(total)
+        if not (given is not None and given == r2(_sum(amounts))) and not (
             total is None and not amounts
         ):
             yield error(code, p, "The document level allowance/charge total does not match.")
@@ -351,9 +598,9 @@ def _taxes(doc: Doc) -> Iterator[Finding]:
             if not _decimals_ok(t.amount):
                 yield error("BR-DEC-13", t.path, "BT-110 shall have at most 2 decimals.")
     for t in doc.tax_totals:
-        if doc.tax_currency is not None and t.currency == doc.tax_currency:
-            if not _decimals_ok(t.amount):
-                yield error("BR-DEC-15", t.path, "BT-111 shall have at most 2 decimals.")
+        in_tax_currency = doc.tax_currency is not None and t.currency == doc.tax_currency
+        if in_tax_currency and not _decimals_ok(t.amount):
+            yield error("BR-DEC-15", t.path, "BT-111 shall have at most 2 decimals.")
     for sub in doc.subtotals:
         yield from _subtotal(sub.path, sub.taxable, sub.tax, sub.category, sub.rate)
         # BR-CO-17 reads the rate of the VAT category only.

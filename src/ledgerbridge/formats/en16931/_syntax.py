@@ -40,7 +40,7 @@ def _vat_company_ids(party: etree._Element | None) -> int:
 
 
 def _distinct_texts(root: etree._Element, tag: str) -> int:
-    return len({"".join(el.itertext()) for el in root.iter(tag)})
+    return len({"".join(map(str, el.itertext())) for el in root.iter(tag)})
 
 
 def check_ubl_syntax(root: etree._Element) -> list[Finding]:
@@ -92,7 +92,8 @@ def check_cii_syntax(root: etree._Element) -> list[Finding]:
     settlement = _cii.child(
         root, "rsm:SupplyChainTradeTransaction", "ram:ApplicableHeaderTradeSettlement"
     )
-    r = "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement"
+    r = "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction"
+    r += "/ram:ApplicableHeaderTradeSettlement"
     found = []
     terms = _cii.children(settlement, "ram:SpecifiedTradePaymentTerms")
     if len(terms) > 1:
@@ -103,7 +104,7 @@ def check_cii_syntax(root: etree._Element) -> list[Finding]:
         )
     if len(_cii.children(settlement, "ram:ApplicableTradeTax", "ram:TaxPointDate")) > 1:
         found.append(error("CII-SR-461", r, "Value added tax point date shall occur maximum once."))
-    codes = {"".join(c.itertext()) for c in root.iter(_cii.RAM + "DueDateTypeCode")}
+    codes = {"".join(map(str, c.itertext())) for c in root.iter(_cii.RAM + "DueDateTypeCode")}
     if len(codes) > 1:
         found.append(error("CII-SR-462", r, "Value added tax point date code shall be unique."))
     return found

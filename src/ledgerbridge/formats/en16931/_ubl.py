@@ -57,7 +57,7 @@ def text(el: etree._Element | None, *names: str) -> str | None:
     found = child(el, *names)
     if found is None:
         return None
-    return "".join(found.itertext())
+    return "".join(map(str, found.itertext()))
 
 
 def _clark(name: str) -> str:
@@ -85,12 +85,15 @@ def _party(el: etree._Element | None, path: str) -> Party | None:
         return None
     party = Party(path=path)
     party.name = text(el, "cac:PartyLegalEntity", "cbc:RegistrationName")
-    party.trading_names = ["".join(n.itertext()) for n in children(el, "cac:PartyName", "cbc:Name")]
+    party.trading_names = [
+        "".join(map(str, n.itertext())) for n in children(el, "cac:PartyName", "cbc:Name")
+    ]
     party.identifiers = [
-        "".join(n.itertext()) for n in children(el, "cac:PartyIdentification", "cbc:ID")
+        "".join(map(str, n.itertext())) for n in children(el, "cac:PartyIdentification", "cbc:ID")
     ]
     party.legal_ids = [
-        "".join(n.itertext()) for n in children(el, "cac:PartyLegalEntity", "cbc:CompanyID")
+        "".join(map(str, n.itertext()))
+        for n in children(el, "cac:PartyLegalEntity", "cbc:CompanyID")
     ]
     for scheme in children(el, "cac:PartyTaxScheme"):
         company = text(scheme, "cbc:CompanyID")
@@ -101,7 +104,7 @@ def _party(el: etree._Element | None, path: str) -> Party | None:
     party.country = text(address, "cac:Country", "cbc:IdentificationCode")
     endpoint = child(el, "cbc:EndpointID")
     if endpoint is not None:
-        party.endpoint = "".join(endpoint.itertext())
+        party.endpoint = "".join(map(str, endpoint.itertext()))
         party.endpoint_scheme = endpoint.get("schemeID")
     return party
 
@@ -142,7 +145,7 @@ def _line(el: etree._Element, path: str) -> Line:
     if quantity is None:
         quantity = child(el, "cbc:CreditedQuantity")
     if quantity is not None:
-        line.quantity = "".join(quantity.itertext())
+        line.quantity = "".join(map(str, quantity.itertext()))
         line.unit = quantity.get("unitCode")
     line.net = text(el, "cbc:LineExtensionAmount")
     item = child(el, "cac:Item")
@@ -157,9 +160,9 @@ def _line(el: etree._Element, path: str) -> Line:
     line.period = _period(child(el, "cac:InvoicePeriod"))
     line.allowances = _allowances(el, path)
     for ident in children(item, "cac:StandardItemIdentification", "cbc:ID"):
-        line.standard_ids.append(("".join(ident.itertext()), ident.get("schemeID")))
+        line.standard_ids.append(("".join(map(str, ident.itertext())), ident.get("schemeID")))
     for code in children(item, "cac:CommodityClassification", "cbc:ItemClassificationCode"):
-        line.classifications.append(("".join(code.itertext()), code.get("listID")))
+        line.classifications.append(("".join(map(str, code.itertext())), code.get("listID")))
     for prop in children(item, "cac:AdditionalItemProperty"):
         line.attributes.append((text(prop, "cbc:Name"), text(prop, "cbc:Value")))
     return line
@@ -184,7 +187,7 @@ def _taxes(doc: Doc, root: etree._Element) -> None:
         amount = child(total, "cbc:TaxAmount")
         entry = TaxTotal(
             path=f"{doc.root}/cac:TaxTotal[{t}]",
-            amount=None if amount is None else "".join(amount.itertext()),
+            amount=None if amount is None else "".join(map(str, amount.itertext())),
             currency=None if amount is None else amount.get("currencyID"),
         )
         doc.tax_totals.append(entry)
@@ -208,7 +211,7 @@ def _payments(doc: Doc, root: etree._Element) -> None:
         path = f"{doc.root}/cac:PaymentMeans[{index}]"
         doc.payment_means.append((path, text(means, "cbc:PaymentMeansCode"), accounts))
         for pan in children(means, "cac:CardAccount", "cbc:PrimaryAccountNumberID"):
-            doc.card_numbers.append("".join(pan.itertext()))
+            doc.card_numbers.append("".join(map(str, pan.itertext())))
     doc.payment_terms = text(root, "cac:PaymentTerms", "cbc:Note")
 
 

@@ -12,13 +12,17 @@ them all.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ledgerbridge.formats.en16931._model import Doc, Party, Subtotal, dec, r2
 from ledgerbridge.formats.en16931._rules import error
-from ledgerbridge.formats.model import Finding
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ledgerbridge.formats.model import Finding
 
 __all__ = ["CATEGORIES", "check_vat"]
 
