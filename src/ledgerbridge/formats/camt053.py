@@ -59,6 +59,20 @@ _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(T.*)?")
 _OPENING = ("OPBD", "PRCD")
 
 
+def _path(node: etree._Element) -> str:
+    """``/Document/BkToCstmrStmt/Stmt[2]/Ntry[5]/Amt``: local names, positions when repeated."""
+    steps = []
+    current: etree._Element | None = node
+    while current is not None:
+        parent = current.getparent()
+        step = etree.QName(current).localname
+        if parent is not None and len(same := parent.findall(current.tag)) > 1:
+            step += f"[{same.index(current) + 1}]"
+        steps.append(step)
+        current = parent
+    return "/" + "/".join(reversed(steps))
+
+
 class _Reader:
     """Element access in one statement's namespace, collecting findings."""
 
@@ -73,7 +87,7 @@ class _Reader:
         return found.text.strip() or None
 
     def error(self, code: str, node: etree._Element, message: str) -> None:
-        where = node.getroottree().getpath(node)
+        where = _path(node)
         self.findings.append(Finding(Severity.ERROR, code, where, message))
 
     def amount(self, node: etree._Element | None) -> Decimal | None:
@@ -189,7 +203,7 @@ def _balance_check(reader: _Reader, stmt: etree._Element, data: BankStatement) -
             Finding(
                 Severity.WARNING,
                 "CAMT-BALANCE",
-                stmt.getroottree().getpath(stmt),
+                _path(stmt),
                 f"opening {data.opening_balance} + booked entries = {total}, "
                 f"but the closing balance is {data.closing_balance}",
             )
