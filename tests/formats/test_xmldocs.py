@@ -11,7 +11,7 @@ from lxml import etree
 
 from ledgerbridge.formats import xmldocs
 from ledgerbridge.formats.errors import FormatError, MalformedDocument, UnsupportedFormat
-from ledgerbridge.formats.model import Container, Format, Kind, ReadOptions
+from ledgerbridge.formats.model import Container, Format, Invoice, Kind, ReadOptions
 from tests.formats.conformance.corpus import corpus_root, manifest
 
 UBL_MINIMAL = (
@@ -253,6 +253,7 @@ def test_every_valid_corpus_invoice_reads(path: Any) -> None:
     # then
     (document,) = result.documents
     assert document.format in (Format.UBL, Format.CII)
+    assert isinstance(document.data, Invoice)
     assert document.data.number
     assert document.data.issue_date is not None
     assert not [f for f in document.findings if "-SCHEMA-" in f.code]
