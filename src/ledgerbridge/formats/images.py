@@ -18,7 +18,7 @@ import warnings
 from typing import TYPE_CHECKING
 
 from ledgerbridge.formats import barcodes
-from ledgerbridge.formats.errors import LimitExceeded, MalformedDocument, UnsupportedFormat
+from ledgerbridge.formats.errors import LimitExceeded, MalformedDocument
 from ledgerbridge.formats.model import Container, ReadOptions, ReadResult
 
 if TYPE_CHECKING:
@@ -58,9 +58,8 @@ def _open(data: bytes) -> Image.Image:
     except Image.DecompressionBombError as exc:
         raise LimitExceeded("limit-image-pixels", "", str(exc)) from exc
     except UnidentifiedImageError as exc:
-        raise UnsupportedFormat(
-            "unsupported-image", "", "the image format is not supported"
-        ) from exc
+        # The magic number said image, so bytes Pillow cannot identify are a broken file.
+        raise MalformedDocument("malformed-image", "", "the image header is broken") from exc
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise MalformedDocument(
             "malformed-image", "", f"the image cannot be opened: {exc}"
