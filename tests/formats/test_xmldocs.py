@@ -266,3 +266,14 @@ def test_corpus_is_where_the_tests_expect_it() -> None:
     # then
     assert len(_readable_entries()) > 250
     assert (root / "ubl" / "manifest.json").is_file()
+
+
+def test_the_package_facade_routes_xml_here() -> None:
+    # given
+    from ledgerbridge.formats import read
+
+    # when
+    result = read(b"\n" + CII_MINIMAL, options=NO_CHECKS)
+
+    # then
+    assert result.documents[0].format is Format.CII
