@@ -13,6 +13,7 @@ at all raises ``no-qr-bill-found``.
 
 from __future__ import annotations
 
+import functools
 import io
 import warnings
 from typing import TYPE_CHECKING
@@ -40,7 +41,9 @@ def sniff(head: bytes) -> bool:
     )
 
 
+@functools.cache
 def _register_heif() -> None:
+    # Once per process: registering is cheap but not free, and reads are frequent.
     import pillow_heif
 
     pillow_heif.register_heif_opener()

@@ -248,6 +248,17 @@ def test_qrbill_generated_image(entry: dict[str, Any]) -> None:
     _check_rendering(entry, f"generated-{entry['variant']}")
 
 
+@pytest.mark.parametrize(
+    "entry", _ids([e for e in _entries("rendered/") if e["file"].endswith(".svg")])
+)
+def test_qrbill_svg_rendering_is_refused_with_a_format_error(entry: dict[str, Any]) -> None:
+    # given
+    data = entry["path"].read_bytes()
+    # when / then: unsupported input must fail cleanly, never be half-read
+    with pytest.raises(FormatError):
+        read(data, filename=entry["file"])
+
+
 def test_qrbill_corpus_report() -> None:
     # given / when
     report = TALLY.report()
