@@ -1,0 +1,76 @@
+"""The one error tree of the hub's domain services.
+
+Services raise these; the web views turn them into form errors or messages, the API
+into ``{"code": ..., "message": ...}`` with the HTTP status of the class::
+
+    ServiceError(Exception)          code, message, status
+    ├── NotFound          404        a missing *or foreign* object (identical answers)
+    ├── PermissionDenied  403        the actor lacks a permission in this organization
+    ├── Conflict          409        the request clashes with the current state
+    └── Invalid           422        the input itself is wrong
+
+``code`` is stable kebab-case that clients may branch on; ``message`` is translatable.
+
+>>> err = Conflict("tax-id-taken", "This tax ID is already registered.")
+>>> (err.code, err.status, str(err))
+('tax-id-taken', 409, 'This tax ID is already registered.')
+>>> isinstance(NotFound(), ServiceError), NotFound().code
+(True, 'not-found')
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import Promise
+
+__all__ = ["Conflict", "Invalid", "NotFound", "PermissionDenied", "ServiceError"]
+
+
+class ServiceError(Exception):
+    """A domain rule refused the request; nothing was changed."""
+
+    status: ClassVar[int] = 400
+    default_code: ClassVar[str] = "error"
+    default_message: ClassVar[str | Promise] = _("The request could not be carried out.")
+
+    def __init__(
+        self,
+        code: str | None = None,
+        message: str | Promise | None = None,
+        **details: object,
+    ) -> None:
+        self.code = code or self.default_code
+        self.message: str | Promise = message if message is not None else self.default_message
+        self.details = details
+        super().__init__(str(self.message))
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class NotFound(ServiceError):
+    status = 404
+    default_code = "not-found"
+    default_message = _("Not found.")
+
+
+class PermissionDenied(ServiceError):
+    status = 403
+    default_code = "permission-denied"
+    default_message = _("You do not have permission to do this.")
+
+
+class Conflict(ServiceError):
+    status = 409
+    default_code = "conflict"
+    default_message = _("This conflicts with the current state.")
+
+
+class Invalid(ServiceError):
+    status = 422
+    default_code = "invalid"
+    default_message = _("The input is not valid.")

@@ -1,0 +1,72 @@
+"""Write operations of the identity domain, each atomic and audited.
+
+Every service takes keyword arguments only, runs in one transaction, and writes its audit
+event in that same transaction. A refused request raises a
+:class:`~ledgerbridge.hub.core.errors.ServiceError` with a stable ``code`` and changes
+nothing.
+"""
+
+from __future__ import annotations
+
+from ledgerbridge.hub.identity.services._audit import (
+    BrokenLink,
+    audit_record,
+    audit_verify,
+    event_hash,
+)
+from ledgerbridge.hub.identity.services._invitations import (
+    INVITATION_VALIDITY,
+    invitation_accept,
+    invitation_check_open,
+    invitation_create,
+    invitation_link,
+    invitation_resend,
+    invitation_revoke,
+)
+from ledgerbridge.hub.identity.services._memberships import (
+    membership_delete,
+    membership_lock,
+    membership_unlock,
+    membership_update_permissions,
+)
+from ledgerbridge.hub.identity.services._organizations import (
+    organization_create,
+    organization_set_require_mfa,
+    organization_update,
+)
+from ledgerbridge.hub.identity.services._tokens import (
+    LAST_USED_RESOLUTION,
+    TokenGrant,
+    api_token_authenticate,
+    api_token_create,
+    api_token_revoke,
+)
+from ledgerbridge.hub.identity.services._users import membership_add_admin, user_create_verified
+
+__all__ = [
+    "INVITATION_VALIDITY",
+    "LAST_USED_RESOLUTION",
+    "BrokenLink",
+    "TokenGrant",
+    "api_token_authenticate",
+    "api_token_create",
+    "api_token_revoke",
+    "audit_record",
+    "audit_verify",
+    "event_hash",
+    "invitation_accept",
+    "invitation_check_open",
+    "invitation_create",
+    "invitation_link",
+    "invitation_resend",
+    "invitation_revoke",
+    "membership_add_admin",
+    "membership_delete",
+    "membership_lock",
+    "membership_unlock",
+    "membership_update_permissions",
+    "organization_create",
+    "organization_set_require_mfa",
+    "organization_update",
+    "user_create_verified",
+]

@@ -1,0 +1,267 @@
+"""Invitations: invite by e-mail, resend, revoke, accept.
+
+The raw token exists only in the e-mail link ``{SITE_URL}/invite/<token>``; the database
+keeps its SHA-256. The e-mail goes out after the transaction commits, in the invitee's
+language (the inviter's choice, else the language of the invitee's existing account).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from ledgerbridge.hub.core.errors import Conflict, Invalid, NotFound, PermissionDenied
+from ledgerbridge.hub.identity.models import AuditCategory, Invitation, Membership, User
+from ledgerbridge.hub.identity.permissions import ROLE_PRESETS, Permission, Role
+from ledgerbridge.hub.identity.services._audit import audit_record
+from ledgerbridge.hub.identity.services._common import (
+    actor_membership,
+    grantable,
+    parse_role,
+    sha256_hex,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from ledgerbridge.hub.identity.models import Organization
+
+INVITATION_VALIDITY = timedelta(days=7)
+_LANGUAGES = {code for code, _name in settings.LANGUAGES}
+
+
+def invitation_link(raw_token: str) -> str:
+    return f"{settings.SITE_URL}/invite/{raw_token}"
+
+
+def _language_for(email: str, chosen: str | None) -> str:
+    if chosen in _LANGUAGES:
+        return str(chosen)
+    existing = User.objects.filter(email__iexact=email).values_list("language", flat=True).first()
+    return existing if existing in _LANGUAGES else str(settings.LANGUAGE_CODE)
+
+
+def _send_invitation_email(invitation_id: int, raw_token: str) -> None:
+    invitation = Invitation.objects.select_related("organization", "created_by").get(
+        pk=invitation_id
+    )
+    context = {
+        "invitation": invitation,
+        "organization": invitation.organization,
+        "inviter": invitation.created_by,
+        "link": invitation_link(raw_token),
+        "expires_at": invitation.expires_at,
+    }
+    with translation.override(invitation.language or settings.LANGUAGE_CODE):
+        subject = render_to_string("identity/email/invitation_subject.txt", context)
+        text = render_to_string("identity/email/invitation_message.txt", context)
+        html = render_to_string("identity/email/invitation_message.html", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()), body=text, to=[invitation.email]
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def _issue_token(invitation: Invitation) -> str:
+    raw_token = secrets.token_urlsafe(32)
+    invitation.token_hash = sha256_hex(raw_token)
+    invitation.expires_at = timezone.now() + INVITATION_VALIDITY
+    invitation.sent_count += 1
+    invitation_id = invitation.pk
+    if invitation_id is not None:
+        invitation.save(update_fields=["token_hash", "expires_at", "sent_count"])
+    return raw_token
+
+
+def _clean_email(email: str) -> str:
+    email = email.strip().lower()
+    if "@" not in email or len(email) > 254 or email.startswith("@") or email.endswith("@"):
+        raise Invalid("invalid-email", _("Enter a valid e-mail address."))
+    return email
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    organization: Organization,
+    actor: User,
+    email: str,
+    salutation: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    role: str = Role.EMPLOYEE,
+    permissions: Iterable[str] | None = None,
+    language: str | None = None,
+    ip: str | None,
+) -> tuple[Invitation, str]:
+    """Invite ``email`` with a role (default employee) and permissions (default: its preset).
+
+    Returns the invitation and the raw token, which is sent by e-mail after commit.
+    """
+    acting = actor_membership(
+        actor=actor, organization=organization, permission=Permission.USERS_MANAGE
+    )
+    email = _clean_email(email)
+    role_ = parse_role(role)
+    wanted = grantable(
+        actor_membership=acting,
+        permissions=ROLE_PRESETS[role_] if permissions is None else permissions,
+    )
+    if salutation not in Invitation.Salutation.values:
+        raise Invalid("invalid-salutation", _("Unknown salutation."))
+    if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
+        raise Conflict("already-member", _("This person is already a member."))
+    if Invitation.objects.filter(
+        organization=organization,
+        email=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).exists():
+        raise Conflict("invitation-pending", _("This person has already been invited."))
+    invitation = Invitation(
+        organization=organization,
+        email=email,
+        salutation=salutation,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        language=_language_for(email, language),
+        role=role_.value,
+        permissions=[p.value for p in wanted],
+        created_by=actor,
+    )
+    raw_token = _issue_token(invitation)
+    invitation.save(force_insert=True)
+    audit_record(
+        organization=organization,
+        actor=actor,
+        category=AuditCategory.USER,
+        action="invited",
+        details={"email": email, "role": role_.value, "permissions": invitation.permissions},
+        ip=ip,
+    )
+    transaction.on_commit(lambda: _send_invitation_email(invitation.pk, raw_token))
+    return invitation, raw_token
+
+
+def _locked_invitation(invitation: Invitation) -> Invitation:
+    return (
+        Invitation.objects.select_for_update().select_related("organization").get(pk=invitation.pk)
+    )
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, actor: User, ip: str | None) -> str:
+    """Send a fresh link (the old one stops working) valid for another 7 days."""
+    actor_membership(
+        actor=actor, organization=invitation.organization, permission=Permission.USERS_MANAGE
+    )
+    target = _locked_invitation(invitation)
+    _refuse_closed(target)
+    raw_token = _issue_token(target)
+    audit_record(
+        organization=target.organization,
+        actor=actor,
+        category=AuditCategory.USER,
+        action="invitation_resent",
+        details={"email": target.email, "sent_count": target.sent_count},
+        ip=ip,
+    )
+    transaction.on_commit(lambda: _send_invitation_email(target.pk, raw_token))
+    invitation.refresh_from_db()
+    return raw_token
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, actor: User, ip: str | None) -> Invitation:
+    """Make the invitation's link useless."""
+    actor_membership(
+        actor=actor, organization=invitation.organization, permission=Permission.USERS_MANAGE
+    )
+    target = _locked_invitation(invitation)
+    _refuse_closed(target)
+    target.revoked_at = timezone.now()
+    target.save(update_fields=["revoked_at"])
+    audit_record(
+        organization=target.organization,
+        actor=actor,
+        category=AuditCategory.USER,
+        action="invitation_revoked",
+        details={"email": target.email},
+        ip=ip,
+    )
+    invitation.refresh_from_db()
+    return target
+
+
+def _refuse_closed(invitation: Invitation) -> None:
+    if invitation.accepted_at is not None:
+        raise Conflict("invitation-used", _("This invitation has already been accepted."))
+    if invitation.revoked_at is not None:
+        raise Conflict("invitation-revoked", _("This invitation has been revoked."))
+
+
+def invitation_check_open(invitation: Invitation) -> None:
+    """Raise the specific error when the invitation can no longer be accepted."""
+    _refuse_closed(invitation)
+    if invitation.expires_at <= timezone.now():
+        raise Conflict(
+            "invitation-expired",
+            _("This invitation has expired. Ask for a new one."),
+        )
+
+
+@transaction.atomic
+def invitation_accept(*, raw_token: str, user: User, ip: str | None) -> Membership:
+    """Make ``user`` a member, if the link is open and their verified e-mail matches."""
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("organization")
+        .filter(token_hash=sha256_hex(raw_token))
+        .first()
+    )
+    if invitation is None:
+        raise NotFound("invitation-not-found", _("This invitation link is not valid."))
+    invitation_check_open(invitation)
+    if not EmailAddress.objects.filter(
+        user=user, email__iexact=invitation.email, verified=True
+    ).exists():
+        raise PermissionDenied(
+            "invitation-email-mismatch",
+            _("This invitation was sent to another e-mail address than your verified one."),
+        )
+    organization = invitation.organization
+    if Membership.objects.filter(organization=organization, user=user).exists():
+        raise Conflict("already-member", _("You are already a member of this organization."))
+    membership = Membership.objects.create(
+        organization=organization,
+        user=user,
+        role=invitation.role,
+        permissions=list(invitation.permissions),
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    if not (user.first_name or user.last_name) and (invitation.first_name or invitation.last_name):
+        user.first_name, user.last_name = invitation.first_name, invitation.last_name
+        user.save(update_fields=["first_name", "last_name"])
+    audit_record(
+        organization=organization,
+        actor=user,
+        category=AuditCategory.USER,
+        action="invitation_accepted",
+        subject_user=user,
+        details={"email": invitation.email, "role": invitation.role},
+        ip=ip,
+    )
+    return membership

@@ -1,0 +1,155 @@
+"""Memberships: change a member's rights, lock, unlock, remove.
+
+Two rules keep an organization manageable: nobody locks or removes themself, and the
+last active admin (an active member holding ``users.manage``) is never removed, locked
+or demoted. A lock takes effect at once: the web middleware and the API check the
+membership's status on every request.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ledgerbridge.hub.core.errors import Conflict
+from ledgerbridge.hub.identity.models import ApiToken, AuditCategory, Membership
+from ledgerbridge.hub.identity.permissions import Permission
+from ledgerbridge.hub.identity.services._audit import audit_record
+from ledgerbridge.hub.identity.services._common import (
+    actor_membership,
+    grantable,
+    is_admin,
+    other_active_admins,
+    parse_role,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from ledgerbridge.hub.identity.models import User
+
+
+def _locked_row(membership: Membership) -> Membership:
+    """Re-read the membership under a row lock, so two admins cannot race past the rules."""
+    return Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+
+
+def _guard_last_admin(membership: Membership, *, losing_admin: bool) -> None:
+    if losing_admin and is_admin(membership) and not other_active_admins(membership):
+        raise Conflict("last-admin", _("The organization needs at least one active administrator."))
+
+
+@transaction.atomic
+def membership_update_permissions(
+    *,
+    membership: Membership,
+    actor: User,
+    role: str,
+    permissions: Iterable[str],
+    ip: str | None,
+) -> Membership:
+    """Give ``membership`` a role label and an explicit permission list."""
+    acting = actor_membership(
+        actor=actor, organization=membership.organization, permission=Permission.USERS_MANAGE
+    )
+    target = _locked_row(membership)
+    new_role = parse_role(role)
+    new_permissions = grantable(actor_membership=acting, permissions=permissions)
+    _guard_last_admin(target, losing_admin=Permission.USERS_MANAGE not in new_permissions)
+    new_values = [p.value for p in new_permissions]
+    old = {"role": target.role, "permissions": list(target.permissions)}
+    new = {"role": new_role.value, "permissions": new_values}
+    if old == new:
+        return target
+    target.role, target.permissions = new_role.value, new_values
+    target.save(update_fields=["role", "permissions"])
+    audit_record(
+        organization=target.organization,
+        actor=actor,
+        category=AuditCategory.USER,
+        action="permissions_changed",
+        subject_user=target.user,
+        details={"before": old, "after": new},
+        ip=ip,
+    )
+    membership.refresh_from_db()
+    return target
+
+
+@transaction.atomic
+def membership_lock(*, membership: Membership, actor: User, ip: str | None) -> Membership:
+    """Lock a member out of this organization at once (sessions and tokens alike)."""
+    actor_membership(
+        actor=actor, organization=membership.organization, permission=Permission.USERS_MANAGE
+    )
+    target = _locked_row(membership)
+    if target.user_id == actor.pk:
+        raise Conflict("cannot-lock-self", _("You cannot lock yourself."))
+    if target.status == Membership.Status.LOCKED:
+        raise Conflict("already-locked", _("This member is already locked."))
+    _guard_last_admin(target, losing_admin=True)
+    target.status = Membership.Status.LOCKED
+    target.save(update_fields=["status"])
+    audit_record(
+        organization=target.organization,
+        actor=actor,
+        category=AuditCategory.USER,
+        action="locked",
+        subject_user=target.user,
+        ip=ip,
+    )
+    membership.refresh_from_db()
+    return target
+
+
+@transaction.atomic
+def membership_unlock(*, membership: Membership, actor: User, ip: str | None) -> Membership:
+    """Let a locked member back in."""
+    actor_membership(
+        actor=actor, organization=membership.organization, permission=Permission.USERS_MANAGE
+    )
+    target = _locked_row(membership)
+    if target.status != Membership.Status.LOCKED:
+        raise Conflict("not-locked", _("This member is not locked."))
+    target.status = Membership.Status.ACTIVE
+    target.save(update_fields=["status"])
+    audit_record(
+        organization=target.organization,
+        actor=actor,
+        category=AuditCategory.USER,
+        action="unlocked",
+        subject_user=target.user,
+        ip=ip,
+    )
+    membership.refresh_from_db()
+    return target
+
+
+@transaction.atomic
+def membership_delete(*, membership: Membership, actor: User, ip: str | None) -> None:
+    """Remove a member from the organization; their tokens for it are revoked too."""
+    actor_membership(
+        actor=actor, organization=membership.organization, permission=Permission.USERS_MANAGE
+    )
+    target = _locked_row(membership)
+    if target.user_id == actor.pk:
+        raise Conflict("cannot-delete-self", _("You cannot remove yourself."))
+    _guard_last_admin(target, losing_admin=True)
+    revoked = ApiToken.objects.filter(
+        organization_id=target.organization_id, user_id=target.user_id, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    details = {"email": target.user.email, "role": target.role, "tokens_revoked": revoked}
+    organization, user = target.organization, target.user
+    target.delete()
+    audit_record(
+        organization=organization,
+        actor=actor,
+        category=AuditCategory.USER,
+        action="deleted",
+        subject_user=user,
+        details=details,
+        ip=ip,
+    )

@@ -1,0 +1,85 @@
+"""Accounts made by operators (``createadmin``, ``bootstrap``) rather than by sign-up."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from ledgerbridge.hub.core.errors import Conflict, Invalid
+from ledgerbridge.hub.identity.models import AuditCategory, Membership, User
+from ledgerbridge.hub.identity.permissions import ROLE_PRESETS, Role
+from ledgerbridge.hub.identity.services._audit import audit_record
+from ledgerbridge.hub.identity.services._invitations import _clean_email
+
+if TYPE_CHECKING:
+    from ledgerbridge.hub.identity.models import Organization
+
+
+@transaction.atomic
+def user_create_verified(
+    *,
+    email: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    is_staff: bool = False,
+    ip: str | None = None,
+) -> User:
+    """Create a user whose e-mail counts as verified (allauth's primary, verified address)."""
+    email = _clean_email(email)
+    if User.objects.filter(email__iexact=email).exists():
+        raise Conflict("email-taken", _("A user with this e-mail address already exists."))
+    user = User(email=email, first_name=first_name, last_name=last_name)
+    try:
+        validate_password(password, user)
+    except ValidationError as err:
+        raise Invalid("weak-password", " ".join(err.messages)) from None
+    user = User.objects.create_user(
+        email=email,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        is_staff=is_staff,
+        is_superuser=is_staff,
+    )
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    audit_record(
+        organization=None,
+        actor=None,
+        category=AuditCategory.USER,
+        action="created",
+        subject_user=user,
+        details={"email": email, "by": "operator"},
+        ip=ip,
+    )
+    return user
+
+
+@transaction.atomic
+def membership_add_admin(
+    *, organization: Organization, user: User, ip: str | None = None
+) -> Membership:
+    """Make ``user`` an admin of ``organization`` (operator action, no actor in the org)."""
+    membership, created = Membership.objects.get_or_create(
+        organization=organization,
+        user=user,
+        defaults={"role": Role.ADMIN, "permissions": sorted(ROLE_PRESETS[Role.ADMIN])},
+    )
+    if not created:
+        raise Conflict("already-member", _("This user is already a member."))
+    audit_record(
+        organization=organization,
+        actor=None,
+        category=AuditCategory.USER,
+        action="permissions_changed",
+        subject_user=user,
+        details={"after": {"role": membership.role, "permissions": membership.permissions},
+                 "by": "operator"},
+        ip=ip,
+    )  # fmt: skip
+    return membership
