@@ -204,3 +204,53 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": ENV.get("LEDGERBRIDGE_LOG_LEVEL", "INFO")},
 }
+
+# --- accounts (allauth, MFA) ------------------------------------------------------
+# Owned by the accounts part (src/ledgerbridge/hub/web/accounts/). People log in with
+# their e-mail address only; a new address is proven by a code sent to it.
+INSTALLED_APPS += ["ledgerbridge.hub.web.accounts"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("allauth.account.middleware.AccountMiddleware") + 1,
+    "ledgerbridge.hub.web.accounts.middleware.UserLanguageMiddleware",
+)
+# Requiring MFA needs request.organization, which CurrentOrganizationMiddleware sets when
+# installed; otherwise the middleware reads the session key itself. It goes last.
+MIDDLEWARE.append("ledgerbridge.hub.web.accounts.middleware.RequireMFAMiddleware")
+ACCOUNT_ADAPTER = "ledgerbridge.hub.web.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "ledgerbridge.hub.web.accounts.forms.SignupForm"}
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ledgerbridge] "
+# Failed logins: 10 a minute per IP and 5 per 5 minutes per e-mail address. allauth
+# counts wrong MFA codes under the same action, keyed by the user, so a stolen password
+# does not buy unlimited TOTP guesses. The counters live in the shared DatabaseCache.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+    "login": "30/m/ip",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+MFA_ADAPTER = "ledgerbridge.hub.web.accounts.mfa.EncryptingMFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "ledgerbridge"
+MFA_RECOVERY_CODES_SHOW_ONCE = True
+# WebAuthn needs a secure context; the embedded default listens on plain http://127.0.0.1
+# (a secure context for browsers), so an insecure origin is allowed only in debug.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# One 30-second step either side absorbs a phone clock that is slightly off.
+MFA_TOTP_TOLERANCE = 1

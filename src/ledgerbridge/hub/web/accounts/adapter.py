@@ -1,0 +1,87 @@
+"""The allauth account adapter: names and language at signup, audit events, localized e-mail.
+
+allauth calls these hooks at the right moments of its flows; the rest of the hub never
+calls them directly. A login is audited only after every stage (e-mail verification, MFA)
+has passed, because allauth calls ``post_login`` only then.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib.auth import get_user_model
+from django.utils import translation
+
+from ledgerbridge.hub.web.accounts import languages
+from ledgerbridge.hub.web.accounts.audit import (
+    CATEGORY_SECURITY,
+    CATEGORY_USER,
+    record_account_event,
+)
+
+if TYPE_CHECKING:
+    from django.forms import BaseForm
+    from django.http import HttpRequest, HttpResponse
+
+    from ledgerbridge.hub.identity.models import User
+
+
+def _user_by_email(email: str) -> User | None:
+    if not email:
+        return None
+    model = get_user_model()
+    user: User | None = model.objects.filter(email__iexact=email.strip()).first()
+    return user
+
+
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth ships no type hints
+    """allauth's account adapter, fitted to the hub."""
+
+    def save_user(
+        self, request: HttpRequest, user: User, form: BaseForm, commit: bool = True
+    ) -> User:
+        # Whoever registers in German gets German e-mails and pages from then on.
+        user.language = languages.for_user(None)
+        saved: User = super().save_user(request, user, form, commit=commit)
+        if commit:
+            record_account_event(
+                request=request,
+                category=CATEGORY_USER,
+                action="registered",
+                subject=saved,
+                actor=saved,
+                details={"terms_accepted": bool(form.cleaned_data.get("accept_terms"))},
+            )
+        return saved
+
+    def post_login(self, request: HttpRequest, user: User, **kwargs: Any) -> HttpResponse:
+        response: HttpResponse = super().post_login(request, user, **kwargs)
+        record_account_event(
+            request=request,
+            category=CATEGORY_SECURITY,
+            action="login_succeeded",
+            subject=user,
+            actor=user,
+            details={"signup": bool(kwargs.get("signup"))},
+        )
+        return response
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        # credentials hold the password: only the e-mail address goes into the log.
+        email = str(credentials.get("email") or "")[:254]
+        user = _user_by_email(email)
+        record_account_event(
+            request=request,
+            category=CATEGORY_SECURITY,
+            action="login_failed",
+            subject=user,
+            actor=None,
+            details={"email": email, "step": "password"},
+        )
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Render and send in the recipient's language (the sender's if there is no account)."""
+        recipient = context.get("user") or _user_by_email(email)
+        with translation.override(languages.for_user(recipient)):
+            super().send_mail(template_prefix, email, context)

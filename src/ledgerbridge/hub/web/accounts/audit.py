@@ -1,0 +1,65 @@
+"""Audit events for what people do with their own accounts.
+
+An account belongs to no single organization, so each event is written into the chain of
+every organization the user is a member of (each admin sees it in their change log), and
+into the global chain (``organization=None``) when the user has none or is unknown.
+Details never carry passwords or codes; the callers pass only names, types and flags.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ledgerbridge.hub.identity.models import AuditCategory
+from ledgerbridge.hub.identity.selectors import memberships_of
+from ledgerbridge.hub.identity.services import audit_record
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from ledgerbridge.hub.identity.models import Organization, User
+
+# Logins, passwords, e-mail addresses and MFA methods are security events; a new account
+# is a user event, like the identity services' "created".
+CATEGORY_SECURITY = AuditCategory.SECURITY.value
+CATEGORY_USER = AuditCategory.USER.value
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The peer address as the WSGI server saw it (a proxy must rewrite REMOTE_ADDR)."""
+    if request is None:
+        return None
+    ip = request.META.get("REMOTE_ADDR")
+    return str(ip) if ip else None
+
+
+def _organizations(user: User | None) -> list[Organization | None]:
+    if user is None or user.pk is None:
+        return [None]
+
+    organizations: list[Organization | None] = [m.organization for m in memberships_of(user=user)]
+    return organizations or [None]
+
+
+def record_account_event(
+    *,
+    request: HttpRequest | None,
+    category: str,
+    action: str,
+    subject: User | None,
+    actor: User | None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Write one audit event per organization of ``subject`` (or one global event)."""
+
+    ip = client_ip(request)
+    for organization in _organizations(subject):
+        audit_record(
+            organization=organization,
+            actor=actor,
+            category=category,
+            action=action,
+            subject_user=subject,
+            details=dict(details or {}),
+            ip=ip,
+        )

@@ -1,0 +1,48 @@
+"""The signup form: e-mail, first and last name, the password twice and the terms."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class SignupForm(AllauthSignupForm):  # type: ignore[misc]  # allauth ships no type hints
+    """allauth's signup form with the names and a required acceptance of the terms."""
+
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=150,
+        widget=forms.TextInput({"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=150,
+        widget=forms.TextInput({"autocomplete": "family-name"}),
+    )
+    accept_terms = forms.BooleanField(
+        label=_("I accept the terms of use and the privacy policy."),
+        required=True,
+        error_messages={"required": _("Please accept the terms of use to create an account.")},
+    )
+
+    field_order: ClassVar[list[str]] = [
+        "email",
+        "first_name",
+        "last_name",
+        "password1",
+        "password2",
+        "accept_terms",
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+
+    def clean_first_name(self) -> str:
+        return str(self.cleaned_data["first_name"]).strip()
+
+    def clean_last_name(self) -> str:
+        return str(self.cleaned_data["last_name"]).strip()
