@@ -1,4 +1,4 @@
-"""The ``ledgerbridge`` console script: one entry point for the library, the agent and the hub.
+"""The ledgerbridge console script: one entry point for the library, the agent and the hub.
 
 Subcommands that need the hub import Django only when they run, so ``ledgerbridge read``
 works from a plain ``pip install ledgerbridge`` without the ``hub`` extra.
@@ -124,6 +124,9 @@ def _parser() -> argparse.ArgumentParser:
         help="do not start the task worker (run 'ledgerbridge worker' elsewhere)",
     )
     serve.set_defaults(handler=_serve)
+    for name, help_text in _DJANGO_HELP.items():
+        # Listed for --help only: main() hands these to Django before argparse sees them.
+        sub.add_parser(name, help=help_text, add_help=False)
     return parser
 
 
@@ -137,6 +140,18 @@ _DJANGO_COMMANDS: dict[str, Callable[[list[str]], list[str]]] = {
     "check": lambda rest: ["check", *rest],
     "bootstrap": lambda rest: ["bootstrap", *rest],
     "manage": lambda rest: list(rest),
+}
+
+
+_DJANGO_HELP = {
+    "worker": "run the background task worker only",
+    "migrate": "apply database migrations",
+    "createadmin": "create an administrator (--email, --password, --org)",
+    "token": "API tokens: token create --user EMAIL --org TAXID_OR_SLUG --permissions ...",
+    "audit": "audit log: audit verify checks every hash chain",
+    "check": "run the hub's system checks",
+    "bootstrap": "create the demo organization and admin on first start",
+    "manage": "any Django management command",
 }
 
 
