@@ -1,12 +1,45 @@
-"""URL patterns of the web UI (namespace ``web``)."""
+"""URL patterns of the web UI (namespace ``web``).
+
+URL keyword names are shared with the route enumeration test: ``membership_id``,
+``invitation_id``, ``token_id``, ``event_id`` and ``token`` (an invitation's raw token).
+"""
 
 from __future__ import annotations
 
 from django.urls import path
 
-from ledgerbridge.hub.web import views
+from ledgerbridge.hub.web.views import audit, home, invitations, members, tokens
 
 app_name = "web"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
+    path("organizations/switch", home.organization_switch, name="organization_switch"),
+    path("organizations/new", home.organization_create, name="organization_create"),
+    path("settings", home.organization_settings, name="organization_settings"),
+    path("members/", members.member_list, name="member_list"),
+    path("members/<int:membership_id>/", members.member_detail, name="member_detail"),
+    path(
+        "members/<int:membership_id>/permissions",
+        members.member_permissions,
+        name="member_permissions",
+    ),
+    path("members/<int:membership_id>/lock", members.member_lock, name="member_lock"),
+    path("members/<int:membership_id>/unlock", members.member_unlock, name="member_unlock"),
+    path("members/<int:membership_id>/delete", members.member_delete, name="member_delete"),
+    path("invitations/new", invitations.invitation_create, name="invitation_create"),
+    path(
+        "invitations/<int:invitation_id>/resend",
+        invitations.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "invitations/<int:invitation_id>/revoke",
+        invitations.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("invite/<str:token>", invitations.invitation_landing, name="invitation_landing"),
+    path("changelog/", audit.audit_list, name="audit_list"),
+    path("changelog/export.csv", audit.audit_export, name="audit_export"),
+    path("tokens/", tokens.token_list, name="token_list"),
+    path("tokens/<int:token_id>/revoke", tokens.token_revoke, name="token_revoke"),
 ]

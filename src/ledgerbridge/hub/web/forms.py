@@ -1,0 +1,262 @@
+"""Forms of the web UI: they shape and check input; the services enforce the rules.
+
+A :class:`~ledgerbridge.hub.core.errors.ServiceError` raised by a service lands on the form
+through :func:`add_service_error`, on the field its code belongs to (else as a form-wide
+error), so the page shows the service's specific message next to the input it is about.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ledgerbridge.hub.identity.models import AuditCategory, Invitation, Organization
+from ledgerbridge.hub.identity.permissions import (
+    PERMISSION_GROUPS,
+    PERMISSION_LABELS,
+    ROLE_LABELS,
+    ROLE_PRESETS,
+    Permission,
+    Role,
+)
+from ledgerbridge.hub.identity.taxids import COUNTRIES, TAX_ID_RULES
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from ledgerbridge.hub.core.errors import ServiceError
+    from ledgerbridge.hub.identity.models import Membership
+
+__all__ = [
+    "PAGE_SIZES",
+    "AuditFilterForm",
+    "InvitationForm",
+    "MemberFilterForm",
+    "OrganizationCreateForm",
+    "OrganizationSettingsForm",
+    "PermissionsForm",
+    "TokenForm",
+    "add_service_error",
+    "permission_groups",
+]
+
+PAGE_SIZES = (10, 25, 50)
+
+# Which field a service error code is about; unknown codes become form-wide errors.
+_FIELD_OF_CODE = {
+    "invalid-tax-id": "tax_id",
+    "tax-id-taken": "tax_id",
+    "unsupported-country": "country",
+    "name-required": "name",
+    "name-too-long": "name",
+    "invalid-kind": "kind",
+    "invalid-email": "email",
+    "already-member": "email",
+    "invitation-pending": "email",
+    "invalid-salutation": "salutation",
+    "unknown-role": "role",
+    "unknown-permission": "permissions",
+    "permission-exceeds-actor": "permissions",
+    "token-permissions-exceed-user": "permissions",
+    "token-permissions-empty": "permissions",
+    "token-name-required": "name",
+}
+
+
+def add_service_error(form: forms.BaseForm, error: ServiceError) -> None:
+    """Put the service's message on the field its code is about (or on the whole form)."""
+    field = _FIELD_OF_CODE.get(error.code)
+    form.add_error(field if field in form.fields else None, str(error.message))
+
+
+def tax_id_shapes() -> dict[str, str]:
+    """Country code -> the example shape shown next to the tax ID input."""
+    return {country: rule.example for country, rule in TAX_ID_RULES.items()}
+
+
+class _AddressFields(forms.Form):
+    street = forms.CharField(label=_("Street"), max_length=200, required=False)
+    building_number = forms.CharField(label=_("No."), max_length=16, required=False)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=16, required=False)
+    town = forms.CharField(label=_("Town"), max_length=100, required=False)
+
+
+class OrganizationCreateForm(_AddressFields):
+    name = forms.CharField(label=_("Organization name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Organization.Kind.choices)
+    country = forms.ChoiceField(label=_("Country"), choices=COUNTRIES, initial="CH")
+    tax_id = forms.CharField(
+        label=_("Tax ID"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    field_order = ("name", "kind", "country", "tax_id")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        shapes = tax_id_shapes()
+        country = str(self["country"].value() or "CH")
+        self.fields["country"].widget.attrs["data-shapes"] = json.dumps(shapes)
+        self.fields["tax_id"].widget.attrs["placeholder"] = shapes.get(country, "")
+        self.fields["tax_id"].help_text = _("Expected shape: %(shape)s") % {
+            "shape": shapes.get(country, "")
+        }
+
+
+class OrganizationSettingsForm(_AddressFields):
+    name = forms.CharField(label=_("Organization name"), max_length=200)
+    require_mfa = forms.BooleanField(
+        label=_("Require two-factor authentication for all members"),
+        required=False,
+        help_text=_(
+            "Members without an authenticator app or passkey are sent to set one up "
+            "before they can do anything else."
+        ),
+    )
+
+    field_order = ("name",)
+
+
+class MemberFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("invited", _("Invited")),
+            ("active", _("Active")),
+            ("locked", _("Locked")),
+        ],
+    )
+    per_page = forms.TypedChoiceField(
+        label=_("Per page"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[(size, str(size)) for size in PAGE_SIZES],
+    )
+
+
+def _role_choices() -> list[tuple[str, Any]]:
+    return [(role.value, ROLE_LABELS[role]) for role in Role]
+
+
+def _presets_json() -> str:
+    return json.dumps({role.value: sorted(ROLE_PRESETS[role]) for role in Role})
+
+
+class _PermissionFields(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=_role_choices, initial=Role.EMPLOYEE.value)
+    permissions = forms.MultipleChoiceField(
+        label=_("Permissions"),
+        required=False,
+        choices=[(p.value, PERMISSION_LABELS[p]) for p in Permission],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].widget.attrs["data-presets"] = _presets_json()
+
+    def permission_groups(self) -> list[dict[str, Any]]:
+        """The checkboxes grouped for the editor, with their current state."""
+        raw = self["permissions"].value() or []
+        return permission_groups(checked=[str(v) for v in raw])
+
+
+def permission_groups(
+    *, checked: Iterable[str], allowed: Iterable[str] | None = None
+) -> list[dict[str, Any]]:
+    """Groups of ``{"value", "label", "checked"}`` in catalogue order (``allowed`` filters)."""
+    checked_set = set(checked)
+    allowed_set = None if allowed is None else set(allowed)
+    groups = []
+    for group in PERMISSION_GROUPS:
+        items = [
+            {"value": p.value, "label": PERMISSION_LABELS[p], "checked": p.value in checked_set}
+            for p in group.permissions
+            if allowed_set is None or p.value in allowed_set
+        ]
+        if items:
+            groups.append({"key": group.key, "label": group.label, "items": items})
+    return groups
+
+
+class PermissionsForm(_PermissionFields):
+    @classmethod
+    def for_membership(cls, membership: Membership) -> PermissionsForm:
+        return cls(initial={"role": membership.role, "permissions": list(membership.permissions)})
+
+
+class InvitationForm(_PermissionFields):
+    salutation = forms.ChoiceField(
+        label=_("Salutation"), required=False, choices=Invitation.Salutation.choices
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+
+    field_order = ("salutation", "first_name", "last_name", "email", "role", "permissions")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {"role": Role.EMPLOYEE.value, "permissions": sorted(ROLE_PRESETS[Role.EMPLOYEE])},
+        )
+        super().__init__(*args, **kwargs)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("Where the token is used, e.g. “Scan app on Anna's phone”."),
+    )
+    permissions = forms.MultipleChoiceField(
+        label=_("Permissions"),
+        choices=[(p.value, PERMISSION_LABELS[p]) for p in Permission],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, allowed: Iterable[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.allowed = sorted(allowed)
+        # Offer only what the user holds; the service refuses anything more anyway.
+        field = cast("forms.MultipleChoiceField", self.fields["permissions"])
+        field.choices = [
+            (p.value, PERMISSION_LABELS[p]) for p in Permission if p.value in self.allowed
+        ]
+
+    def permission_groups(self) -> list[dict[str, Any]]:
+        raw = self["permissions"].value() or []
+        return permission_groups(checked=[str(v) for v in raw], allowed=self.allowed)
+
+
+class AuditFilterForm(forms.Form):
+    user = forms.TypedChoiceField(label=_("User"), required=False, coerce=int, empty_value=None)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, users: Iterable[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user_field = cast("forms.ChoiceField", self.fields["user"])
+        category_field = cast("forms.ChoiceField", self.fields["category"])
+        user_field.choices = [("", _("Everyone")), *users]
+        category_field.choices = [("", _("All categories")), *AuditCategory.choices]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end date is before the start date."))
+        return data

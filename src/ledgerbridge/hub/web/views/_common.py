@@ -1,0 +1,56 @@
+"""Helpers shared by the view modules: client IP, pagination, confirmation pages."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.core.paginator import Page, Paginator
+from django.shortcuts import render
+
+from ledgerbridge.hub.identity.permissions import ROLE_LABELS, Role
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from django.db.models import QuerySet
+    from django.http import HttpRequest, HttpResponse
+
+T = TypeVar("T")
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The peer address for the audit log (the proxy's job is to set REMOTE_ADDR right)."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def paginate(request: HttpRequest, items: QuerySet[Any] | Sequence[T], per_page: int) -> Page[Any]:
+    """The page named by ``?page=`` (out-of-range numbers give the last page)."""
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def confirm(
+    request: HttpRequest,
+    *,
+    title: str,
+    question: str,
+    button: str,
+    danger: bool = False,
+    back: str,
+) -> HttpResponse:
+    """A page asking to confirm a consequential action, which POSTs to the same URL."""
+    context = {
+        "title": title,
+        "question": question,
+        "button": button,
+        "danger": danger,
+        "back": back,
+    }
+    return render(request, "web/confirm.html", context)
+
+
+def role_label(role: str) -> str:
+    """The translated name of a role (an unknown one reads as its code)."""
+    try:
+        return str(ROLE_LABELS[Role(role)])
+    except ValueError:
+        return role
