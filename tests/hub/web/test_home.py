@@ -9,22 +9,17 @@ from django.urls import reverse
 from ledgerbridge.hub.identity.models import AuditEvent, Membership, Organization
 from ledgerbridge.hub.identity.permissions import Role
 from ledgerbridge.hub.web.middleware import SESSION_KEY
-from tests.hub.factories import MembershipFactory, OrganizationFactory, admin_of, verified_user
+from tests.hub.factories import admin_of, verified_user
+from tests.hub.web.helpers import client_for, make_member, make_organization
 
 pytestmark = pytest.mark.django_db
 
 
-def _client_for(membership: Membership) -> Client:
-    client = Client()
-    client.force_login(membership.user)
-    return client
-
-
 def test_home_shows_the_current_organization_to_a_member() -> None:
     # given
-    membership = MembershipFactory(organization__name="Alpen Treuhand AG")
+    membership = make_member(organization__name="Alpen Treuhand AG")
     # when
-    response = _client_for(membership).get(reverse("web:home"))
+    response = client_for(membership).get(reverse("web:home"))
     # then
     assert response.status_code == 200
     assert "Alpen Treuhand AG" in response.content.decode()
@@ -52,9 +47,9 @@ def test_home_sends_a_user_without_organization_to_onboarding() -> None:
 
 def test_switch_changes_the_current_organization_to_one_of_ones_own() -> None:
     # given
-    first = MembershipFactory(organization__name="A first")
-    second = MembershipFactory(user=first.user, organization__name="B second")
-    client = _client_for(first)
+    first = make_member(organization__name="A first")
+    second = make_member(user=first.user, organization__name="B second")
+    client = client_for(first)
     # when
     response = client.post(
         reverse("web:organization_switch"), {"organization": second.organization_id}
@@ -67,9 +62,9 @@ def test_switch_changes_the_current_organization_to_one_of_ones_own() -> None:
 
 def test_switch_to_a_foreign_organization_changes_nothing() -> None:
     # given
-    mine = MembershipFactory()
-    foreign = OrganizationFactory()
-    client = _client_for(mine)
+    mine = make_member()
+    foreign = make_organization()
+    client = client_for(mine)
     # when
     client.post(reverse("web:organization_switch"), {"organization": foreign.pk})
     # then
@@ -79,7 +74,7 @@ def test_switch_to_a_foreign_organization_changes_nothing() -> None:
 
 def test_switch_refuses_get() -> None:
     # given
-    client = _client_for(MembershipFactory())
+    client = client_for(make_member())
     # when
     response = client.get(reverse("web:organization_switch"))
     # then
@@ -88,8 +83,8 @@ def test_switch_refuses_get() -> None:
 
 def test_a_locked_member_is_refused_on_the_very_next_request() -> None:
     # given
-    membership = MembershipFactory()
-    client = _client_for(membership)
+    membership = make_member()
+    client = client_for(membership)
     assert client.get(reverse("web:home")).status_code == 200
     # when
     Membership.objects.filter(pk=membership.pk).update(status=Membership.Status.LOCKED)
@@ -101,9 +96,9 @@ def test_a_locked_member_is_refused_on_the_very_next_request() -> None:
 
 def test_a_locked_member_still_reaches_another_active_organization() -> None:
     # given
-    locked = MembershipFactory(status=Membership.Status.LOCKED, organization__name="A locked")
-    other = MembershipFactory(user=locked.user, organization__name="B open")
-    client = _client_for(locked)
+    locked = make_member(status=Membership.Status.LOCKED, organization__name="A locked")
+    other = make_member(user=locked.user, organization__name="B open")
+    client = client_for(locked)
     session = client.session
     session[SESSION_KEY] = locked.organization_id
     session.save()
@@ -151,15 +146,13 @@ def test_onboarding_shows_the_expected_shape_for_a_wrong_tax_id_and_creates_noth
     response = client.post(reverse("web:organization_create"), data)
     # then
     assert response.status_code == 200
-    assert response.context["form"].errors["tax_id"] == [
-        "A Swiss UID looks like CHE-123.456.789."
-    ]
+    assert response.context["form"].errors["tax_id"] == ["A Swiss UID looks like CHE-123.456.789."]
     assert not Organization.objects.filter(name="Falsch AG").exists()
 
 
 def test_onboarding_refuses_a_tax_id_already_registered() -> None:
     # given
-    existing = OrganizationFactory(country="CH", tax_id="CHE116281710")
+    existing = make_organization(country="CH", tax_id="CHE116281710")
     client = Client()
     client.force_login(verified_user())
     data = {"name": "Copy AG", "kind": "company", "country": "CH", "tax_id": "CHE-116.281.710"}
@@ -172,7 +165,7 @@ def test_onboarding_refuses_a_tax_id_already_registered() -> None:
 
 def test_settings_need_organization_manage() -> None:
     # given
-    client = _client_for(MembershipFactory(role=Role.ACCOUNTANT))
+    client = client_for(make_member(role=Role.ACCOUNTANT))
     # when
     response = client.get(reverse("web:organization_settings"))
     # then
@@ -182,7 +175,7 @@ def test_settings_need_organization_manage() -> None:
 def test_settings_save_name_address_and_the_mfa_requirement() -> None:
     # given
     admin = admin_of()
-    client = _client_for(admin)
+    client = client_for(admin)
     data = {
         "name": "Renamed AG",
         "street": "Neugasse",
@@ -211,11 +204,9 @@ def test_settings_with_an_empty_name_show_an_error_and_change_nothing() -> None:
     # given
     admin = admin_of()
     before = Organization.objects.get(pk=admin.organization_id)
-    client = _client_for(admin)
+    client = client_for(admin)
     # when
-    response = client.post(
-        reverse("web:organization_settings"), {"name": "", "require_mfa": "on"}
-    )
+    response = client.post(reverse("web:organization_settings"), {"name": "", "require_mfa": "on"})
     # then
     assert response.status_code == 200
     assert "name" in response.context["form"].errors
