@@ -210,6 +210,9 @@ LOGGING = {
 # Owned by the accounts part (src/ledgerbridge/hub/web/accounts/). People log in with
 # their e-mail address only; a new address is proven by a code sent to it.
 INSTALLED_APPS += ["ledgerbridge.hub.web.accounts"]
+# The hub's account/, mfa/ and allauth/ templates must win over allauth's own, whose app
+# comes earlier in INSTALLED_APPS: directories in DIRS are searched before app folders.
+TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], HUB_DIR / "web" / "templates"]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("allauth.account.middleware.AccountMiddleware") + 1,
     "ledgerbridge.hub.web.accounts.middleware.UserLanguageMiddleware",
