@@ -15,7 +15,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ledgerbridge.hub.identity.permissions import ROLE_LABELS, Permission, Role
+from ledgerbridge.hub.identity.permissions import (
+    ROLE_LABELS,
+    Permission,
+    Role,
+    known_permissions,
+)
 from ledgerbridge.hub.identity.taxids import COUNTRIES, display_tax_id
 
 
@@ -130,7 +135,7 @@ class Membership(models.Model):
 
     @property
     def permission_set(self) -> frozenset[Permission]:
-        return frozenset(Permission(p) for p in self.permissions if p in Permission)
+        return known_permissions(self.permissions)
 
     @property
     def is_active(self) -> bool:
@@ -216,7 +221,7 @@ class ApiToken(models.Model):
 
     @property
     def permission_set(self) -> frozenset[Permission]:
-        return frozenset(Permission(p) for p in self.permissions if p in Permission)
+        return known_permissions(self.permissions)
 
 
 class AuditCategory(models.TextChoices):

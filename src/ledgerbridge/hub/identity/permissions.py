@@ -36,6 +36,7 @@ __all__ = [
     "Permission",
     "PermissionGroup",
     "Role",
+    "known_permissions",
     "parse_permissions",
 ]
 
@@ -142,3 +143,15 @@ def parse_permissions(values: Iterable[str]) -> list[Permission]:
                 _("Unknown permission: %(name)s") % {"name": value},
             ) from None
     return [permission for permission in Permission if permission in wanted]
+
+
+_BY_VALUE: dict[str, Permission] = {permission.value: permission for permission in Permission}
+
+
+def known_permissions(values: Iterable[str]) -> frozenset[Permission]:
+    """The permissions among ``values``; names no longer in the catalogue are ignored.
+
+    >>> sorted(known_permissions(["audit.view", "retired.permission"]))
+    [<Permission.AUDIT_VIEW: 'audit.view'>]
+    """
+    return frozenset(_BY_VALUE[value] for value in values if value in _BY_VALUE)

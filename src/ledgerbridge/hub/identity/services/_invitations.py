@@ -61,24 +61,31 @@ def _send_invitation_email(invitation_id: int, raw_token: str) -> None:
         "link": invitation_link(raw_token),
         "expires_at": invitation.expires_at,
     }
-    with translation.override(invitation.language or settings.LANGUAGE_CODE):
+    language = invitation.language or str(settings.LANGUAGE_CODE)
+    with translation.override(language):
         subject = render_to_string("identity/email/invitation_subject.txt", context)
         text = render_to_string("identity/email/invitation_message.txt", context)
         html = render_to_string("identity/email/invitation_message.html", context)
     message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()), body=text, to=[invitation.email]
+        subject=" ".join(subject.split()),
+        body=text,
+        to=[invitation.email],
+        headers={"Content-Language": language},
     )
     message.attach_alternative(html, "text/html")
     message.send()
 
 
 def _issue_token(invitation: Invitation) -> str:
+    """Give the invitation a fresh token valid for 7 days; the previous one stops working."""
     raw_token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    if invitation.pk is None:
+        invitation.created_at = now
     invitation.token_hash = sha256_hex(raw_token)
-    invitation.expires_at = timezone.now() + INVITATION_VALIDITY
+    invitation.expires_at = now + INVITATION_VALIDITY
     invitation.sent_count += 1
-    invitation_id = invitation.pk
-    if invitation_id is not None:
+    if invitation.pk is not None:
         invitation.save(update_fields=["token_hash", "expires_at", "sent_count"])
     return raw_token
 

@@ -1,0 +1,185 @@
+"""The audit log: hash chain per organization, append-only, tampering named by verify."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+
+from ledgerbridge.hub.identity import append_only, services
+from ledgerbridge.hub.identity.models import AuditEvent
+from tests.hub.factories import make_organization, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _record(
+    organization: object = None, action: str = "login_succeeded", **kw: object
+) -> AuditEvent:
+    return services.audit_record(
+        organization=organization, actor=kw.pop("actor", None), category="security",  # type: ignore[arg-type]  # test kwargs
+        action=action, ip=kw.pop("ip", "2001:db8::1"), **kw,  # type: ignore[arg-type]  # test kwargs
+    )  # fmt: skip
+
+
+def test_events_chain_by_hash_per_organization() -> None:
+    # given
+    first_org, second_org = make_organization(), make_organization()
+    user = make_user()
+    # when
+    a1 = _record(first_org, actor=user, subject_user=user, details={"b": 1, "a": [1, "x"]})
+    b1 = _record(second_org)
+    a2 = _record(first_org, action="mfa_added")
+    g1 = _record(None, action="login_failed", details={"email": "who@example.test"})
+    # then
+    assert [(e.seq, e.prev_hash) for e in (a1, a2)] == [(1, ""), (2, a1.hash)]
+    assert (b1.seq, b1.prev_hash, g1.seq, g1.prev_hash) == (1, "", 1, "")
+    canonical = json.dumps(
+        {
+            "organization": first_org.pk, "seq": 1,
+            "time": a1.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "actor": user.pk, "subject": user.pk, "category": "security",
+            "action": "login_succeeded", "details": {"a": [1, "x"], "b": 1},
+            "ip": "2001:db8::1", "prev_hash": "",
+        },
+        sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+    )  # fmt: skip
+    assert a1.hash == hashlib.sha256(canonical.encode()).hexdigest()
+    assert services.audit_verify() == []
+
+
+def test_stored_events_verify_after_reading_back() -> None:
+    # given
+    organization = make_organization()
+    _record(organization, details={"float": 0.1, "nested": {"z": None, "ä": "ü"}})
+    _record(organization, ip=None)
+    # then
+    assert services.audit_verify(organization=organization) == []
+
+
+def test_orm_refuses_update_and_delete() -> None:
+    # given
+    event = _record(make_organization())
+    # when / then
+    event.action = "changed"
+    with pytest.raises(TypeError, match="append-only"):
+        event.save()
+    with pytest.raises(TypeError, match="append-only"):
+        event.delete()
+    with pytest.raises(TypeError, match="append-only"):
+        AuditEvent.objects.filter(pk=event.pk).update(action="changed")
+    with pytest.raises(TypeError, match="append-only"):
+        AuditEvent.objects.filter(pk=event.pk).delete()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE identity_auditevent SET action = 'x'", "DELETE FROM identity_auditevent"],
+)
+def test_database_trigger_refuses_raw_update_and_delete(statement: str) -> None:
+    # given
+    event = _record(make_organization())
+    # when
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement)
+    # then
+    assert AuditEvent.objects.get(pk=event.pk).action == "login_succeeded"
+
+
+def _tamper(sql: str, params: list[str | int]) -> None:
+    """Edit the audit table behind the application's back, as an attacker with DB access."""
+    append_only.uninstall(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    append_only.install(connection)
+
+
+def test_edited_event_is_named_by_verify_and_the_command() -> None:
+    # given
+    organization = make_organization()
+    _record(organization)
+    second = _record(organization, details={"email": "a@example.test"})
+    _record(organization)
+    other = _record(make_organization())
+    _tamper(
+        "UPDATE identity_auditevent SET details = %s WHERE id = %s",
+        ['{"email": "b@example.test"}', second.pk],
+    )
+    # when
+    broken = services.audit_verify()
+    with pytest.raises(CommandError) as caught:
+        call_command("audit", "verify")
+    # then
+    assert [(b.event_id, b.seq, b.organization_id, b.reason) for b in broken] == [
+        (second.pk, 2, organization.pk, "hash-mismatch")
+    ]
+    assert caught.value.returncode == 1
+    assert services.audit_verify(organization=other.organization) == []
+
+
+def test_verify_command_prints_the_broken_event(capsys: pytest.CaptureFixture[str]) -> None:
+    # given
+    organization = make_organization()
+    first = _record(organization)
+    _record(organization)
+    _tamper("UPDATE identity_auditevent SET ip = %s WHERE id = %s", ["192.0.2.66", first.pk])
+    # when
+    with pytest.raises(CommandError):
+        call_command("audit", "verify")
+    # then
+    err = capsys.readouterr().err
+    assert f"BROKEN: event {first.pk} (seq 1, organization {organization.pk} chain): " in err
+    assert "hash-mismatch" in err
+
+
+def test_removed_event_breaks_the_chain_at_the_next_one() -> None:
+    # given
+    organization = make_organization()
+    _record(organization)
+    second = _record(organization)
+    third = _record(organization)
+    _tamper("DELETE FROM identity_auditevent WHERE id = %s", [second.pk])
+    # when
+    broken = services.audit_verify(organization=organization)
+    # then
+    assert [(b.event_id, b.reason) for b in broken] == [(third.pk, "seq-gap")]
+
+
+def test_rehashed_event_breaks_the_link_to_the_next_one() -> None:
+    # given: the attacker recomputes the edited event's own hash, but not the chain after it
+    organization = make_organization()
+    first = _record(organization, details={"n": 1})
+    second = _record(organization)
+    forged = services.event_hash(
+        organization_id=organization.pk, seq=1, created_at=first.created_at, actor_id=None,
+        subject_user_id=None, category="security", action="login_succeeded",
+        details={"n": 2}, ip="2001:db8::1", prev_hash="",
+    )  # fmt: skip
+    _tamper(
+        "UPDATE identity_auditevent SET details = %s, hash = %s WHERE id = %s",
+        ['{"n": 2}', forged, first.pk],
+    )
+    # when
+    broken = services.audit_verify()
+    # then
+    assert [(b.event_id, b.reason) for b in broken] == [(second.pk, "prev-hash-mismatch")]
+
+
+def test_verify_command_says_ok(capsys: pytest.CaptureFixture[str]) -> None:
+    # given
+    _record(make_organization())
+    _record(make_organization())
+    _record(None)
+    # when
+    call_command("audit", "verify")
+    # then
+    assert capsys.readouterr().out.strip() == "OK: 3 events in 3 chains"
