@@ -15,20 +15,9 @@ from tests.formats.conformance.corpus import Tally
 from tests.formats.conformance.test_ubl_corpus import check_entry, params
 
 TALLY = Tally("en16931-cii")
-_BR_CO_17_TOLERANCE = (
-    "the CII binding of BR-CO-17 needs the rate's VAT TypeCode; this fragment has none, so "
-    "the schematron skips the rate while our abstract rule still reads it"
-)
-_MISSES = {
-    "en16931-unit/cii/BR-CO-17__t2_success.xml": _BR_CO_17_TOLERANCE,
-    "en16931-unit/cii/BR-CO-17__t3_success.xml": _BR_CO_17_TOLERANCE,
-    "zugferd-corpus/XML-Rechnung_CII__EN16931_ElektronischeAdresse.cii.xml": (
-        "code list BR-CL-25 (EAS) is not implemented"
-    ),
-    "zugferd-corpus/XML-Rechnung_CII__EN16931_RechnungsUebertragung.cii.xml": (
-        "code list BR-CL-25 (EAS) is not implemented"
-    ),
-}
+# Every file of the folder passes; a future miss is added here as
+# {file: reason}, which params() turns into a strict xfail.
+_MISSES: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("entry", params("cii", _MISSES))

@@ -19,10 +19,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ledgerbridge.formats.en16931 import _cii, _ubl
+from ledgerbridge.formats.en16931._codes import check_cii_codes, check_ubl_codes
 from ledgerbridge.formats.en16931._rules import check_core
 from ledgerbridge.formats.en16931._syntax import check_cii_syntax, check_ubl_syntax
+from ledgerbridge.formats.en16931._totals import check_totals
 from ledgerbridge.formats.en16931._vat import check_vat
-from ledgerbridge.formats.en16931._xrechnung import check_xrechnung, is_xrechnung, replaces_co16
+from ledgerbridge.formats.en16931._xrechnung import (
+    check_xrechnung,
+    is_xrechnung,
+    kosit_profile,
+    replaces_co16,
+)
 from ledgerbridge.formats.model import Finding, Severity
 
 if TYPE_CHECKING:
@@ -41,16 +48,22 @@ def _raise(finding: Finding) -> Finding:
 
 def check_ubl(root: etree._Element) -> list[Finding]:
     """Check a UBL Invoice or CreditNote element against the EN 16931 business rules."""
-    return _check(root, _ubl.bind(root), check_ubl_syntax(root))
+    doc = _ubl.bind(root)
+    profile = kosit_profile(doc.customization)
+    syntax = check_ubl_syntax(root) + check_ubl_codes(root, profile=profile)
+    return _check(root, doc, syntax)
 
 
 def check_cii(root: etree._Element) -> list[Finding]:
     """Check a CII CrossIndustryInvoice element against the EN 16931 business rules."""
-    return _check(root, _cii.bind(root), check_cii_syntax(root))
+    doc = _cii.bind(root)
+    profile = kosit_profile(doc.customization)
+    syntax = check_cii_syntax(root) + check_cii_codes(root, profile=profile)
+    return _check(root, doc, syntax)
 
 
-def _check(root: etree._Element, doc: Doc, syntax: list[Finding] | None = None) -> list[Finding]:
-    findings = check_core(doc) + check_vat(doc) + (syntax or [])
+def _check(root: etree._Element, doc: Doc, syntax: list[Finding]) -> list[Finding]:
+    findings = check_core(doc) + check_totals(doc) + check_vat(doc) + syntax
     if is_xrechnung(doc.customization):
         # KoSIT's validator configuration raises these CEN warnings to errors.
         extension = replaces_co16(doc.customization)

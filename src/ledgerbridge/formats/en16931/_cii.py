@@ -168,6 +168,9 @@ def _settlement(doc: Doc, el: etree._Element | None, path: str) -> None:
         doc.payee.trading_names = [doc.payee.name] if doc.payee.name is not None else []
     period = child(el, "ram:BillingSpecifiedPeriod")
     doc.period = _period(period)
+    doc.period_given = any(
+        child(period, name) is not None for name in ("ram:StartDateTime", "ram:EndDateTime")
+    )
     sums = child(el, "ram:SpecifiedTradeSettlementHeaderMonetarySummation")
     doc.totals_path = f"{path}/ram:SpecifiedTradeSettlementHeaderMonetarySummation"
     doc.has_totals = sums is not None

@@ -156,6 +156,7 @@ class Doc:
     delivery_country: tuple[str, str | None] | None = None  # (path, BT-80)
     delivery_date: str | None = None  # BT-72
     period: tuple[str | None, str | None] | None = None  # BG-14 start, end
+    period_given: bool = False  # BG-14 holds a date (UBL: any child; CII: start or end)
     totals_path: str = ""
     has_totals: bool = False
     line_total: str | None = None  # BT-106

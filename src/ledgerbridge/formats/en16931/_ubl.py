@@ -242,6 +242,8 @@ def bind(root: etree._Element) -> Doc:
     doc.tax_point_code = text(period, "cbc:DescriptionCode")
     if period is not None:
         doc.period = _period(period)
+        # BR-IC-11 asks for `cac:InvoicePeriod/*`: any child element counts.
+        doc.period_given = any(isinstance(c.tag, str) for c in period)
     doc.seller = _party(
         child(root, "cac:AccountingSupplierParty", "cac:Party"),
         f"{doc.root}/cac:AccountingSupplierParty/cac:Party",

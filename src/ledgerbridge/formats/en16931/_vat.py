@@ -204,7 +204,7 @@ def _not_subject(doc: Doc) -> Iterator[Finding]:
 def _intra_community(doc: Doc) -> Iterator[Finding]:
     if not any(_norm(s.category) == "K" for s in doc.subtotals):
         return
-    if not ((doc.delivery_date is not None and len(doc.delivery_date) > 1) or doc.period):
+    if not ((doc.delivery_date is not None and len(doc.delivery_date) > 1) or doc.period_given):
         yield error("BR-IC-11", doc.root, "Intra-community supply needs a delivery date or period.")
     country = doc.delivery_country[1] if doc.delivery_country is not None else None
     if country is None or len(country) <= 1:

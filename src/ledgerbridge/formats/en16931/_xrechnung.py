@@ -27,10 +27,11 @@ if TYPE_CHECKING:
 
     from ledgerbridge.formats.model import Finding
 
-__all__ = ["SKONTO", "check_xrechnung", "is_xrechnung", "replaces_co16"]
+__all__ = ["SKONTO", "check_xrechnung", "is_xrechnung", "kosit_profile", "replaces_co16"]
 
 CIUS = "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0"
 EXTENSION = CIUS + "#conformant#urn:xeinkauf.de:kosit:extension:xrechnung_3.0"
+CVD_PREFIX = CIUS + "#compliant#urn:xeinkauf.de:kosit:xrechnung:cvd_"
 SKONTO = re.compile(
     r"(^|\r?\n)#(SKONTO)#TAGE=([0-9]+#PROZENT=[0-9]+\.[0-9]{2})"
     r"(#BASISBETRAG=-?[0-9]+\.[0-9]{2})?#$"
@@ -41,6 +42,14 @@ _VAT_CODES = frozenset({"S", "Z", "E", "AE", "K", "G", "L", "M"})
 def is_xrechnung(customization: str | None) -> bool:
     """Whether BT-24 names XRechnung 3.0 (the CIUS or its extension)."""
     return customization is not None and customization.strip() in {CIUS, EXTENSION}
+
+
+def kosit_profile(customization: str | None) -> str | None:
+    """The KoSIT profile whose code-list rules replace CEN ones: extension, cvd or none."""
+    value = (customization or "").strip()
+    if value == EXTENSION:
+        return "extension"
+    return "cvd" if value.startswith(CVD_PREFIX) else None
 
 
 def replaces_co16(customization: str | None) -> bool:
