@@ -99,6 +99,8 @@ def shot(artifacts_dir: Path, request: pytest.FixtureRequest) -> Callable[[Page,
     folder = artifacts_dir / "browser"
     folder.mkdir(parents=True, exist_ok=True)
     test = re.sub(r"[^A-Za-z0-9_]+", "_", request.node.name).strip("_")
+    for stale in folder.glob(f"{test}-*.png"):  # from an earlier run of this test
+        stale.unlink()
     taken: list[str] = []
 
     def take(page: Page, name: str) -> Path:

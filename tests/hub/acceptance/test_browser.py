@@ -28,8 +28,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Sturdy-Ledger-Password-77"
 
 
-def _button(page: Page, name: str) -> None:
-    page.get_by_role("button", name=name, exact=True).click()
+def _submit(page: Page, field: str) -> None:
+    """Click the submit button of the form that holds the input named ``field``."""
+    page.locator(f"form:has([name={field}]) [type=submit]").first.click()
     page.wait_for_load_state()
 
 
@@ -37,7 +38,14 @@ def _log_in(page: Page, email: str, password: str = PASSWORD) -> None:
     page.goto("/accounts/login/")
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)
-    _button(page, "Log in")
+    _submit(page, "password")
+
+
+def _log_out(page: Page) -> None:
+    page.goto("/accounts/logout/")
+    page.locator("main form[action*='logout'] [type=submit]").first.click()
+    page.wait_for_load_state()
+    assert "/accounts/login/" in page.url
 
 
 def _stored_totp_secret(user: User) -> str:
@@ -61,19 +69,21 @@ def test_register_verify_enable_totp_and_log_in_with_it(
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)
     page.check("input[name=accept_terms]")
-    _button(page, "Sign Up")
+    _submit(page, "password2")
     shot(page, "verification-code")
     page.fill("input[name=code]", code_from_mail(email))
-    page.locator("form:has(input[name=code]) [type=submit]").first.click()
-    page.wait_for_load_state()
+    _submit(page, "code")
     shot(page, "after-verification")
     page.goto("/accounts/2fa/totp/activate/")
-    secret = page.locator("#authenticator_secret").input_value()
+    if "/reauthenticate/" in page.url:  # adding a second factor asks for the password again
+        shot(page, "reauthenticate")
+        page.fill("input[name=password]", PASSWORD)
+        _submit(page, "password")
     shot(page, "totp-activate")
+    secret = page.locator("#authenticator_secret").input_value()
     activated_at = time.time()
     page.fill("input[name=code]", totp_at(secret, activated_at))
-    page.locator("form:has(input[name=code]) [type=submit]").first.click()
-    page.wait_for_load_state()
+    _submit(page, "code")
     shot(page, "totp-activated")
 
     # then the account is verified and the secret is stored encrypted, never in clear
@@ -84,16 +94,14 @@ def test_register_verify_enable_totp_and_log_in_with_it(
     assert _stored_totp_secret(user) == secret
 
     # when they log out and log in again with password and a fresh code
-    page.goto("/accounts/logout/")
-    _button(page, "Sign Out")
+    _log_out(page)
     _log_in(page, email)
     shot(page, "mfa-authenticate")
     assert "/accounts/2fa/authenticate/" in page.url
     while totp_step() == totp_step(activated_at):  # a code is accepted once only
         time.sleep(0.5)
     page.fill("input[name=code]", totp_at(secret, time.time()))
-    page.locator("form:has(input[name=code]) [type=submit]").first.click()
-    page.wait_for_load_state()
+    _submit(page, "code")
     shot(page, "logged-in-with-totp")
 
     # then they are in, and the session belongs to them
