@@ -1,1 +1,1 @@
-"""Writers into accounting books (GnuCash, Beancount, hledger, DATEV), idempotent per delivery key."""
+"""Writers into accounting books (GnuCash, Beancount, hledger, DATEV); idempotent per delivery."""
