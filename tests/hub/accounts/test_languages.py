@@ -1,4 +1,4 @@
-"""Languages: pages in German, French and Polish; the switch; e-mails in the recipient's language."""
+"""Pages in German, French and Polish; the language switch; e-mails in the reader's language."""
 
 from __future__ import annotations
 
