@@ -101,6 +101,7 @@ class OrganizationCreateForm(_AddressFields):
         shapes = tax_id_shapes()
         country = str(self["country"].value() or "CH")
         self.fields["country"].widget.attrs["data-shapes"] = json.dumps(shapes)
+        self.fields["country"].widget.attrs["data-shape-help"] = str(_("Expected shape: %(shape)s"))
         self.fields["tax_id"].widget.attrs["placeholder"] = shapes.get(country, "")
         self.fields["tax_id"].help_text = _("Expected shape: %(shape)s") % {
             "shape": shapes.get(country, "")
@@ -162,6 +163,7 @@ class _PermissionFields(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["role"].widget.attrs["data-presets"] = _presets_json()
+        self.fields["role"].widget.attrs["class"] = "narrow-select"
 
     def permission_groups(self) -> list[dict[str, Any]]:
         """The checkboxes grouped for the editor, with their current state."""

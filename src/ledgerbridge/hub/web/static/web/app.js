@@ -23,12 +23,23 @@
     });
   }
 
+  /* the tax ID input shows the shape expected for the chosen country */
+  function showShape(select) {
+    var shape = JSON.parse(select.getAttribute("data-shapes") || "{}")[select.value] || "";
+    var input = select.form && select.form.querySelector("input[name=tax_id]");
+    if (!input) { return; }
+    input.placeholder = shape;
+    var help = document.getElementById(input.id + "_helptext");
+    if (help) { help.textContent = (select.getAttribute("data-shape-help") || "%(shape)s").replace("%(shape)s", shape); }
+  }
+
   document.addEventListener("change", function (event) {
     var target = event.target;
     if (target.matches && target.matches("[data-autosubmit]") && target.form) {
       target.form.requestSubmit ? target.form.requestSubmit() : target.form.submit();
     }
     if (target.matches && target.matches("select[data-presets]")) { applyPreset(target); }
+    if (target.matches && target.matches("select[data-shapes]")) { showShape(target); }
   });
 
   document.addEventListener("click", function (event) {
