@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from ledgerbridge.formats.en16931 import check_cii, check_ubl
-from ledgerbridge.formats.model import Severity
+from ledgerbridge.formats.model import Finding, Severity
 
 _INVOICE = """<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
  xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
@@ -132,3 +132,173 @@ def test_an_empty_cii_invoice_misses_the_specification_identifier() -> None:
     codes = {f.code for f in check_cii(root)}
     # then
     assert {"BR-01", "BR-16"} <= codes
+
+
+_CAC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}"
+_CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
+_EXTENSION = (
+    "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0"
+    "#conformant#urn:xeinkauf.de:kosit:extension:xrechnung_3.0"
+)
+
+
+def _codes_of(findings: list[Finding], code_prefix: str) -> list[tuple[str, Severity]]:
+    return sorted((f.code, f.severity) for f in findings if f.code.startswith(code_prefix))
+
+
+def _party_id(root: etree._Element, party: str, scheme: str) -> None:
+    element = root.find(f"{_CAC}{party}/{_CAC}Party")
+    assert element is not None
+    ident = etree.SubElement(etree.SubElement(element, _CAC + "PartyIdentification"), _CBC + "ID")
+    ident.text = "12345"
+    ident.set("schemeID", scheme)
+
+
+def _cii_tax(calculated: str) -> etree._Element:
+    return etree.fromstring(
+        b'<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:'
+        b'CrossIndustryInvoice:100" xmlns:ram="urn:un:unece:uncefact:data:standard:'
+        b'ReusableAggregateBusinessInformationEntity:100"><rsm:SupplyChainTradeTransaction>'
+        b"<ram:ApplicableHeaderTradeSettlement><ram:ApplicableTradeTax>"
+        b"<ram:CalculatedAmount>" + calculated.encode() + b"</ram:CalculatedAmount>"
+        b"<ram:TypeCode>VAT</ram:TypeCode><ram:BasisAmount>-72.50</ram:BasisAmount>"
+        b"<ram:CategoryCode>S</ram:CategoryCode>"
+        b"<ram:RateApplicablePercent>19.00</ram:RateApplicablePercent>"
+        b"</ram:ApplicableTradeTax><ram:SpecifiedTradeSettlementPaymentMeans>"
+        b"<ram:TypeCode>999</ram:TypeCode></ram:SpecifiedTradeSettlementPaymentMeans>"
+        b"</ram:ApplicableHeaderTradeSettlement></rsm:SupplyChainTradeTransaction>"
+        b"</rsm:CrossIndustryInvoice>"
+    )
+
+
+def test_an_unknown_currency_is_br_cl_04_at_its_element() -> None:
+    # given
+    root = _ubl()
+    currency = root.find(_CBC + "DocumentCurrencyCode")
+    assert currency is not None
+    currency.text = "EURO"
+    # when
+    found = [f for f in check_ubl(root) if f.code == "BR-CL-04"]
+    # then
+    assert [(f.severity, f.location) for f in found] == [
+        (Severity.ERROR, "/Invoice/cbc:DocumentCurrencyCode")
+    ]
+
+
+def test_codes_are_compared_after_normalize_space_as_one_token() -> None:
+    # given
+    padded, split = _ubl(), _ubl()
+    for root, text in ((padded, "\n EUR \t"), (split, "EU R")):
+        currency = root.find(_CBC + "DocumentCurrencyCode")
+        assert currency is not None
+        currency.text = text
+    # when
+    padded_codes = {f.code for f in check_ubl(padded)}
+    split_codes = {f.code for f in check_ubl(split)}
+    # then
+    assert "BR-CL-04" not in padded_codes
+    assert "BR-CL-04" in split_codes
+
+
+def test_a_sepa_identifier_is_admitted_for_the_seller_but_not_the_buyer() -> None:
+    # given
+    root = _ubl()
+    _party_id(root, "AccountingSupplierParty", "SEPA")
+    _party_id(root, "AccountingCustomerParty", "SEPA")
+    # when
+    found = [f.location for f in check_ubl(root) if f.code == "BR-CL-10"]
+    # then
+    assert found == [
+        "/Invoice/cac:AccountingCustomerParty/cac:Party/cac:PartyIdentification/cbc:ID"
+    ]
+
+
+def test_allowance_and_charge_reason_codes_are_read_from_their_own_lists() -> None:
+    # given: 95 is an allowance reason (UNCL 5189), FC a charge reason (UNCL 7161)
+    root = _ubl()
+    for indicator, code in (("false", "FC"), ("true", "95"), ("false", "95"), ("true", "FC")):
+        charge = etree.SubElement(root, _CAC + "AllowanceCharge")
+        etree.SubElement(charge, _CBC + "ChargeIndicator").text = indicator
+        etree.SubElement(charge, _CBC + "AllowanceChargeReasonCode").text = code
+    # when
+    found = _codes_of(check_ubl(root), "BR-CL-")
+    # then
+    assert found == [("BR-CL-19", Severity.ERROR), ("BR-CL-20", Severity.ERROR)]
+
+
+def test_a_ubl_note_subject_passes_when_it_is_part_of_a_listed_code() -> None:
+    # given: the schematron tests contains(' AAA AAB … ', code) without padding the code
+    notes = {"#AAI#Text": False, "#AA#Text": False, "no subject": False, "#XYZ#Text": True}
+    for text, fires in notes.items():
+        root = _ubl()
+        etree.SubElement(root, _CBC + "Note").text = text
+        # when
+        codes = {f.code for f in check_ubl(root)}
+        # then
+        assert ("BR-CL-08" in codes) is fires, text
+
+
+def test_the_xrechnung_extension_replaces_br_cl_10_by_br_dex_04() -> None:
+    # given
+    admitted, refused = _ubl(), _ubl()
+    for root, scheme in ((admitted, "XR01"), (refused, "XR99")):
+        customization = root.find(_CBC + "CustomizationID")
+        assert customization is not None
+        customization.text = _EXTENSION
+        _party_id(root, "AccountingCustomerParty", scheme)
+    # when
+    admitted_found = _codes_of(check_ubl(admitted), "BR-")
+    refused_found = _codes_of(check_ubl(refused), "BR-")
+    # then
+    assert ("BR-CL-10", Severity.WARNING) in admitted_found
+    assert ("BR-DEX-04", Severity.ERROR) not in admitted_found
+    assert ("BR-CL-10", Severity.WARNING) in refused_found
+    assert ("BR-DEX-04", Severity.ERROR) in refused_found
+
+
+def test_cii_codes_are_checked_in_their_own_contexts() -> None:
+    # given
+    root = _cii_tax("-13.78")
+    # when
+    found = _codes_of(check_cii(root), "BR-CL-")
+    # then
+    assert found == [("BR-CL-16", Severity.ERROR)]
+
+
+def test_cii_br_co_17_admits_a_deviation_of_exactly_one_unit() -> None:
+    # given: 72.50 x 19 % = 13.78; the CII binding compares with <= and >=
+    at_limit, beyond = _cii_tax("-12.78"), _cii_tax("-12.77")
+    # when
+    at_limit_codes = {f.code for f in check_cii(at_limit)}
+    beyond_codes = {f.code for f in check_cii(beyond)}
+    # then
+    assert "BR-CO-17" not in at_limit_codes
+    assert "BR-CO-17" in beyond_codes
+
+
+def test_ubl_br_co_17_refuses_a_deviation_of_exactly_one_unit() -> None:
+    # given: 100.00 x 19 % = 19.00; the UBL binding compares with < and >
+    root = _ubl(tax="20.00", gross="120.00")
+    # when
+    codes = {f.code for f in check_ubl(root)}
+    # then
+    assert "BR-CO-17" in codes
+
+
+def test_an_empty_invoice_period_is_no_period_for_br_ic_11() -> None:
+    # given
+    empty, dated = _ubl(), _ubl()
+    for root in (empty, dated):
+        category = root.find(f"{_CAC}TaxTotal/{_CAC}TaxSubtotal/{_CAC}TaxCategory/{_CBC}ID")
+        assert category is not None
+        category.text = "K"
+        etree.SubElement(root, _CAC + "InvoicePeriod")
+    period = dated.find(_CAC + "InvoicePeriod")
+    assert period is not None
+    etree.SubElement(period, _CBC + "StartDate").text = "2024-01-01"
+    # when
+    empty_codes = {f.code for f in check_ubl(empty)}
+    dated_codes = {f.code for f in check_ubl(dated)}
+    # then
+    assert "BR-IC-11" in empty_codes
+    assert "BR-IC-11" not in dated_codes
