@@ -1,0 +1,56 @@
+"""An invitee without an account: sign up from the link, verify by code, come back, join."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from ledgerbridge.hub.identity import services
+from ledgerbridge.hub.identity.models import Membership
+from tests.hub.factories import admin_of
+
+pytestmark = pytest.mark.django_db
+
+_CODE = re.compile(r"^\s*([A-Z0-9]{4}-?[A-Z0-9]{4}|[A-Z0-9]{6})\s*$", re.MULTILINE)
+
+
+def test_invitee_signs_up_verifies_by_code_and_is_brought_back_to_accept() -> None:
+    # given
+    cache.clear()  # allauth's rate limits count in the shared cache
+    admin = admin_of()
+    _invitation, raw = services.invitation_create(
+        organization=admin.organization, actor=admin.user, email="fresh@example.test", ip=None
+    )
+    landing = reverse("web:invitation_landing", kwargs={"token": raw})
+    client = Client()
+    signup_url = client.get(landing).context["signup_url"]
+    assert client.get(signup_url).context["form"]["email"].value() == "fresh@example.test"
+    # when
+    mail.outbox.clear()
+    signup = client.post(
+        signup_url,
+        {
+            "email": "fresh@example.test",
+            "first_name": "Fresh",
+            "last_name": "Person",
+            "password1": "a-Long-and-unusual-pass-42",
+            "password2": "a-Long-and-unusual-pass-42",
+            "accept_terms": "on",
+        },
+    )
+    code = _CODE.search(mail.outbox[-1].body)
+    assert code is not None
+    verified = client.post(signup["Location"], {"code": code.group(1)})
+    # then
+    assert verified.status_code == 302
+    assert verified["Location"] == landing
+    client.post(landing)
+    joined = Membership.objects.get(
+        organization=admin.organization, user__email="fresh@example.test"
+    )
+    assert joined.is_active
