@@ -7,7 +7,8 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
-from ledgerbridge.hub.identity.models import User
+from ledgerbridge.hub.identity.models import Membership, Organization, User
+from tests.hub.factories import MembershipFactory, OrganizationFactory
 
 PASSWORD = "correct horse battery staple 42"
 
@@ -26,3 +27,15 @@ def with_totp(user: User) -> str:
     secret: str = generate_totp_secret()
     TOTP.activate(user, secret)
     return secret
+
+
+def organization(**fields: Any) -> Organization:
+    """A new organization with a valid Swiss UID."""
+    made: Organization = OrganizationFactory(**fields)  # type: ignore[no-untyped-call, assignment]  # factory_boy: untyped, returns the model
+    return made
+
+
+def member_of(org: Organization, user: User) -> Membership:
+    """An active employee membership of ``user`` in ``org``."""
+    made: Membership = MembershipFactory(organization=org, user=user)  # type: ignore[no-untyped-call, assignment]  # factory_boy: untyped, returns the model
+    return made

@@ -21,4 +21,5 @@ def code_from_last_mail(to: str) -> str:
 
 def totp_now(secret: str, *, offset_periods: int = 0) -> str:
     """The six-digit code an authenticator app shows for ``secret`` now."""
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + offset_periods))
+    code: str = format_hotp_value(hotp_value(secret, int(time.time()) // 30 + offset_periods))
+    return code

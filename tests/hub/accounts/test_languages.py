@@ -67,7 +67,7 @@ def test_the_password_reset_mail_is_in_the_recipients_language() -> None:
     client.post("/accounts/password/reset/", {"email": "anna@example.com"})
     # then
     assert len(mail.outbox) == 1
-    assert "Passwort" in mail.outbox[0].subject + mail.outbox[0].body
+    assert "Passwort" in f"{mail.outbox[0].subject} {mail.outbox[0].body}"
 
 
 @pytest.mark.django_db

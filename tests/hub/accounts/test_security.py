@@ -8,8 +8,7 @@ from django.test import Client
 
 from ledgerbridge.hub.identity.models import AuditEvent
 from ledgerbridge.hub.web.middleware import SESSION_KEY
-from tests.hub.accounts.factories import PASSWORD, verified_user, with_totp
-from tests.hub.factories import MembershipFactory, OrganizationFactory
+from tests.hub.accounts.factories import PASSWORD, member_of, organization, verified_user, with_totp
 
 TOO_MANY = "Too many failed login attempts. Try again later."
 
@@ -62,7 +61,7 @@ def test_wrong_totp_codes_are_rate_limited_too() -> None:
 def test_a_member_without_mfa_is_sent_to_set_it_up_when_the_organization_requires_it() -> None:
     # given
     user = verified_user()
-    membership = MembershipFactory(user=user, organization=OrganizationFactory(require_mfa=True))
+    membership = member_of(organization(require_mfa=True), user)
     client = Client()
     client.force_login(user)
     session = client.session
@@ -86,7 +85,7 @@ def test_a_member_with_totp_passes_the_mfa_requirement() -> None:
     # given
     user = verified_user()
     with_totp(user)
-    MembershipFactory(user=user, organization=OrganizationFactory(require_mfa=True))
+    member_of(organization(require_mfa=True), user)
     client = Client()
     client.force_login(user)
     # when
@@ -99,7 +98,7 @@ def test_a_member_with_totp_passes_the_mfa_requirement() -> None:
 def test_no_requirement_no_redirect() -> None:
     # given
     user = verified_user()
-    MembershipFactory(user=user, organization=OrganizationFactory(require_mfa=False))
+    member_of(organization(require_mfa=False), user)
     client = Client()
     client.force_login(user)
     # when
@@ -112,9 +111,9 @@ def test_no_requirement_no_redirect() -> None:
 def test_logins_are_audited_in_each_organization_of_the_user() -> None:
     # given
     user = verified_user()
-    first, second = OrganizationFactory(), OrganizationFactory()
-    MembershipFactory(user=user, organization=first)
-    MembershipFactory(user=user, organization=second)
+    first, second = organization(), organization()
+    member_of(first, user)
+    member_of(second, user)
     client = Client(REMOTE_ADDR="203.0.113.9")
     # when
     client.post("/accounts/login/", {"login": "anna@example.com", "password": "wrong one"})
@@ -152,7 +151,7 @@ def test_a_failed_login_for_an_unknown_address_goes_into_the_global_chain() -> N
 def test_password_change_is_audited_without_the_password() -> None:
     # given
     user = verified_user()
-    MembershipFactory(user=user)
+    member_of(organization(), user)
     client = Client()
     client.force_login(user)
     # when
