@@ -212,3 +212,54 @@ def test_token_revoke_of_a_foreign_token_is_404() -> None:
     assert response.status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+def test_change_log_entry_shows_details_and_hashes() -> None:
+    # given
+    admin = admin_of()
+    event = services.audit_record(
+        organization=admin.organization,
+        actor=admin.user,
+        category=AuditCategory.USER,
+        action="invited",
+        details={"email": "x@example.test"},
+    )
+    # when
+    response = client_for(admin).get(reverse("web:audit_detail", kwargs={"event_id": event.pk}))
+    # then
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert event.hash in body
+    assert "x@example.test" in body
+
+
+def test_change_log_entry_of_another_organization_is_404() -> None:
+    # given
+    other = admin_of()
+    event = services.audit_record(
+        organization=other.organization,
+        actor=other.user,
+        category=AuditCategory.USER,
+        action="invited",
+    )
+    # when
+    response = client_for(admin_of()).get(
+        reverse("web:audit_detail", kwargs={"event_id": event.pk})
+    )
+    # then
+    assert response.status_code == 404
+
+
+def test_change_log_entry_needs_audit_view() -> None:
+    # given
+    employee = make_member(role=Role.EMPLOYEE)
+    event = services.audit_record(
+        organization=employee.organization,
+        actor=employee.user,
+        category=AuditCategory.USER,
+        action="invited",
+    )
+    # when
+    response = client_for(employee).get(reverse("web:audit_detail", kwargs={"event_id": event.pk}))
+    # then
+    assert response.status_code == 403

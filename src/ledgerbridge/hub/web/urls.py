@@ -40,6 +40,7 @@ urlpatterns = [
     path("invite/<str:token>", invitations.invitation_landing, name="invitation_landing"),
     path("changelog/", audit.audit_list, name="audit_list"),
     path("changelog/export.csv", audit.audit_export, name="audit_export"),
+    path("changelog/<int:event_id>/", audit.audit_detail, name="audit_detail"),
     path("tokens/", tokens.token_list, name="token_list"),
     path("tokens/<int:token_id>/revoke", tokens.token_revoke, name="token_revoke"),
 ]

@@ -7,7 +7,7 @@ import json
 from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -107,3 +107,16 @@ def audit_export(request: AuthedOrgRequest) -> HttpResponse:
             )
         )
     return response
+
+
+@org_permission_required(Permission.AUDIT_VIEW)
+def audit_detail(request: AuthedOrgRequest, event_id: int) -> HttpResponse:
+    """One event in full: every detail, and the hashes that chain it to the one before."""
+    event = (
+        selectors.audit_event_list(organization=request.organization).filter(pk=event_id).first()
+    )
+    if event is None:
+        raise Http404
+    details = json.dumps(event.details, ensure_ascii=False, indent=2, sort_keys=True)
+    context = {"row": describe(event), "event": event, "details_json": details}
+    return render(request, "web/audit/detail.html", context)

@@ -128,6 +128,7 @@ def _render_detail(
         "is_self": membership.user_id == request.user.pk,
         "log": log,
         "log_rows": [describe(e) for e in log.object_list],
+        "link_events": Permission.AUDIT_VIEW in request.org_permissions,
     }
     return render(request, "web/members/detail.html", context, status=status)
 
