@@ -411,11 +411,9 @@ def _findings(check: Check, el: etree._Element, profile: str | None) -> list[Fin
     return found
 
 
-def _applies(check: Check, el: etree._Element) -> bool:
-    if check.parent is not None:
-        parent = el.getparent()
-        if parent is None or parent.tag != check.parent:
-            return False
+def _applies(check: Check, el: etree._Element, parent_tag: object) -> bool:
+    if check.parent is not None and parent_tag != check.parent:
+        return False
     return check.when is None or check.when(el)
 
 
@@ -425,8 +423,12 @@ def _check(
     found: list[Finding] = []
     for el in root.iter():
         checks = table.get(el.tag) if isinstance(el.tag, str) else None
-        for check in checks or ():
-            if _applies(check, el):
+        if not checks:
+            continue
+        parent = el.getparent()
+        parent_tag = None if parent is None else parent.tag
+        for check in checks:
+            if _applies(check, el, parent_tag):
                 found += _findings(check, el, profile)
     return found
 
