@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from ledgerbridge.formats import xmldocs, xmlsafe
+from ledgerbridge.formats import fxprofile, xmldocs, xmlsafe
 from ledgerbridge.formats.errors import UnsupportedFormat
 from ledgerbridge.formats.model import (
     Container,
@@ -189,6 +189,9 @@ def read_tree(
     profile = values.text(root.find(dialect.guideline))
     invoice = _invoice(root, dialect, values)
     findings = [*values.findings, *_profile_findings(root, dialect, profile)]
+    restricted = fxprofile.level(profile, container) if dialect is _D16B else None
+    if options.validate and restricted is not None:
+        findings.extend(fxprofile.check(root, restricted))
     is_en16931 = dialect is _D16B and profile not in NOT_AN_INVOICE_PROFILES
     if options.validate and is_en16931:
         from ledgerbridge.formats.en16931 import check_cii
