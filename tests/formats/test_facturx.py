@@ -8,8 +8,9 @@ import pytest
 from lxml import etree
 from pypdf import PdfWriter
 
-from ledgerbridge.formats import facturx
+from ledgerbridge.formats import facturx, read, xmldocs
 from ledgerbridge.formats.errors import MalformedDocument
+from ledgerbridge.formats.model import Container, ReadOptions
 from tests.formats.conformance.corpus import corpus_root
 
 CII_NS = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
@@ -129,4 +130,54 @@ def test_corpus_xrechnung_pdf_yields_its_xml() -> None:
 
     # then
     assert xml is not None
-    assert b"urn:xoev-de:kosit:standard:xrechnung_2.1" in xml
+    assert b"urn:xoev-de:kosit:standard:xrechnung_2.1" in bytes(xml)
+
+
+def test_every_invoice_attachment_name_is_remembered() -> None:
+    # given
+    data = _pdf({"ZUGFeRD-invoice.xml": b"<old/>", "factur-x.xml": b"<new/>", "a.xml": b"<a/>"})
+
+    # when
+    xml = facturx.extract_xml(data)
+
+    # then
+    assert isinstance(xml, facturx.EmbeddedXml)
+    assert xml.invoice_attachments == ("factur-x.xml", "ZUGFeRD-invoice.xml")
+
+
+def test_two_invoice_attachments_are_an_error_finding() -> None:
+    # given
+    data = _corpus_pdf("ZUGFeRDv2__ZUGFeRDv2__MustangRE-20171118_506_ZUGFeRD1and2.pdf")
+
+    # when
+    (document,) = read(data).documents
+
+    # then
+    errors = [(f.code, f.location) for f in document.findings if f.is_error]
+    assert errors[0] == ("FX-MULTIPLE-XML", "/")
+    assert "factur-x.xml, ZUGFeRD-invoice.xml" in document.findings[0].message
+
+
+def test_one_invoice_attachment_adds_no_finding() -> None:
+    # given
+    data = _corpus_pdf("XML-Rechnung__XML-Rechnung__EN16931_Einfach.pdf")
+
+    # when
+    (document,) = read(data).documents
+
+    # then
+    assert "FX-MULTIPLE-XML" not in {f.code for f in document.findings}
+
+
+def test_plain_bytes_read_embedded_add_no_finding() -> None:
+    # given: the same invoice XML, handed over without its PDF
+    xml = facturx.extract_xml(
+        _corpus_pdf("ZUGFeRDv2__ZUGFeRDv2__MustangRE-20171118_506_ZUGFeRD1and2.pdf")
+    )
+    assert xml is not None
+
+    # when
+    result = xmldocs.read_embedded(bytes(xml), options=ReadOptions(), container=Container.PDF)
+
+    # then
+    assert "FX-MULTIPLE-XML" not in {f.code for d in result.documents for f in d.findings}

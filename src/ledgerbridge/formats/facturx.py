@@ -9,6 +9,11 @@ or ``None`` when the PDF carries none. Reading the XML is left to
 :func:`ledgerbridge.formats.xmldocs.read_embedded`, so the one hardened XML parser
 applies; the PDF library only lists attachments.
 
+A PDF/A-3 e-invoice carries exactly one invoice XML. The bytes returned are an
+:class:`EmbeddedXml`, which remembers the names of all invoice attachments found, so
+:func:`~ledgerbridge.formats.xmldocs.read_embedded` can report a PDF with two of them (a
+ZUGFeRD 1 and a Factur-X invoice, say) as ``FX-MULTIPLE-XML``.
+
 pypdf does the PDF work; any of its exceptions becomes
 ``MalformedDocument("malformed-pdf")`` and its warnings are silenced locally, so a
 broken PDF never leaks anything but a :class:`~ledgerbridge.formats.errors.FormatError`.
@@ -27,7 +32,7 @@ import warnings
 
 from ledgerbridge.formats.errors import MalformedDocument
 
-__all__ = ["INVOICE_ATTACHMENT_NAMES", "extract_xml"]
+__all__ = ["INVOICE_ATTACHMENT_NAMES", "EmbeddedXml", "extract_xml"]
 
 #: Attachment names of the invoice XML, most specific first (compared case-insensitively).
 INVOICE_ATTACHMENT_NAMES = (
@@ -38,17 +43,34 @@ INVOICE_ATTACHMENT_NAMES = (
 _PREFERENCE = {name: rank for rank, name in enumerate(INVOICE_ATTACHMENT_NAMES)}
 
 
-def extract_xml(data: bytes) -> bytes | None:
+class EmbeddedXml(bytes):
+    """The bytes of the chosen invoice attachment, with the names of all invoice attachments.
+
+    >>> xml = EmbeddedXml(b"<a/>", ("factur-x.xml", "ZUGFeRD-invoice.xml"))
+    >>> xml == b"<a/>", xml.invoice_attachments
+    (True, ('factur-x.xml', 'ZUGFeRD-invoice.xml'))
+    """
+
+    invoice_attachments: tuple[str, ...]
+
+    def __new__(cls, content: bytes, invoice_attachments: tuple[str, ...]) -> EmbeddedXml:
+        xml = super().__new__(cls, content)
+        xml.invoice_attachments = invoice_attachments
+        return xml
+
+
+def extract_xml(data: bytes) -> EmbeddedXml | None:
     """The embedded invoice XML of a Factur-X/ZUGFeRD/XRechnung PDF, or ``None``."""
     attachments = _attachments(data)
     found = [
-        (_PREFERENCE[name.lower()], content)
+        (_PREFERENCE[name.lower()], name, content)
         for name, content in attachments
         if name.lower() in _PREFERENCE and content
     ]
     if not found:
         return None
-    return min(found, key=lambda pair: pair[0])[1]
+    found.sort(key=lambda triple: triple[0])
+    return EmbeddedXml(found[0][2], tuple(name for _, name, _ in found))
 
 
 def _attachments(data: bytes) -> list[tuple[str, bytes]]:

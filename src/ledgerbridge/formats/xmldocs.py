@@ -31,6 +31,7 @@ unsupported-xml-root /html
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from datetime import date
@@ -40,6 +41,7 @@ from lxml import etree
 
 from ledgerbridge.formats import xmlsafe
 from ledgerbridge.formats.errors import UnsupportedFormat
+from ledgerbridge.formats.facturx import EmbeddedXml
 from ledgerbridge.formats.model import Container, Finding, ReadOptions, ReadResult, Severity
 
 __all__ = [
@@ -85,9 +87,28 @@ def read(data: bytes, *, options: ReadOptions) -> ReadResult:
 
 
 def read_embedded(xml: bytes, *, options: ReadOptions, container: Container) -> ReadResult:
-    """Like :func:`read` for XML that came out of ``container`` (e.g. a Factur-X PDF)."""
+    """Like :func:`read` for XML that came out of ``container`` (e.g. a Factur-X PDF).
+
+    XML from :func:`ledgerbridge.formats.facturx.extract_xml` knows the names of every
+    invoice attachment of its PDF; more than one adds the error ``FX-MULTIPLE-XML``.
+    """
     root = xmlsafe.parse(xml, options=options)
-    return _reader_for(root)(root, options=options, container=container)
+    result: ReadResult = _reader_for(root)(root, options=options, container=container)
+    names = xml.invoice_attachments if isinstance(xml, EmbeddedXml) else ()
+    if len(names) <= 1:
+        return result
+    finding = Finding(
+        Severity.ERROR,
+        "FX-MULTIPLE-XML",
+        "/",
+        f"the PDF embeds {len(names)} invoice XML files ({', '.join(names)}); a Factur-X/"
+        f"ZUGFeRD PDF carries exactly one, so the invoice is ambiguous (read: {names[0]})",
+    )
+    documents = tuple(
+        dataclasses.replace(document, findings=(finding, *document.findings))
+        for document in result.documents
+    )
+    return dataclasses.replace(result, documents=documents)
 
 
 def _reader_for(root: etree._Element) -> TreeReader:
