@@ -165,6 +165,81 @@ def test_wrong_nip_check_digit_of_the_buyer_is_an_error() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("identifier", "location"),
+    [
+        ("<NIP>1111111112</NIP>", "/Faktura/Podmiot3/DaneIdentyfikacyjne/NIP"),
+        ("<IDWew>1111111112-00001</IDWew>", "/Faktura/Podmiot3/DaneIdentyfikacyjne/IDWew"),
+    ],
+)
+def test_wrong_nip_check_digit_of_a_third_party_is_an_error(identifier: str, location: str) -> None:
+    # given
+    third = (
+        f"<Podmiot3><DaneIdentyfikacyjne>{identifier}<Nazwa>Szkoła</Nazwa>"
+        "</DaneIdentyfikacyjne><Rola>6</Rola></Podmiot3>"
+    )
+    data = _mutate("</Podmiot2>", "</Podmiot2>" + third)
+    # when
+    findings = ksef_read(data, options=OPTIONS).documents[0].findings
+    # then
+    assert _xsd().validate(etree.fromstring(data)), _xsd().error_log
+    assert [(f.severity.value, f.code, f.location) for f in findings] == [
+        ("error", "KSEF-NIP-CHECKSUM", location)
+    ]
+
+
+def test_tax_amount_off_the_rate_is_an_error() -> None:
+    # given
+    data = _mutate("<P_14_1>23.00</P_14_1><P_15>123.00", "<P_14_1>15.00</P_14_1><P_15>115.00")
+    # when
+    findings = ksef_read(data, options=OPTIONS).documents[0].findings
+    # then
+    assert [(f.severity.value, f.code, f.location, f.message) for f in findings] == [
+        (
+            "error",
+            "KSEF-TAX-AMOUNT",
+            "/Faktura/Fa/P_14_1",
+            "P_14_1 = 15.00 is not 23 % or 22 % of P_13_1 = 100.00",
+        )
+    ]
+
+
+@pytest.mark.parametrize("tax", ["22.00", "23.02", "22.98"])
+def test_tax_amount_at_the_older_rate_or_within_rounding_is_accepted(tax: str) -> None:
+    # given
+    data = _mutate("<P_14_1>23.00</P_14_1>", f"<P_14_1>{tax}</P_14_1>")
+    # when
+    codes = _codes(data)
+    # then
+    assert codes == []
+
+
+def test_tax_amount_beyond_the_rounding_of_each_line_is_an_error() -> None:
+    # given: one line allows a drift of two groszy, three are too many
+    data = _mutate("<P_14_1>23.00</P_14_1>", "<P_14_1>23.03</P_14_1>")
+    # when
+    codes = _codes(data)
+    # then
+    assert codes == ["KSEF-TAX-AMOUNT"]
+
+
+def test_correction_of_the_tax_alone_is_accepted() -> None:
+    # given
+    corrected = (
+        "<RodzajFaktury>KOR</RodzajFaktury><PrzyczynaKorekty>błędny podatek</PrzyczynaKorekty>"
+        "<DaneFaKorygowanej><DataWystFaKorygowanej>2026-02-01</DataWystFaKorygowanej>"
+        "<NrFaKorygowanej>FV/0</NrFaKorygowanej><NrKSeFN>1</NrKSeFN></DaneFaKorygowanej>"
+    )
+    data = _mutate("<RodzajFaktury>VAT</RodzajFaktury>", corrected)
+    data = data.replace(b"<P_13_1>100.00</P_13_1><P_14_1>23.00", b"<P_13_1>0</P_13_1><P_14_1>5.00")
+    assert b"<P_14_1>5.00</P_14_1>" in data
+    # when
+    codes = _codes(data)
+    # then
+    assert _xsd().validate(etree.fromstring(data)), _xsd().error_log
+    assert codes == []
+
+
 def test_group_member_without_third_party_is_a_warning() -> None:
     # given
     data = _mutate("<GV>2</GV>", "<GV>1</GV>")

@@ -7,9 +7,15 @@
 
 >>> _account_problem("123456789012") is None  # a foreign account: nothing to check
 True
+>>> _tax_problem("1", Decimal("1000.00"), Decimal("150.00"), lines=1)
+'P_14_1 = 150.00 is not 23 % or 22 % of P_13_1 = 1000.00'
+>>> _tax_problem("2", Decimal("81.30"), Decimal("6.50"), lines=1) is None
+True
 """
 
 from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 from stdnum import iban
@@ -29,9 +35,23 @@ _NS = {"fa": NAMESPACE}
 _FLAG_ROLES = (("JST", "8", "KSEF-JST-PODMIOT3"), ("GV", "10", "KSEF-GV-PODMIOT3"))
 
 
-# The seller's and buyer's NIPs decide who may deduct the VAT: a wrong check digit there
-# is an error. Other parties (third parties, representatives) only get a warning.
-_PARTIES = frozenset({"Podmiot1", "Podmiot2"})
+# KSeF 2.0 ("Weryfikacja faktury", CIRFMF/ksef-api faktury/weryfikacja-faktury.md)
+# rejects in production an invoice whose NIP in Podmiot1, Podmiot2, Podmiot3 or
+# PodmiotUpowazniony, or the NIP part of a Podmiot3 IDWew, has a wrong check digit (the
+# test environment skips the check). NIPs elsewhere (Podmiot1K/Podmiot2K of a correction,
+# a carrier) are not checked by KSeF: a warning there.
+_PARTIES = frozenset({"Podmiot1", "Podmiot2", "Podmiot3", "PodmiotUpowazniony"})
+
+# The schema's documentation of P_13_1..3 and P_14_1..3: the tax on the net sum at the
+# basic rate ("aktualnie 23% albo 22%"), the first reduced ("8% albo 7%") and the second
+# reduced rate ("5%"); for advance invoices the same relation holds for the advance.
+# P_13_4 (taxi lump sum) and P_13_5 (OSS, foreign rates) have no single rate.
+_RATES = (
+    ("1", (Decimal("0.23"), Decimal("0.22"))),
+    ("2", (Decimal("0.08"), Decimal("0.07"))),
+    ("3", (Decimal("0.05"),)),
+)
+_GROSZ = Decimal("0.01")
 
 
 def _error(code: str, location: str, message: str) -> Finding:
@@ -53,13 +73,14 @@ def _path(node: etree._Element) -> str:
 
 def _nip_findings(root: etree._Element) -> list[Finding]:
     findings = []
-    for node in root.iter(f"{{{NAMESPACE}}}NIP"):
+    for node in root.iter(f"{{{NAMESPACE}}}NIP", f"{{{NAMESPACE}}}IDWew"):
         value = (node.text or "").strip()
-        if CHECKS["nip"](value) is None and not nip.is_valid(value):
+        number = value.partition("-")[0]  # IDWew is NIP-nnnnn
+        if CHECKS["nip"](number) is None and not nip.is_valid(number):
             where = _path(node)
             make = _error if where.split("/")[2] in _PARTIES else _warning
             findings.append(
-                make("KSEF-NIP-CHECKSUM", where, f"NIP {value} has a wrong check digit")
+                make("KSEF-NIP-CHECKSUM", where, f"NIP {number} has a wrong check digit")
             )
     return findings
 
@@ -114,6 +135,41 @@ def _line_findings(root: etree._Element) -> list[Finding]:
     return findings
 
 
+def _amount(text: str | None) -> Decimal | None:
+    try:
+        return Decimal((text or "").strip()) if text is not None else None
+    except InvalidOperation:  # a malformed amount is already a KSEF-SCHEMA finding
+        return None
+
+
+def _tax_problem(bucket: str, net: Decimal, tax: Decimal, *, lines: int) -> str | None:
+    rates = dict(_RATES)[bucket]
+    # Rounding to the grosz per line (art. 106e ust. 10-11) may drift by up to half a
+    # grosz a line from the rate applied to the sum: allow a grosz per line, plus one.
+    tolerance = _GROSZ * (lines + 1)
+    if any(abs(net * rate - tax) <= tolerance for rate in rates):
+        return None
+    percents = " or ".join(f"{rate * 100:.0f} %" for rate in rates)
+    return f"P_14_{bucket} = {tax} is not {percents} of P_13_{bucket} = {net}"
+
+
+def _tax_findings(root: etree._Element) -> list[Finding]:
+    fa = root.find("fa:Fa", _NS)
+    if fa is None or fa.findtext("fa:RodzajFaktury", "", _NS).strip().startswith("KOR"):
+        return []  # a correction may correct the tax alone, so no rate relation holds
+    lines = len(fa.findall("fa:FaWiersz", _NS)) + len(fa.findall(".//fa:ZamowienieWiersz", _NS))
+    findings = []
+    for bucket, _rates in _RATES:
+        net = _amount(fa.findtext(f"fa:P_13_{bucket}", None, _NS))
+        tax = _amount(fa.findtext(f"fa:P_14_{bucket}", None, _NS))
+        if net is None or tax is None:
+            continue
+        problem = _tax_problem(bucket, net, tax, lines=lines)
+        if problem is not None:
+            findings.append(_error("KSEF-TAX-AMOUNT", f"/Faktura/Fa/P_14_{bucket}", problem))
+    return findings
+
+
 def semantic_findings(root: etree._Element) -> list[Finding]:
     """Findings of the checks the schema's structure cannot express."""
     return [
@@ -121,4 +177,5 @@ def semantic_findings(root: etree._Element) -> list[Finding]:
         *_account_findings(root),
         *_third_party_findings(root),
         *_line_findings(root),
+        *_tax_findings(root),
     ]
