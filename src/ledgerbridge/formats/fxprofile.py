@@ -151,8 +151,9 @@ def check(root: etree._Element, profile: Profile) -> list[Finding]:
 
 def _walk(parent: etree._Element, prefix: str, profile: Profile) -> Iterator[Finding]:
     for element in parent.iterchildren(tag=etree.Element):
-        qname = etree.QName(element)
-        name = qname.localname if qname.namespace in _D16B_NAMESPACES else element.tag
+        tag = str(element.tag)
+        namespace, _, local = tag[1:].rpartition("}")
+        name = local if namespace in _D16B_NAMESPACES else tag
         path = f"{prefix}/{name}" if prefix else name
         lowest = _ALLOWED.get(path)
         if lowest is not None and lowest <= profile:
