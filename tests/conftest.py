@@ -26,3 +26,12 @@ def artifacts_dir() -> Path:
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if ARTIFACTS.exists() and any(ARTIFACTS.iterdir()):
         terminalreporter.write_line(f"artifacts (screenshots, reports): {ARTIFACTS}")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Real password hashing (PBKDF2, hundreds of thousands of rounds) would dominate the
+    # hub suite's run time; the tests check behaviour, not the hash's strength.
+    from django.conf import settings
+
+    if settings.configured:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
