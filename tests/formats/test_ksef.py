@@ -188,6 +188,25 @@ def test_wrong_nip_check_digit_of_a_third_party_is_an_error(identifier: str, loc
     ]
 
 
+def test_wrong_nip_check_digit_outside_the_parties_ksef_checks_is_a_warning() -> None:
+    # given: the buyer as named on the corrected invoice
+    corrected = (
+        "<RodzajFaktury>KOR</RodzajFaktury><PrzyczynaKorekty>zmiana nabywcy</PrzyczynaKorekty>"
+        "<DaneFaKorygowanej><DataWystFaKorygowanej>2026-02-01</DataWystFaKorygowanej>"
+        "<NrFaKorygowanej>FV/0</NrFaKorygowanej><NrKSeFN>1</NrKSeFN></DaneFaKorygowanej>"
+        "<Podmiot2K><DaneIdentyfikacyjne><NIP>1111111112</NIP><Nazwa>Jan</Nazwa>"
+        "</DaneIdentyfikacyjne></Podmiot2K>"
+    )
+    data = _mutate("<RodzajFaktury>VAT</RodzajFaktury>", corrected)
+    # when
+    findings = ksef_read(data, options=OPTIONS).documents[0].findings
+    # then
+    assert _xsd().validate(etree.fromstring(data)), _xsd().error_log
+    assert [(f.severity.value, f.code, f.location) for f in findings] == [
+        ("warning", "KSEF-NIP-CHECKSUM", "/Faktura/Fa/Podmiot2K/DaneIdentyfikacyjne/NIP")
+    ]
+
+
 def test_tax_amount_off_the_rate_is_an_error() -> None:
     # given
     data = _mutate("<P_14_1>23.00</P_14_1><P_15>123.00", "<P_14_1>15.00</P_14_1><P_15>115.00")
@@ -221,6 +240,16 @@ def test_tax_amount_beyond_the_rounding_of_each_line_is_an_error() -> None:
     codes = _codes(data)
     # then
     assert codes == ["KSEF-TAX-AMOUNT"]
+
+
+@pytest.mark.parametrize("tax", ["NaN", "1E+999999", "-Infinity", "15.001"])
+def test_tax_amount_not_of_the_schema_form_is_only_a_schema_finding(tax: str) -> None:
+    # given
+    data = _mutate("<P_14_1>23.00</P_14_1>", f"<P_14_1>{tax}</P_14_1>")
+    # when
+    codes = _codes(data)
+    # then
+    assert codes == ["KSEF-SCHEMA-AMOUNT"]
 
 
 def test_correction_of_the_tax_alone_is_accepted() -> None:

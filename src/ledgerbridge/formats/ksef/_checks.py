@@ -15,7 +15,7 @@ True
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from lxml import etree
 from stdnum import iban
@@ -136,10 +136,11 @@ def _line_findings(root: etree._Element) -> list[Finding]:
 
 
 def _amount(text: str | None) -> Decimal | None:
-    try:
-        return Decimal((text or "").strip()) if text is not None else None
-    except InvalidOperation:  # a malformed amount is already a KSEF-SCHEMA finding
+    # Only amounts of the schema's TKwotowy form (16 digits, 2 decimals): anything else,
+    # NaN and exponents included, is already a KSEF-SCHEMA finding.
+    if text is None or CHECKS["kwota"](text) is not None:
         return None
+    return Decimal(text.strip())
 
 
 def _tax_problem(bucket: str, net: Decimal, tax: Decimal, *, lines: int) -> str | None:
