@@ -43,7 +43,7 @@ def test_invitee_signs_up_verifies_by_code_and_is_brought_back_to_accept() -> No
             "accept_terms": "on",
         },
     )
-    code = _CODE.search(mail.outbox[-1].body)
+    code = _CODE.search(str(mail.outbox[-1].body))
     assert code is not None
     verified = client.post(signup["Location"], {"code": code.group(1)})
     # then
