@@ -30,6 +30,16 @@ _MODELS: tuple[Any, ...] = (
 )
 
 
-def snapshot() -> dict[str, list[dict[str, Any]]]:
-    """Every row of every identity table, as plain values."""
-    return {model.__name__: list(model.objects.order_by("pk").values()) for model in _MODELS}
+def snapshot(*, ignore: frozenset[str] = frozenset()) -> dict[str, list[dict[str, Any]]]:
+    """Every row of every identity table, as plain values, without the ``ignore`` columns.
+
+    A request made with a token records the token's use (``last_used_at``); pass that name
+    in ``ignore`` when the point is that nothing *else* changed.
+    """
+    return {
+        model.__name__: [
+            {key: value for key, value in row.items() if key not in ignore}
+            for row in model.objects.order_by("pk").values()
+        ]
+        for model in _MODELS
+    }

@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from ledgerbridge.hub.api import members, tokens_audit
+from ledgerbridge.hub.core.errors import ServiceError
+
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
 
@@ -45,3 +48,15 @@ def _authentication_error(request: HttpRequest, exc: AuthenticationError) -> Htt
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     code = getattr(exc, "code", None) or f"http-{exc.status_code}"
     return api.create_response(request, {"code": code, "message": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(ServiceError)
+def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    """A domain rule refused the request: its stable code, message and HTTP status."""
+    return api.create_response(
+        request, {"code": exc.code, "message": str(exc.message)}, status=exc.status
+    )
+
+
+api.add_router("", members.router)
+api.add_router("", tokens_audit.router)

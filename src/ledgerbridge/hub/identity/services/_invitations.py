@@ -80,12 +80,13 @@ def _issue_token(invitation: Invitation) -> str:
     """Give the invitation a fresh token valid for 7 days; the previous one stops working."""
     raw_token = secrets.token_urlsafe(32)
     now = timezone.now()
-    if invitation.pk is None:
+    adding = invitation._state.adding
+    if adding:
         invitation.created_at = now
     invitation.token_hash = sha256_hex(raw_token)
     invitation.expires_at = now + INVITATION_VALIDITY
     invitation.sent_count += 1
-    if invitation.pk is not None:
+    if not adding:
         invitation.save(update_fields=["token_hash", "expires_at", "sent_count"])
     return raw_token
 

@@ -1,0 +1,116 @@
+"""Who is calling the API, for which organization, with which permissions.
+
+Two ways in, tried in this order:
+
+- ``Authorization: Bearer lb_<prefix>_<secret>``: an API token; it acts for its own
+  organization with the token's permissions (never more than its membership holds now).
+- the browser session (with CSRF): the organization chosen in the session key
+  ``ledgerbridge_org`` (else the user's first active membership), with the membership's
+  permissions.
+
+Either way ``request.auth`` is a :class:`Principal`. A locked membership or a deactivated
+user stops both at once. Endpoints call :func:`require` with the permission they need.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from ninja.security import APIKeyCookie, HttpBearer
+
+from ledgerbridge.hub.core.errors import PermissionDenied
+from ledgerbridge.hub.identity import selectors, services
+from ledgerbridge.hub.identity.models import Membership
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from ledgerbridge.hub.identity.models import ApiToken, Organization, User
+    from ledgerbridge.hub.identity.permissions import Permission
+
+__all__ = ["API_AUTH", "SESSION_KEY", "Principal", "client_ip", "principal", "require"]
+
+SESSION_KEY = "ledgerbridge_org"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The caller: a user acting for one organization, through a session or a token."""
+
+    user: User
+    organization: Organization
+    membership: Membership
+    permissions: frozenset[Permission]
+    token: ApiToken | None = None
+
+
+class BearerTokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Principal | None:
+        grant = services.api_token_authenticate(token)
+        if grant is None:
+            return None
+        return Principal(
+            user=grant.token.user,
+            organization=grant.token.organization,
+            membership=grant.membership,
+            permissions=grant.permissions,
+            token=grant.token,
+        )
+
+
+class OrganizationSessionAuth(APIKeyCookie):
+    """Django's session cookie, CSRF-checked, plus the session's current organization."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Principal | None:
+        user = request.user
+        if not user.is_authenticated:
+            return None
+        chosen = request.session.get(SESSION_KEY)
+        memberships = selectors.memberships_of(user=user)
+        membership = (
+            memberships.filter(organization_id=chosen).first()
+            if chosen is not None
+            else memberships.filter(status=Membership.Status.ACTIVE).first()
+        )
+        if membership is None:
+            return None
+        if not membership.is_active or not user.is_active:
+            raise PermissionDenied(
+                "access-locked", _("Your access to this organization is locked.")
+            )
+        return Principal(
+            user=user,
+            organization=membership.organization,
+            membership=membership,
+            permissions=membership.permission_set,
+        )
+
+
+API_AUTH: list[Any] = [BearerTokenAuth(), OrganizationSessionAuth()]
+
+
+def principal(request: HttpRequest) -> Principal:
+    """The authenticated caller (endpoints run only after authentication succeeded)."""
+    found = getattr(request, "auth", None)
+    if not isinstance(found, Principal):  # pragma: no cover - ninja guarantees it
+        raise PermissionDenied()
+    return found
+
+
+def require(request: HttpRequest, permission: Permission) -> Principal:
+    """The caller, if they hold ``permission`` in their current organization; else 403."""
+    caller = principal(request)
+    if permission not in caller.permissions:
+        raise PermissionDenied()
+    return caller
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address the request came from, for the audit log."""
+    address = request.META.get("REMOTE_ADDR")
+    return str(address) if address else None

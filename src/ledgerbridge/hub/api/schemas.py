@@ -1,0 +1,162 @@
+"""Request and response schemas of the identity API (pydantic, via django-ninja)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime  # noqa: TC003  # pydantic needs them at run time
+from typing import Any
+
+from ninja import Schema
+from pydantic import Field
+
+
+class ErrorOut(Schema):
+    code: str = Field(examples=["permission-denied"])
+    message: str
+
+
+class _Page(Schema):
+    count: int
+    page: int
+    page_size: int
+
+
+class PageQuery(Schema):
+    page: int = Field(1, ge=1)
+    page_size: int = Field(10, ge=1, le=100)
+
+
+class OrganizationOut(Schema):
+    id: int
+    slug: str
+    name: str
+    kind: str
+    country: str
+    tax_id: str = Field(description="formatted, e.g. CHE-123.456.789")
+    tax_id_compact: str
+    street: str
+    building_number: str
+    postal_code: str
+    town: str
+    require_mfa: bool
+    created_at: datetime
+
+
+class OrganizationPatch(Schema):
+    name: str | None = None
+    kind: str | None = None
+    country: str | None = None
+    tax_id: str | None = None
+    street: str | None = None
+    building_number: str | None = None
+    postal_code: str | None = None
+    town: str | None = None
+    require_mfa: bool | None = None
+
+
+class MemberOut(Schema):
+    id: int
+    user_id: int
+    email: str
+    first_name: str
+    last_name: str
+    last_login: datetime | None
+    status: str = Field(description="active or locked")
+    role: str
+    permissions: list[str]
+    created_at: datetime
+
+
+class MemberPage(_Page):
+    items: list[MemberOut]
+
+
+class MemberQuery(PageQuery):
+    search: str = ""
+    status: str | None = Field(None, pattern="^(active|locked)$")
+
+
+class MemberPatch(Schema):
+    role: str | None = None
+    permissions: list[str] | None = None
+
+
+class InvitationIn(Schema):
+    email: str = Field(max_length=254)
+    salutation: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    role: str = "employee"
+    permissions: list[str] | None = Field(None, description="default: the role's preset")
+    language: str | None = Field(None, description="e-mail language; default: the invitee's")
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str
+    salutation: str
+    first_name: str
+    last_name: str
+    role: str
+    permissions: list[str]
+    status: str = Field(description="pending, accepted, revoked or expired")
+    created_at: datetime
+    expires_at: datetime
+    accepted_at: datetime | None
+    revoked_at: datetime | None
+    sent_count: int
+
+
+class InvitationPage(_Page):
+    items: list[InvitationOut]
+
+
+class InvitationQuery(PageQuery):
+    pending_only: bool = False
+
+
+class TokenIn(Schema):
+    name: str = Field(max_length=100)
+    permissions: list[str]
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    user_email: str
+    permissions: list[str]
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreatedOut(TokenOut):
+    token: str = Field(description="the raw token, shown only in this answer")
+
+
+class AuditEventOut(Schema):
+    id: int
+    seq: int
+    created_at: datetime
+    category: str
+    action: str
+    actor_id: int | None
+    actor_email: str | None
+    subject_user_id: int | None
+    subject_email: str | None
+    details: dict[str, Any]
+    ip: str | None
+    hash: str
+    prev_hash: str
+
+
+class AuditEventPage(_Page):
+    items: list[AuditEventOut]
+
+
+class AuditQuery(PageQuery):
+    user_id: int | None = None
+    category: str | None = None
+    since: date | None = None
+    until: date | None = None
+    format: str = Field("json", pattern="^(json|csv)$")

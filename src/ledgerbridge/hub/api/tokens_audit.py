@@ -1,0 +1,175 @@
+"""API tokens of the caller and the organization's change log (JSON or CSV).
+
+``GET /tokens`` lists the caller's own tokens, or every token of the organization for a
+member with ``users.manage``; the same rule decides which token ``DELETE`` may find. A
+request made with a token can only mint tokens within that token's own permissions.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import TYPE_CHECKING, Any
+
+from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
+from ninja import Query, Router, Status
+
+from ledgerbridge.hub.api._common import ERRORS, paginate
+from ledgerbridge.hub.api.auth import API_AUTH, client_ip, principal, require
+from ledgerbridge.hub.api.schemas import (
+    AuditEventPage,
+    AuditQuery,
+    TokenCreatedOut,
+    TokenIn,
+    TokenOut,
+)
+from ledgerbridge.hub.core.errors import Invalid, NotFound
+from ledgerbridge.hub.identity import selectors, services
+from ledgerbridge.hub.identity.permissions import Permission, parse_permissions
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django.http import HttpRequest
+
+    from ledgerbridge.hub.api.auth import Principal
+    from ledgerbridge.hub.identity.models import ApiToken, AuditEvent
+
+router = Router(auth=API_AUTH)
+
+CSV_COLUMNS = (
+    "time", "seq", "category", "action", "actor", "subject", "ip", "details", "hash",
+)  # fmt: skip
+
+
+def token_out(token: ApiToken) -> dict[str, Any]:
+    return {
+        "id": token.pk,
+        "name": token.name,
+        "prefix": token.prefix,
+        "user_email": token.user.email,
+        "permissions": list(token.permissions),
+        "created_at": token.created_at,
+        "last_used_at": token.last_used_at,
+        "revoked_at": token.revoked_at,
+    }
+
+
+def _visible_tokens(caller: Principal) -> QuerySet[ApiToken]:
+    mine_only = Permission.USERS_MANAGE not in caller.permissions
+    return selectors.api_token_list(
+        organization=caller.organization, user=caller.user if mine_only else None
+    )
+
+
+@router.get("/tokens", response={200: list[TokenOut], **ERRORS}, tags=["tokens"])
+def token_list(request: HttpRequest) -> list[dict[str, Any]]:
+    """The caller's tokens (every token of the organization with ``users.manage``)."""
+    return [token_out(token) for token in _visible_tokens(principal(request))]
+
+
+@router.post("/tokens", response={201: TokenCreatedOut, **ERRORS}, tags=["tokens"])
+def token_create(request: HttpRequest, body: TokenIn) -> Status[dict[str, Any]]:
+    """Create a token with a subset of the caller's permissions; the answer shows it once."""
+    caller = principal(request)
+    if caller.token is not None and not set(parse_permissions(body.permissions)) <= set(
+        caller.permissions
+    ):
+        raise Invalid(
+            "token-permissions-exceed-user",
+            _("A token cannot have permissions that you do not have yourself."),
+        )
+    token, raw = services.api_token_create(
+        organization=caller.organization, user=caller.user, name=body.name,
+        permissions=body.permissions, ip=client_ip(request),
+    )  # fmt: skip
+    return Status(201, {**token_out(token), "token": raw})
+
+
+@router.delete("/tokens/{token_id}", response={204: None, **ERRORS}, tags=["tokens"])
+def token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
+    """Revoke a token at once (own tokens; any token of the organization with ``users.manage``)."""
+    caller = principal(request)
+    # Someone else's token is as invisible as one of another organization: 404 for both.
+    token = _visible_tokens(caller).filter(pk=token_id).first()
+    if token is None:
+        raise NotFound()
+    services.api_token_revoke(token=token, actor=caller.user, ip=client_ip(request))
+    return Status(204, None)
+
+
+def _events(request: HttpRequest, query: AuditQuery) -> QuerySet[AuditEvent]:
+    caller = require(request, Permission.AUDIT_VIEW)
+    return selectors.audit_event_list(
+        organization=caller.organization, user_id=query.user_id, category=query.category,
+        since=query.since, until=query.until,
+    )  # fmt: skip
+
+
+def audit_event_out(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "id": event.pk,
+        "seq": event.seq,
+        "created_at": event.created_at,
+        "category": event.category,
+        "action": event.action,
+        "actor_id": event.actor_id,
+        "actor_email": event.actor.email if event.actor else None,
+        "subject_user_id": event.subject_user_id,
+        "subject_email": event.subject_user.email if event.subject_user else None,
+        "details": event.details,
+        "ip": event.ip,
+        "hash": event.hash,
+        "prev_hash": event.prev_hash,
+    }
+
+
+def _csv_cell(value: object) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _csv_response(events: QuerySet[AuditEvent]) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for event in events.iterator(chunk_size=1000):
+        row = audit_event_out(event)
+        writer.writerow(
+            _csv_cell(cell)
+            for cell in (
+                row["created_at"].isoformat(), row["seq"], row["category"], row["action"],
+                row["actor_email"], row["subject_email"], row["ip"],
+                json.dumps(row["details"], sort_keys=True, ensure_ascii=False), row["hash"],
+            )
+        )  # fmt: skip
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="audit-events.csv"'
+    return response
+
+
+@router.get(
+    "/audit-events",
+    response={200: AuditEventPage, **ERRORS},
+    tags=["audit"],
+    openapi_extra={"responses": {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}},
+)
+def audit_event_list(request: HttpRequest, query: Query[AuditQuery]) -> Any:
+    """The change log, newest first, filtered; ``?format=csv`` for a CSV file (``audit.view``)."""
+    events = _events(request, query)
+    if query.format == "csv":
+        return _csv_response(events)
+    return paginate(events, page=query.page, page_size=query.page_size, out=audit_event_out)
+
+
+@router.get(
+    "/audit-events.csv",
+    response=ERRORS,
+    tags=["audit"],
+    openapi_extra={"responses": {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}},
+)
+def audit_event_csv(request: HttpRequest, query: Query[AuditQuery]) -> HttpResponse:
+    """The filtered change log as CSV (``audit.view``); pagination does not apply."""
+    return _csv_response(_events(request, query))
