@@ -40,6 +40,17 @@ def test_every_qr_code_in_an_image_is_read() -> None:
     assert sorted(texts) == ["first", "second"]
 
 
+def test_colour_image_is_read_as_greyscale() -> None:
+    # given: a red-on-yellow code, read through its luminance
+    mask = qr_image("colour").point(lambda v: 255 if v < 128 else 0)
+    image = Image.new("RGB", mask.size, (255, 255, 0))
+    image.paste((200, 0, 0), mask=mask)
+    # when
+    texts = barcodes.read_qr_texts(image)
+    # then
+    assert (texts, image.mode) == (["colour"], "RGB")
+
+
 def test_low_contrast_photo_is_read_by_a_retry() -> None:
     # given: dark grey on grey, which the plain decode misses
     image = qr_image("faint").point(lambda v: 120 if v < 128 else 128)

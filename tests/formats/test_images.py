@@ -81,15 +81,59 @@ def test_two_bills_in_one_photo_are_two_documents() -> None:
     assert amounts == ["10.00", "1949.75"]
 
 
-def test_exif_orientation_is_applied() -> None:
-    # given: a landscape picture whose EXIF says "rotate 90 degrees clockwise"
+@pytest.mark.parametrize(
+    ("orientation", "size", "corner"),
+    [
+        (1, (200, 100), "top-left"),
+        (2, (200, 100), "top-right"),
+        (3, (200, 100), "bottom-right"),
+        (4, (200, 100), "bottom-left"),
+        (5, (100, 200), "top-left"),
+        (6, (100, 200), "top-right"),
+        (7, (100, 200), "bottom-right"),
+        (8, (100, 200), "bottom-left"),
+    ],
+)
+def test_exif_orientation_is_applied(orientation: int, size: tuple[int, int], corner: str) -> None:
+    # given: a landscape picture with a black square in its stored top-left corner
+    picture = Image.new("RGB", (200, 100), "white")
+    picture.paste((0, 0, 0), (0, 0, 20, 20))
     exif = Image.Exif()
-    exif[0x0112] = 6
-    data = encoded(Image.new("RGB", (200, 100), "white"), "JPEG", exif=exif)
+    exif[0x0112] = orientation
+    data = encoded(picture, "JPEG", exif=exif, quality=95)
     # when
     image = images.open_image(data, max_pixels=OPTIONS.max_pixels)
     # then
-    assert image.size == (100, 200)
+    width, height = image.size
+    corners = {
+        "top-left": (5, 5),
+        "top-right": (width - 6, 5),
+        "bottom-left": (5, height - 6),
+        "bottom-right": (width - 6, height - 6),
+    }
+    dark = [name for name, xy in corners.items() if image.getpixel(xy) < 64]  # type: ignore[operator]  # mode L gives an int
+    assert (image.size, dark) == (size, [corner])
+
+
+@pytest.mark.parametrize(
+    ("fmt", "mode"),
+    [
+        ("PNG", "P"),
+        ("PNG", "RGBA"),
+        ("JPEG", "RGB"),
+        ("TIFF", "1"),
+        ("WEBP", "RGB"),
+        ("HEIF", "RGB"),
+    ],
+)
+def test_images_are_decoded_to_greyscale_once(fmt: str, mode: str) -> None:
+    # given: a colour or palette picture, the kind phones and scanners produce
+    data = encoded(BILL.convert(mode), fmt, quality=95)
+    # when
+    image = images.open_image(data, max_pixels=OPTIONS.max_pixels)
+    # then: zxing-cpp gets luminance, and the bill is still read
+    assert (image.mode, image.size) == ("L", BILL.size)
+    assert len(images.read(data, options=OPTIONS).documents) == 1
 
 
 def test_pixel_cap_is_checked_before_decoding() -> None:

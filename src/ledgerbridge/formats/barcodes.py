@@ -1,12 +1,14 @@
 """Find QR codes in raster images and sort out what each one holds.
 
-:func:`read_qr_texts` asks zxing-cpp for QR codes only. The plain decode runs first and
-is enough for scans, renderings and most photos; the slower retries (a contrast-stretched
-greyscale copy, a downscaled copy of a very large photo, an upscaled copy of a tiny
-image, a hard threshold) run only when the plain decode found nothing, so the common case
-costs one decode. :func:`classify` turns the texts into QR-bill documents and file-level
-notices: a KSeF "KOD I" invoice verification link (``ksef-verification-qr``), any other
-QR code (``qr-not-a-qr-bill``), or a QR-bill too broken to read (the reader's error code).
+:func:`read_qr_texts` asks zxing-cpp for QR codes only, on a greyscale image (zxing-cpp
+binarises luminance; colour only makes it copy and convert more bytes). The plain decode
+runs first and is enough for scans, renderings and most photos; the slower retries (a
+contrast-stretched copy, a downscaled copy of a very large photo, an upscaled copy of a
+tiny image, a hard threshold) run only when the plain decode found nothing, so the
+common case costs one decode. :func:`classify` turns the texts into QR-bill documents
+and file-level notices: a KSeF "KOD I" invoice verification link
+(``ksef-verification-qr``), any other QR code (``qr-not-a-qr-bill``), or a QR-bill too
+broken to read (the reader's error code).
 
 >>> notices = classify(["https://example.org"], Container.IMAGE, "image")[1]
 >>> [(n.code, n.message) for n in notices]
@@ -55,7 +57,7 @@ def _retries(image: Image.Image) -> Iterator[Callable[[], list[str]]]:
     from PIL import Image as PILImage
     from PIL import ImageOps
 
-    grey = ImageOps.autocontrast(image.convert("L"), cutoff=1)
+    grey = ImageOps.autocontrast(image, cutoff=1)
     yield lambda: _decode(grey)
     side = max(image.size)
     if side > _LARGE_SIDE:
@@ -70,7 +72,12 @@ def _retries(image: Image.Image) -> Iterator[Callable[[], list[str]]]:
 
 
 def read_qr_texts(image: Image.Image) -> list[str]:
-    """The texts of the QR codes in ``image`` (each distinct text once, in reading order)."""
+    """The texts of the QR codes in ``image`` (each distinct text once, in reading order).
+
+    A greyscale (mode ``L``) image is used as it is; any other mode is converted once.
+    """
+    if image.mode != "L":
+        image = image.convert("L")
     texts = _decode(image)
     if texts:
         return texts

@@ -2,8 +2,11 @@
 
 :func:`read` opens the image with Pillow behind a pixel cap (``options.max_pixels``,
 checked from the header before any pixel is decoded, so a decompression bomb costs
-nothing), turns it upright by its EXIF orientation, decodes every QR code and returns a
-:class:`Document` (container ``image``) per QR-bill. Other QR codes become notices: a KSeF
+nothing), decodes it once into greyscale (a JPEG straight from its luma channel), turns it
+upright when its EXIF orientation says so, decodes every QR code and returns a
+:class:`Document` (container ``image``) per QR-bill. Greyscale is what zxing-cpp binarises
+anyway; handing it colour costs a copy of three or four bytes per pixel and a slower
+decode, so the image is converted once, here. Other QR codes become notices: a KSeF
 invoice verification link (``ksef-verification-qr``) or ``qr-not-a-qr-bill``. No QR code
 at all raises ``no-qr-bill-found``.
 
@@ -29,7 +32,6 @@ __all__ = ["open_image", "read", "sniff"]
 
 _HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1")
 _FORMATS = ("PNG", "JPEG", "TIFF", "WEBP", "HEIF")
-_DECODED_MODES = ("L", "RGB", "RGBA")
 
 
 def sniff(head: bytes) -> bool:
@@ -69,10 +71,26 @@ def _open(data: bytes) -> Image.Image:
         ) from exc
 
 
-def open_image(data: bytes, *, max_pixels: int) -> Image.Image:
-    """Decode ``data`` into an upright Pillow image of at most ``max_pixels`` pixels."""
-    from PIL import ImageOps
+def _orientation(image: Image.Image) -> Image.Transpose | None:
+    """The transposition that EXIF orientation 2..8 asks for; ``None`` when upright."""
+    from PIL import ExifTags
+    from PIL.Image import Transpose
 
+    orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
+    return {
+        2: Transpose.FLIP_LEFT_RIGHT,
+        3: Transpose.ROTATE_180,
+        4: Transpose.FLIP_TOP_BOTTOM,
+        5: Transpose.TRANSPOSE,
+        6: Transpose.ROTATE_270,
+        7: Transpose.TRANSVERSE,
+        8: Transpose.ROTATE_90,
+    }.get(orientation)
+
+
+def open_image(data: bytes, *, max_pixels: int) -> Image.Image:
+    """Decode ``data`` into an upright greyscale (mode ``L``) Pillow image of at most
+    ``max_pixels`` pixels."""
     image = _open(data)
     width, height = image.size
     if width * height > max_pixels:
@@ -82,13 +100,18 @@ def open_image(data: bytes, *, max_pixels: int) -> Image.Image:
             f"the image has {width * height} pixels; at most {max_pixels} are accepted",
         )
     try:
+        if image.format == "JPEG":
+            # libjpeg hands out its luma plane: no colour conversion, a third of the bytes.
+            image.draft("L", None)
         image.load()
-        ImageOps.exif_transpose(image, in_place=True)
+        transpose = _orientation(image)
+        grey = image if image.mode == "L" else image.convert("L")
+        # Rotating the greyscale copy moves a quarter of the bytes of a colour one.
+        return grey if transpose is None else grey.transpose(transpose)
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise MalformedDocument(
             "malformed-image", "", f"the image cannot be decoded: {exc}"
         ) from exc
-    return image if image.mode in _DECODED_MODES else image.convert("L")
 
 
 def read(data: bytes, *, options: ReadOptions) -> ReadResult:
