@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ledgerbridge.hub.core",
     "ledgerbridge.hub.identity",
+    "ledgerbridge.hub.documents",
     "ledgerbridge.hub.api",
     "ledgerbridge.hub.web",
 ]

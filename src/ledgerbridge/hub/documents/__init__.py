@@ -1,0 +1,1 @@
+"""Documents: the business documents an organization receives, and the files they came in."""
