@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from datetime import UTC
 
 import pytest
@@ -183,3 +184,69 @@ def test_verify_command_says_ok(capsys: pytest.CaptureFixture[str]) -> None:
     call_command("audit", "verify")
     # then
     assert capsys.readouterr().out.strip() == "OK: 3 events in 3 chains"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_empties_the_audit_table_and_keeps_the_triggers() -> None:
+    # given: transactional tests and operators empty the database with flush
+    _record(make_organization())
+    # when
+    call_command("flush", interactive=False, verbosity=0)
+    event = _record(make_organization())
+    # then
+    assert AuditEvent.objects.count() == 1
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM identity_auditevent WHERE id = %s", [event.pk])
+
+
+@pytest.mark.django_db(transaction=True)  # the console script runs outside a test transaction
+def test_console_script_exits_1_on_a_broken_chain(capsys: pytest.CaptureFixture[str]) -> None:
+    # given
+    from ledgerbridge.cli import main
+
+    organization = make_organization()
+    event = _record(organization)
+    ok = main(["audit", "verify"])
+    _tamper("UPDATE identity_auditevent SET action = %s WHERE id = %s", ["logout", event.pk])
+    # when
+    code = main(["audit", "verify"])
+    # then
+    output = capsys.readouterr()
+    assert (ok, code) == (0, 1)
+    assert "OK: 1 events in 1 chains" in output.out
+    assert f"BROKEN: event {event.pk} (seq 1, organization {organization.pk} chain)" in output.err
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_appends_keep_one_unbroken_chain() -> None:
+    # given
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks matter on PostgreSQL: set LEDGERBRIDGE_TEST_DATABASE_URL")
+    organization = make_organization()
+    errors: list[BaseException] = []
+
+    def append(n: int) -> None:
+        try:
+            for _ in range(n):
+                _record(organization)
+        except BaseException as err:  # noqa: BLE001  # reported by the main thread
+            errors.append(err)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=append, args=(10,)) for _ in range(4)]
+    # when
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # then
+    assert errors == []
+    seqs = list(AuditEvent.objects.filter(organization=organization).values_list("seq", flat=True))
+    assert sorted(seqs) == list(range(1, 41))
+    assert services.audit_verify(organization=organization) == []
