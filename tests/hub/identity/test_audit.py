@@ -234,7 +234,7 @@ def test_concurrent_appends_keep_one_unbroken_chain() -> None:
         try:
             for _ in range(n):
                 _record(organization)
-        except BaseException as err:  # noqa: BLE001  # reported by the main thread
+        except BaseException as err:  # reported by the main thread
             errors.append(err)
         finally:
             connection.close()
