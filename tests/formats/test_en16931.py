@@ -302,3 +302,48 @@ def test_an_empty_invoice_period_is_no_period_for_br_ic_11() -> None:
     # then
     assert "BR-IC-11" in empty_codes
     assert "BR-IC-11" not in dated_codes
+
+
+def _cii_logistics(charge_total: str) -> etree._Element:
+    """One 100.00 line and a 10.00 logistics charge, both standard rated at 19 %."""
+    tax = (
+        "<ram:TypeCode>VAT</ram:TypeCode><ram:CategoryCode>S</ram:CategoryCode>"
+        "<ram:RateApplicablePercent>19.00</ram:RateApplicablePercent>"
+    )
+    xml = (
+        '<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:'
+        'CrossIndustryInvoice:100" xmlns:ram="urn:un:unece:uncefact:data:standard:'
+        'ReusableAggregateBusinessInformationEntity:100"><rsm:SupplyChainTradeTransaction>'
+        "<ram:IncludedSupplyChainTradeLineItem><ram:SpecifiedLineTradeSettlement>"
+        f"<ram:ApplicableTradeTax>{tax}</ram:ApplicableTradeTax>"
+        "<ram:SpecifiedTradeSettlementLineMonetarySummation><ram:LineTotalAmount>100.00"
+        "</ram:LineTotalAmount></ram:SpecifiedTradeSettlementLineMonetarySummation>"
+        "</ram:SpecifiedLineTradeSettlement></ram:IncludedSupplyChainTradeLineItem>"
+        "<ram:ApplicableHeaderTradeSettlement><ram:ApplicableTradeTax>"
+        "<ram:CalculatedAmount>20.90</ram:CalculatedAmount><ram:TypeCode>VAT</ram:TypeCode>"
+        "<ram:BasisAmount>110.00</ram:BasisAmount><ram:CategoryCode>S</ram:CategoryCode>"
+        "<ram:RateApplicablePercent>19.00</ram:RateApplicablePercent></ram:ApplicableTradeTax>"
+        "<ram:SpecifiedLogisticsServiceCharge><ram:Description>Freight</ram:Description>"
+        f"<ram:AppliedAmount>10.00</ram:AppliedAmount><ram:AppliedTradeTax>{tax}"
+        "</ram:AppliedTradeTax></ram:SpecifiedLogisticsServiceCharge>"
+        "<ram:SpecifiedTradeSettlementHeaderMonetarySummation>"
+        "<ram:LineTotalAmount>100.00</ram:LineTotalAmount>"
+        f"<ram:ChargeTotalAmount>{charge_total}</ram:ChargeTotalAmount>"
+        "<ram:TaxBasisTotalAmount>110.00</ram:TaxBasisTotalAmount>"
+        "</ram:SpecifiedTradeSettlementHeaderMonetarySummation>"
+        "</ram:ApplicableHeaderTradeSettlement></rsm:SupplyChainTradeTransaction>"
+        "</rsm:CrossIndustryInvoice>"
+    )
+    return etree.fromstring(xml.encode())
+
+
+def test_a_cii_logistics_service_charge_counts_as_a_document_level_charge() -> None:
+    # given: BT-108 and the S taxable amount both include the 10.00 logistics charge
+    counted, omitted = _cii_logistics("10.00"), _cii_logistics("0.00")
+    # when
+    counted_codes = {f.code for f in check_cii(counted)}
+    omitted_codes = {f.code for f in check_cii(omitted)}
+    # then
+    assert {"BR-CO-12", "BR-S-08", "BR-38", "BR-37"}.isdisjoint(counted_codes)
+    assert "BR-CO-12" in omitted_codes
+    assert "BR-S-08" not in omitted_codes

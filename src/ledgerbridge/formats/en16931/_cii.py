@@ -121,6 +121,29 @@ def _allowances(el: etree._Element | None, path: str) -> list[AllowanceCharge]:
     return found
 
 
+def _logistics_charges(el: etree._Element | None, path: str) -> list[AllowanceCharge]:
+    """Factur-X EXTENDED logistics service charges (BT-X-271 … BT-X-274) as document charges.
+
+    The Factur-X EXTENDED schematron adds their amounts to BT-108 and to the taxable
+    amount of their VAT category and rate (BR-FXEXT-CO-12, BR-FXEXT-S-08), so for the
+    sums they are document level charges whose reason is their description.
+    """
+    found = []
+    for index, node in enumerate(children(el, "ram:SpecifiedLogisticsServiceCharge"), start=1):
+        ac = AllowanceCharge(
+            path=f"{path}/ram:SpecifiedLogisticsServiceCharge[{index}]", is_charge=True
+        )
+        ac.amount = text(node, "ram:AppliedAmount")
+        ac.reason = text(node, "ram:Description")
+        tax = child(node, "ram:AppliedTradeTax")
+        if tax is not None:
+            ac.category = text(tax, "ram:CategoryCode")
+            ac.rate = text(tax, "ram:RateApplicablePercent")
+            ac.has_vat_category = ac.category is not None and text(tax, "ram:TypeCode") == "VAT"
+        found.append(ac)
+    return found
+
+
 def _period(el: etree._Element | None) -> tuple[str | None, str | None] | None:
     if el is None:
         return None
@@ -202,7 +225,7 @@ def _settlement(doc: Doc, el: etree._Element | None, path: str) -> None:
         if currency == doc.currency:
             total.subtotal_taxes = taxes
         doc.tax_totals.append(total)
-    doc.allowances = _allowances(el, path)
+    doc.allowances = _allowances(el, path) + _logistics_charges(el, path)
     _payments(doc, el, path)
 
 
