@@ -11,14 +11,13 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from io import StringIO
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -26,50 +25,27 @@ from django.utils import timezone
 from ledgerbridge.hub.core.errors import Conflict, Invalid, NotFound, PermissionDenied, ServiceError
 from ledgerbridge.hub.identity import append_only, services
 from ledgerbridge.hub.identity.models import (
-    ApiToken,
     AuditEvent,
     Invitation,
-    Membership,
-    Organization,
-    User,
 )
 from tests.hub.acceptance.factories import PASSWORD, tenant, verified_user
-from tests.hub.acceptance.helpers import code_from_mail, totp_at
+from tests.hub.acceptance.helpers import code_from_mail, identity_state, totp_at
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from django.test import Client
 
-pytestmark = pytest.mark.django_db
-
-
-def _state() -> dict[str, Any]:
-    """Everything a refused request must leave as it was."""
-    return {
-        "users": sorted(User.objects.values_list("email", "is_active", "password")),
-        "emails": sorted(EmailAddress.objects.values_list("email", "verified", "primary")),
-        "organizations": sorted(Organization.objects.values_list("id", "country", "tax_id")),
-        "memberships": sorted(Membership.objects.values_list("id", "status", "role")),
-        "invitations": sorted(
-            Invitation.objects.values_list("id", "token_hash", "accepted_at", "revoked_at")
-        ),
-        "tokens": sorted(ApiToken.objects.values_list("id", "revoked_at")),
-        "authenticators": sorted(Authenticator.objects.values_list("id", "type")),
-        "audit": sorted(
-            AuditEvent.objects.values_list("organization_id", "seq", "hash"),
-            key=lambda row: (row[0] or 0, row[1]),
-        ),
-    }
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 
 
 def _refused(call: Callable[[], object], error: type[ServiceError], code: str) -> ServiceError:
     """Run ``call``, expecting ``error`` with ``code``; assert that nothing changed."""
-    before = _state()
+    before = identity_state()
     with pytest.raises(error) as caught:
         call()
     assert caught.value.code == code
-    assert _state() == before
+    assert identity_state() == before
     return caught.value
 
 
@@ -141,7 +117,7 @@ def test_web_onboarding_shows_the_tax_id_shape_and_creates_nothing(client: Clien
     # given a logged-in user without an organization
     user = verified_user("onboarding@example.com")
     client.force_login(user)
-    before = _state()
+    before = identity_state()
 
     # when they submit the onboarding form with a wrong Polish NIP
     response = client.post(
@@ -152,7 +128,7 @@ def test_web_onboarding_shows_the_tax_id_shape_and_creates_nothing(client: Clien
     # then the form comes back with the expected shape and nothing was created
     assert response.status_code == 200
     assert "123-456-32-18" in response.content.decode()
-    assert _state() == before
+    assert identity_state() == before
 
 
 # --- duplicate e-mails -----------------------------------------------------------------
@@ -161,7 +137,7 @@ def test_web_onboarding_shows_the_tax_id_shape_and_creates_nothing(client: Clien
 def test_registration_with_a_taken_email_creates_no_second_account(client: Client) -> None:
     # given an existing account
     verified_user("taken@example.com")
-    before = _state()
+    before = identity_state()
     mail.outbox.clear()
 
     # when somebody signs up with the same address (in other capitals)
@@ -181,7 +157,7 @@ def test_registration_with_a_taken_email_creates_no_second_account(client: Clien
     # the owner is told by e-mail, and no account was created
     assert response.status_code == 302
     assert response["Location"] == "/accounts/confirm-email/"
-    assert _state() == before
+    assert identity_state() == before
     assert [m.to for m in mail.outbox] == [["taken@example.com"]]
     assert "already" in str(mail.outbox[0].body).lower()
 
@@ -317,7 +293,7 @@ def test_invitation_page_names_the_reason_of_a_closed_link(
     alpha = tenant("alpha")
     make(alpha.invitation)
     client.force_login(verified_user(alpha.invitation.email))
-    before = _state()
+    before = identity_state()
 
     # when the invitee opens and submits the link
     shown = client.get(f"/invite/{alpha.invitation_token}")
@@ -327,7 +303,7 @@ def test_invitation_page_names_the_reason_of_a_closed_link(
     assert reason in shown.content.decode().lower()
     assert posted.status_code in {200, 400, 409, 410}
     assert reason in posted.content.decode().lower()
-    assert _state() == before
+    assert identity_state() == before
 
 
 # --- verification codes and TOTP --------------------------------------------------------
@@ -353,7 +329,7 @@ def test_wrong_verification_code_is_refused(client: Client) -> None:
     _sign_up(client, "nora@example.com")
     right = code_from_mail("nora@example.com")
     wrong = "ZZZZ-ZZZZ" if right != "ZZZZ-ZZZZ" else "YYYY-YYYY"
-    before = _state()
+    before = identity_state()
 
     # when they type a wrong code
     response = client.post("/accounts/confirm-email/", {"code": wrong})
@@ -361,7 +337,7 @@ def test_wrong_verification_code_is_refused(client: Client) -> None:
     # then the form says the code is wrong and the address stays unverified
     assert response.status_code == 200
     assert "Incorrect code" in response.content.decode()
-    assert _state() == before
+    assert identity_state() == before
     assert EmailAddress.objects.get(email="nora@example.com").verified is False
 
 
@@ -371,7 +347,7 @@ def test_verification_code_cannot_be_used_twice(client: Client) -> None:
     code = code_from_mail("nora@example.com")
     assert client.post("/accounts/confirm-email/", {"code": code}).status_code == 302
     client.logout()
-    before = _state()
+    before = identity_state()
 
     # when the same code is sent again (another browser, or after logging out)
     response = client.post("/accounts/confirm-email/", {"code": code})
@@ -379,7 +355,7 @@ def test_verification_code_cannot_be_used_twice(client: Client) -> None:
     # then it does not log anybody in and changes nothing
     assert response.status_code in {302, 404}
     assert "_auth_user_id" not in client.session
-    assert _state() == before
+    assert identity_state() == before
 
 
 def test_wrong_totp_code_is_refused(client: Client) -> None:
@@ -389,7 +365,7 @@ def test_wrong_totp_code_is_refused(client: Client) -> None:
     TOTP.activate(user, secret)
     response = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
     assert response["Location"] == "/accounts/2fa/authenticate/"
-    before = _state()
+    before = identity_state()
     now = timezone.now().timestamp()
     right = {totp_at(secret, now + delta) for delta in (-30, 0, 30)}
     wrong = next(code for code in ("000000", "111111", "222222") if code not in right)
@@ -401,7 +377,7 @@ def test_wrong_totp_code_is_refused(client: Client) -> None:
     assert response.status_code == 200
     assert "Incorrect code" in response.content.decode()
     assert "_auth_user_id" not in client.session
-    after = _state()
+    after = identity_state()
     new_events = AuditEvent.objects.exclude(
         hash__in=[row[2] for row in before["audit"]]
     ).values_list("action", flat=True)
@@ -427,19 +403,19 @@ def test_tampered_audit_event_is_named_by_audit_verify() -> None:
             )
     finally:
         append_only.install(connection)
-    before = _state()
+    before = identity_state()
 
     # when the operator runs `audit verify`
     out, err = StringIO(), StringIO()
-    with pytest.raises(SystemExit) as exited:
+    with pytest.raises(CommandError) as failed:
         call_command("audit", "verify", stdout=out, stderr=err)
 
-    # then it fails and names exactly the tampered event; verifying changed nothing
-    assert exited.value.code == 1
+    # then it fails (exit status 1) and names exactly the tampered event; nothing changed
+    assert failed.value.returncode == 1
     report = out.getvalue() + err.getvalue()
     assert re.search(rf"\bevent {victim.pk}\b", report), report
     assert "hash-mismatch" in report
-    assert _state() == before
+    assert identity_state() == before
     broken = services.audit_verify()
     assert [(b.event_id, b.reason) for b in broken] == [(victim.pk, "hash-mismatch")]
 

@@ -16,11 +16,30 @@ import hmac
 import re
 import struct
 import time
+from typing import Any
 from urllib.parse import urlsplit
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.core import mail
 
-__all__ = ["code_from_mail", "link_path_from_mail", "mails_to", "totp_at", "totp_step"]
+from ledgerbridge.hub.identity.models import (
+    ApiToken,
+    AuditEvent,
+    Invitation,
+    Membership,
+    Organization,
+    User,
+)
+
+__all__ = [
+    "code_from_mail",
+    "identity_state",
+    "link_path_from_mail",
+    "mails_to",
+    "totp_at",
+    "totp_step",
+]
 
 _CODE = re.compile(r"^\s*([A-Z0-9]{3,8}(?:-[A-Z0-9]{3,8})?)\s*$", re.MULTILINE)
 _LINK = re.compile(r"https?://[^\s\"'<>]+")
@@ -65,3 +84,26 @@ def totp_at(secret: str, now: float) -> str:
     offset = digest[-1] & 0x0F
     value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
     return f"{value % 1_000_000:06d}"
+
+
+def identity_state() -> dict[str, Any]:
+    """Everything a refused request must leave as it was."""
+    return {
+        "users": sorted(User.objects.values_list("email", "is_active", "password")),
+        "emails": sorted(EmailAddress.objects.values_list("email", "verified", "primary")),
+        "organizations": sorted(
+            Organization.objects.values_list("id", "name", "tax_id", "require_mfa")
+        ),
+        "memberships": sorted(
+            Membership.objects.values_list("id", "status", "role", "permissions")
+        ),
+        "invitations": sorted(
+            Invitation.objects.values_list("id", "token_hash", "accepted_at", "revoked_at")
+        ),
+        "tokens": sorted(ApiToken.objects.values_list("id", "revoked_at")),
+        "authenticators": sorted(Authenticator.objects.values_list("id", "type")),
+        "audit": sorted(
+            AuditEvent.objects.values_list("organization_id", "seq", "hash"),
+            key=lambda row: (row[0] or 0, row[1]),
+        ),
+    }

@@ -1,0 +1,608 @@
+"""Acceptance C: tenant isolation, proven by walking every route of the hub.
+
+Every URL pattern (Django's resolver, recursively) and every API operation (the ninja
+``api``'s OpenAPI schema) must be classified below as public, account (the logged-in
+user's own things, no tenant data) or org (data of the current organization, with the
+permission it needs). An unclassified route, or a URL keyword nobody knows how to fill,
+fails the test with a message that says what to add, so a new route cannot slip past.
+
+For org routes the walk then checks, with organization B's admin (session and bearer
+token) against organization A's objects, that every allowed method answers 404 and
+changes nothing; that list pages show B's data and none of A's; and, inside A, that a
+member holding every permission except the one a route needs gets 403.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from ledgerbridge.hub.api.root import api
+from ledgerbridge.hub.identity import services
+from ledgerbridge.hub.identity.models import AuditEvent
+from ledgerbridge.hub.identity.permissions import Permission
+from tests.hub.acceptance.factories import Tenant, tenant, verified_user
+from tests.hub.acceptance.helpers import identity_state
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
+
+PUBLIC, ACCOUNT, ORG = "public", "account", "org"
+P = Permission
+
+
+@dataclass(frozen=True)
+class Route:
+    scope: str  # PUBLIC, ACCOUNT or ORG
+    permission: Permission | None = None  # ORG only; None: any member
+    lists: bool = False  # a GET shows the organization's data (members, events, ...)
+
+
+# Every named URL pattern outside the API, by "namespace:name".
+WEB_ROUTES: dict[str, Route] = {
+    "healthz": Route(PUBLIC),
+    "readyz": Route(PUBLIC),
+    "set_language": Route(PUBLIC),
+    # allauth: entrance pages work without a session; the rest are the user's own settings
+    "account_login": Route(PUBLIC),
+    "account_logout": Route(PUBLIC),
+    "account_inactive": Route(PUBLIC),
+    "account_signup": Route(PUBLIC),
+    "account_email_verification_sent": Route(PUBLIC),
+    "account_reset_password": Route(PUBLIC),
+    "account_confirm_login_code": Route(PUBLIC),
+    "account_confirm_password_reset_code": Route(PUBLIC),
+    "account_complete_password_reset": Route(PUBLIC),
+    "account_password_reset_completed": Route(PUBLIC),
+    "mfa_authenticate": Route(PUBLIC),
+    "mfa_login_webauthn": Route(PUBLIC),
+    "account_reauthenticate": Route(ACCOUNT),
+    "account_email": Route(ACCOUNT),
+    "account_change_password": Route(ACCOUNT),
+    "account_set_password": Route(ACCOUNT),
+    "mfa_index": Route(ACCOUNT),
+    "mfa_reauthenticate": Route(ACCOUNT),
+    "mfa_activate_totp": Route(ACCOUNT),
+    "mfa_deactivate_totp": Route(ACCOUNT),
+    "mfa_view_recovery_codes": Route(ACCOUNT),
+    "mfa_generate_recovery_codes": Route(ACCOUNT),
+    "mfa_download_recovery_codes": Route(ACCOUNT),
+    "mfa_list_webauthn": Route(ACCOUNT),
+    "mfa_add_webauthn": Route(ACCOUNT),
+    "mfa_reauthenticate_webauthn": Route(ACCOUNT),
+    "mfa_remove_webauthn": Route(ACCOUNT),
+    "mfa_edit_webauthn": Route(ACCOUNT),
+    # the portal
+    "web:invitation_landing": Route(PUBLIC),  # the raw token in the URL is the credential
+    "web:organization_create": Route(ACCOUNT),
+    "web:organization_switch": Route(ACCOUNT),  # takes an organization id in the body: see below
+    "web:home": Route(ORG, lists=True),
+    "web:organization_settings": Route(ORG, P.ORGANIZATION_MANAGE, lists=True),
+    "web:member_list": Route(ORG, P.USERS_MANAGE, lists=True),
+    "web:member_detail": Route(ORG, P.USERS_MANAGE),
+    "web:member_permissions": Route(ORG, P.USERS_MANAGE),
+    "web:member_lock": Route(ORG, P.USERS_MANAGE),
+    "web:member_unlock": Route(ORG, P.USERS_MANAGE),
+    "web:member_delete": Route(ORG, P.USERS_MANAGE),
+    "web:invitation_create": Route(ORG, P.USERS_MANAGE),
+    "web:invitation_resend": Route(ORG, P.USERS_MANAGE),
+    "web:invitation_revoke": Route(ORG, P.USERS_MANAGE),
+    "web:audit_list": Route(ORG, P.AUDIT_VIEW, lists=True),
+    "web:audit_export": Route(ORG, P.AUDIT_VIEW, lists=True),
+    "web:audit_detail": Route(ORG, P.AUDIT_VIEW),
+    "web:token_list": Route(ORG, lists=True),
+    "web:token_revoke": Route(ORG),  # the token's owner, or a member with users.manage
+    # the API's own pages (its operations are classified in API_ROUTES)
+    "api:api-root": Route(PUBLIC),
+    "api:openapi-json": Route(PUBLIC),
+    "api:openapi-view": Route(PUBLIC),
+}
+
+# Every API operation, by (METHOD, path in the OpenAPI schema).
+API_ROUTES: dict[tuple[str, str], Route] = {
+    ("GET", "/organization"): Route(ORG, lists=True),
+    ("PATCH", "/organization"): Route(ORG, P.ORGANIZATION_MANAGE),
+    ("GET", "/members"): Route(ORG, P.USERS_MANAGE, lists=True),
+    ("POST", "/members"): Route(ORG, P.USERS_MANAGE),
+    ("GET", "/members/{membership_id}"): Route(ORG, P.USERS_MANAGE),
+    ("PATCH", "/members/{membership_id}"): Route(ORG, P.USERS_MANAGE),
+    ("DELETE", "/members/{membership_id}"): Route(ORG, P.USERS_MANAGE),
+    ("POST", "/members/{membership_id}/lock"): Route(ORG, P.USERS_MANAGE),
+    ("POST", "/members/{membership_id}/unlock"): Route(ORG, P.USERS_MANAGE),
+    ("GET", "/invitations"): Route(ORG, P.USERS_MANAGE, lists=True),
+    ("POST", "/invitations"): Route(ORG, P.USERS_MANAGE),
+    ("GET", "/invitations/{invitation_id}"): Route(ORG, P.USERS_MANAGE),
+    ("POST", "/invitations/{invitation_id}/resend"): Route(ORG, P.USERS_MANAGE),
+    ("POST", "/invitations/{invitation_id}/revoke"): Route(ORG, P.USERS_MANAGE),
+    ("GET", "/tokens"): Route(ORG, lists=True),
+    ("POST", "/tokens"): Route(ORG),
+    ("DELETE", "/tokens/{token_id}"): Route(ORG),
+    ("GET", "/audit-events"): Route(ORG, P.AUDIT_VIEW, lists=True),
+    ("GET", "/audit-events.csv"): Route(ORG, P.AUDIT_VIEW, lists=True),
+}
+
+
+def _first_event(t: Tenant) -> int:
+    return int(AuditEvent.objects.filter(organization=t.organization).order_by("seq")[0].pk)
+
+
+def _webauthn_key(t: Tenant) -> int:
+    key = Authenticator.objects.create(
+        user=t.admin,
+        type=Authenticator.Type.WEBAUTHN,
+        data={"name": f"{t.marker} key", "credential": {}},
+    )
+    return int(key.pk)
+
+
+# How to fill a URL keyword with an object of organization A (the victim).
+KWARGS: dict[str, Callable[[Tenant], object]] = {
+    "membership_id": lambda t: t.membership.pk,
+    "invitation_id": lambda t: t.invitation.pk,
+    "token_id": lambda t: t.api_token.pk,
+    "event_id": _first_event,
+    "token": lambda t: t.invitation_token,
+    "pk": _webauthn_key,  # allauth's WebAuthn keys belong to one user
+}
+
+HOW_TO_CLASSIFY = (
+    "classify it in tests/hub/test_isolation.py: add it to {table} as PUBLIC (no login), "
+    "ACCOUNT (the user's own things, no organization data) or ORG with the permission it "
+    "needs; the isolation walk then checks it"
+)
+WEB_METHODS = ("GET", "POST")
+
+
+@dataclass(frozen=True)
+class WebPattern:
+    name: str
+    route: str
+    kwargs: tuple[str, ...]
+
+
+def _walk(
+    resolver: URLResolver, prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str, URLPattern]]:
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from _walk(entry, prefix + str(entry.pattern), inner)
+        else:
+            yield prefix + str(entry.pattern), namespace, entry
+
+
+def _web_patterns() -> list[WebPattern]:
+    found: dict[str, WebPattern] = {}
+    for route, namespace, pattern in _walk(get_resolver()):
+        name = f"{namespace}:{pattern.name}" if namespace else str(pattern.name)
+        if namespace == "api" and pattern.name not in {"api-root", "openapi-json", "openapi-view"}:
+            continue  # API operations are walked through the OpenAPI schema
+        assert pattern.name, f"URL pattern {route!r} has no name: name it, then " + (
+            HOW_TO_CLASSIFY.format(table="WEB_ROUTES")
+        )
+        keys = tuple(re.findall(r"<(?:\w+:)?(\w+)>", route))
+        found[name] = WebPattern(name, route, keys)
+    return sorted(found.values(), key=lambda p: p.name)
+
+
+def _scoped(scope: str, *, with_ids: bool | None = None) -> list[WebPattern]:
+    """Classified patterns of ``scope`` (unclassified ones fail test_every_route_is_classified)."""
+    return [
+        p
+        for p in _web_patterns()
+        if p.name in WEB_ROUTES
+        and WEB_ROUTES[p.name].scope == scope
+        and (with_ids is None or bool(p.kwargs) == with_ids)
+    ]
+
+
+def _api_prefix() -> str:
+    return reverse("api:api-root").rstrip("/")
+
+
+def _api_operations() -> dict[tuple[str, str], dict[str, Any]]:
+    schema = api.get_openapi_schema(path_prefix="")
+    return {
+        (method.upper(), path): operation
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+    }
+
+
+def _api_schema() -> dict[str, Any]:
+    return dict(api.get_openapi_schema(path_prefix=""))
+
+
+def test_every_route_is_classified() -> None:
+    # given every URL pattern and every API operation of the hub
+    web = _web_patterns()
+    operations = _api_operations()
+    api_routes = {
+        "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route.removeprefix("api/v1/"))
+        for route, namespace, pattern in _walk(get_resolver())
+        if namespace == "api" and pattern.name not in {"api-root", "openapi-json", "openapi-view"}
+    }
+
+    # when they are looked up in the tables
+    unclassified = [p.name for p in web if p.name not in WEB_ROUTES]
+    unclassified_api = [f"{m} {path}" for m, path in operations if (m, path) not in API_ROUTES]
+    outside_schema = sorted(api_routes - {path for _m, path in operations})
+    unknown_kwargs = sorted({k for p in web for k in p.kwargs} - set(KWARGS))
+    unknown_api_kwargs = sorted(
+        {k for _m, path in operations for k in re.findall(r"{(\w+)}", path)} - set(KWARGS)
+    )
+    stale = sorted(set(WEB_ROUTES) - {p.name for p in web}) + sorted(
+        f"{m} {path}" for m, path in set(API_ROUTES) - set(operations)
+    )
+
+    # then every one is known, and so is every URL keyword
+    assert not unclassified, f"unclassified URL patterns {unclassified}: " + (
+        HOW_TO_CLASSIFY.format(table="WEB_ROUTES")
+    )
+    assert not unclassified_api, f"unclassified API operations {unclassified_api}: " + (
+        HOW_TO_CLASSIFY.format(table="API_ROUTES")
+    )
+    assert not outside_schema, f"API URLs missing from the OpenAPI schema: {outside_schema}"
+    assert not unknown_kwargs + unknown_api_kwargs, (
+        f"unknown URL keywords {unknown_kwargs + unknown_api_kwargs}: add a factory of an "
+        "organization-A object for each to KWARGS in tests/hub/test_isolation.py"
+    )
+    assert not stale, f"routes classified but gone (remove them from the tables): {stale}"
+
+
+# --- requests ---------------------------------------------------------------------------
+
+
+def _values(victim: Tenant) -> dict[str, object]:
+    """Every URL keyword filled with an object of ``victim`` (created once, before a snapshot)."""
+    return {key: make(victim) for key, make in KWARGS.items()}
+
+
+def _web_url(pattern: WebPattern, values: dict[str, object]) -> str:
+    return reverse(pattern.name, kwargs={k: values[k] for k in pattern.kwargs})
+
+
+def _example(schema: dict[str, Any], components: dict[str, Any]) -> object:
+    """A minimal value that satisfies ``schema`` (required fields only)."""
+    if "$ref" in schema:
+        return _example(components[schema["$ref"].rsplit("/", 1)[-1]], components)
+    if "anyOf" in schema:
+        return _example(schema["anyOf"][0], components)
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "object":
+        return {
+            name: _example(schema["properties"][name], components)
+            for name in schema.get("required", [])
+        }
+    examples: dict[str, object] = {
+        "string": "isolation@example.com",
+        "integer": 1,
+        "number": 1,
+        "boolean": False,
+        "array": [],
+    }
+    return examples.get(str(kind))
+
+
+def _api_body(operation: dict[str, Any]) -> str | None:
+    content = operation.get("requestBody", {}).get("content", {}).get("application/json")
+    if content is None:
+        return None
+    return json.dumps(_example(content["schema"], _api_schema()["components"]["schemas"]))
+
+
+def _api_call(
+    client: Client,
+    method: str,
+    path: str,
+    values: dict[str, object],
+    headers: dict[str, str] | None = None,
+) -> Response:
+    url = _api_prefix() + path.format(**values)
+    body = _api_body(_api_operations()[(method, path)])
+    return client.generic(method, url, body or "", content_type="application/json", headers=headers)
+
+
+def _bearer(raw_token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {raw_token}"}
+
+
+def _session(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _text(response: Response) -> str:
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]  # set on streaming responses
+    return response.content.decode()
+
+
+# --- organization B against organization A ----------------------------------------------
+
+
+def test_web_routes_with_ids_answer_404_to_another_organization() -> None:
+    # given organizations A and B, and B's admin logged in
+    alpha, beta = tenant("zorvath"), tenant("quillon")
+    values = _values(alpha)
+    client = _session(beta.admin)
+    targets = _scoped(ORG, with_ids=True)
+    assert len(targets) >= 8
+    before = identity_state()
+
+    # when B's admin sends every method to every such route with A's ids
+    answers = {
+        (p.name, method): client.generic(method, _web_url(p, values)).status_code
+        for p in targets
+        for method in WEB_METHODS
+    }
+
+    # then each answers 404 (or 405 for a method the route does not allow) and A is untouched
+    wrong = {key: status for key, status in answers.items() if status not in {404, 405}}
+    assert not wrong, f"expected 404 for A's objects, got {wrong}"
+    for p in targets:
+        assert 404 in {answers[(p.name, m)] for m in WEB_METHODS}, p.name
+    assert identity_state() == before
+
+
+def test_account_routes_with_ids_answer_404_for_another_users_object() -> None:
+    # given A's admin with a WebAuthn key, and B's admin logged in
+    alpha, beta = tenant("zorvath"), tenant("quillon")
+    values = _values(alpha)
+    client = _session(beta.admin)
+    targets = _scoped(ACCOUNT, with_ids=True)
+    before = identity_state()
+
+    # when B's admin opens and posts to A's admin's key pages
+    answers = {
+        (p.name, m): client.generic(m, _web_url(p, values)).status_code
+        for p in targets
+        for m in WEB_METHODS
+    }
+
+    # then every answer is 404 (or a redirect to re-authenticate first) and nothing changed
+    assert not {k: s for k, s in answers.items() if s not in {302, 404, 405}}, answers
+    assert identity_state() == before
+
+
+def test_web_list_pages_show_only_the_own_organization() -> None:
+    # given organizations A and B, and B's admin logged in
+    alpha, beta = tenant("zorvath"), tenant("quillon")
+    values = _values(alpha)
+    client = _session(beta.admin)
+    targets = _scoped(ORG, with_ids=False)
+
+    # when B's admin opens every organization page without an id
+    pages = {p.name: client.get(_web_url(p, values)) for p in targets}
+
+    # then each shows B's data where it lists things, and never anything of A
+    assert {name: r.status_code for name, r in pages.items()} == dict.fromkeys(pages, 200)
+    for name, response in pages.items():
+        text = _text(response).lower()
+        assert alpha.marker not in text, f"{name} shows data of another organization"
+        if WEB_ROUTES[name].lists:
+            assert beta.marker in text, f"{name} does not show the own organization's data"
+
+
+@pytest.mark.parametrize("auth", ["session", "token"])
+def test_api_operations_with_ids_answer_404_to_another_organization(auth: str) -> None:
+    # given organizations A and B, and B's admin calling the API by session or token
+    alpha, beta = tenant("zorvath"), tenant("quillon")
+    values = _values(alpha)
+    client = _session(beta.admin) if auth == "session" else Client()
+    headers = _bearer(beta.admin_token) if auth == "token" else {}
+    targets = [key for key in _api_operations() if "{" in key[1] and key in API_ROUTES]
+    assert len(targets) >= 8
+    before = identity_state()
+
+    # when every operation with an id is called with A's ids
+    answers = {key: _api_call(client, *key, values=values, headers=headers) for key in targets}
+
+    # then every answer is a 404 with the not-found code, and A is untouched
+    wrong = {f"{m} {p}": r.status_code for (m, p), r in answers.items() if r.status_code != 404}
+    assert not wrong, f"expected 404 for A's objects, got {wrong}"
+    assert {r.json()["code"] for r in answers.values()} == {"not-found"}
+    assert identity_state() == before
+
+
+@pytest.mark.parametrize("auth", ["session", "token"])
+def test_api_lists_show_only_the_own_organization(auth: str) -> None:
+    # given organizations A and B, and B's admin calling the API by session or token
+    alpha, beta = tenant("zorvath"), tenant("quillon")
+    values = _values(alpha)
+    client = _session(beta.admin) if auth == "session" else Client()
+    headers = _bearer(beta.admin_token) if auth == "token" else {}
+    targets = [
+        k for k in _api_operations() if k[0] == "GET" and "{" not in k[1] and k in API_ROUTES
+    ]
+
+    # when every GET without an id is called
+    answers = {key: _api_call(client, *key, values=values, headers=headers) for key in targets}
+
+    # then each answers 200 with B's data and nothing of A
+    assert {k: r.status_code for k, r in answers.items()} == dict.fromkeys(answers, 200)
+    for (method, path), response in answers.items():
+        text = _text(response).lower()
+        assert alpha.marker not in text, f"{method} {path} shows another organization's data"
+        if API_ROUTES[(method, path)].lists:
+            assert beta.marker in text, f"{method} {path} misses the own organization's data"
+
+
+def test_switching_to_a_foreign_organization_is_refused() -> None:
+    # given organizations A and B, and B's admin logged in
+    alpha, beta = tenant("zorvath"), tenant("quillon")
+    client = _session(beta.admin)
+
+    # when B's admin asks to work in A
+    client.post(reverse("web:organization_switch"), {"organization": alpha.organization.pk})
+    home = client.get(reverse("web:home"))
+    api_org = client.get(_api_prefix() + "/organization")
+
+    # then they still work in B
+    assert alpha.marker not in home.content.decode().lower()
+    assert beta.marker in home.content.decode().lower()
+    assert api_org.json()["id"] == beta.organization.pk
+
+
+# --- missing permission inside one's own organization -----------------------------------
+
+
+def _permissioned_web() -> list[tuple[WebPattern, Permission]]:
+    return [
+        (p, permission)
+        for p in _scoped(ORG)
+        if (permission := WEB_ROUTES[p.name].permission) is not None
+    ]
+
+
+def _member_lacking(alpha: Tenant, permission: Permission) -> Any:
+    others = sorted(p.value for p in Permission if p != permission)
+    return alpha.member_without(f"lacks-{permission.value}@example.com", permissions=others)
+
+
+def test_web_routes_answer_403_without_their_permission() -> None:
+    # given organization A and, per permission, a member holding every other one
+    alpha = tenant("zorvath")
+    values = _values(alpha)
+    lacking = {perm: _member_lacking(alpha, perm) for perm in {p for _w, p in _permissioned_web()}}
+    before = identity_state()
+
+    # when each member calls the routes that need the one permission they lack
+    answers = {}
+    for pattern, permission in _permissioned_web():
+        client = _session(lacking[permission])
+        for method in WEB_METHODS:
+            status = client.generic(method, _web_url(pattern, values)).status_code
+            answers[(pattern.name, method)] = status
+
+    # then each answers 403 (405 for a method the route does not allow) and nothing changed
+    assert not {k: s for k, s in answers.items() if s not in {403, 405}}, answers
+    assert identity_state() == before
+
+
+@pytest.mark.parametrize("auth", ["session", "token"])
+def test_api_operations_answer_403_without_their_permission(auth: str) -> None:
+    # given organization A and, per permission, a member (and token) holding every other one
+    alpha = tenant("zorvath")
+    values = _values(alpha)
+    needed = {key: r.permission for key, r in API_ROUTES.items() if r.permission is not None}
+    tokens: dict[Permission, str] = {}
+    users = {}
+    for permission in set(needed.values()):
+        users[permission] = _member_lacking(alpha, permission)
+        _token, tokens[permission] = services.api_token_create(
+            organization=alpha.organization,
+            user=users[permission],
+            name=f"lacks {permission.value}",
+            permissions=[p.value for p in Permission if p != permission],
+            ip=None,
+        )
+    before = identity_state()
+
+    # when each calls the operations that need the one permission it lacks
+    answers = {}
+    for key, permission in needed.items():
+        if key not in _api_operations():
+            continue
+        if auth == "token":
+            client, headers = Client(), _bearer(tokens[permission])
+        else:
+            client, headers = _session(users[permission]), {}
+        answers[key] = _api_call(client, *key, values=values, headers=headers)
+
+    # then each answers 403 with the permission-denied code and nothing changed
+    wrong = {f"{m} {p}": r.status_code for (m, p), r in answers.items() if r.status_code != 403}
+    assert not wrong, f"expected 403, got {wrong}"
+    assert {r.json()["code"] for r in answers.values()} == {"permission-denied"}
+    assert identity_state() == before
+
+
+# --- nobody logged in -------------------------------------------------------------------
+
+
+def test_anonymous_requests_to_private_routes_are_sent_to_login() -> None:
+    # given organization A and nobody logged in
+    alpha = tenant("zorvath")
+    values = _values(alpha)
+    client = Client()
+    private = _scoped(ACCOUNT) + _scoped(ORG)
+    before = identity_state()
+
+    # when every private page is requested
+    answers = {p.name: client.get(_web_url(p, values)) for p in private}
+    api_answers = {key: _api_call(client, *key, values=values) for key in _api_operations()}
+
+    # then the web sends to the login page (or refuses the method) and the API answers 401
+    for name, response in answers.items():
+        assert response.status_code in {302, 405}, (name, response.status_code)
+        if response.status_code == 302:
+            assert response["Location"].startswith(reverse("account_login")), name
+    assert {k: r.status_code for k, r in api_answers.items()} == dict.fromkeys(api_answers, 401)
+    assert identity_state() == before
+
+
+def test_public_routes_answer_without_error() -> None:
+    # given organization A and a user of B logged in
+    alpha, beta = tenant("zorvath"), tenant("quillon")
+    values = _values(alpha)
+    client = _session(beta.admin)
+    public = _scoped(PUBLIC)
+    before = identity_state()
+
+    # when every public page is opened (without submitting anything)
+    answers = {p.name: client.get(_web_url(p, values)).status_code for p in public}
+
+    # then none fails and none changes anything
+    assert not {n: s for n, s in answers.items() if s >= 500}, answers
+    assert identity_state() == before
+
+
+def test_foreign_user_cannot_accept_an_invitation_by_link() -> None:
+    # given A's pending invitation and a logged-in user of B who got hold of the link
+    alpha, beta = tenant("zorvath"), tenant("quillon")
+    client = _session(beta.member)
+    before = identity_state()
+
+    # when they open and submit the link
+    url = reverse("web:invitation_landing", kwargs={"token": alpha.invitation_token})
+    client.get(url)
+    client.post(url)
+
+    # then they did not become a member of A
+    assert identity_state() == before
+    assert not alpha.organization.memberships.filter(user=beta.member).exists()
+
+
+def test_outsider_without_organization_sees_no_tenant_data() -> None:
+    # given organization A and a verified user who belongs nowhere
+    alpha = tenant("zorvath")
+    values = _values(alpha)
+    client = _session(verified_user("outsider@example.com"))
+
+    # when they open every organization page and every API list
+    pages = [client.get(_web_url(p, values)) for p in _scoped(ORG, with_ids=False)]
+    apis = [
+        _api_call(client, m, path, values=values)
+        for m, path in _api_operations()
+        if m == "GET" and "{" not in path
+    ]
+
+    # then none shows anything of A; the API refuses them
+    assert all(alpha.marker not in _text(r).lower() for r in pages + apis)
+    assert {r.status_code for r in apis} <= {401, 403}
