@@ -121,12 +121,13 @@ def test_exif_orientation_is_applied(orientation: int, size: tuple[int, int], co
         ("PNG", "P"),
         ("PNG", "RGBA"),
         ("JPEG", "RGB"),
+        ("JPEG", "CMYK"),
         ("TIFF", "1"),
         ("WEBP", "RGB"),
         ("HEIF", "RGB"),
     ],
 )
-def test_images_are_decoded_to_greyscale_once(fmt: str, mode: str) -> None:
+def test_images_are_decoded_to_greyscale(fmt: str, mode: str) -> None:
     # given: a colour or palette picture, the kind phones and scanners produce
     data = encoded(BILL.convert(mode), fmt, quality=95)
     # when
