@@ -126,9 +126,7 @@ class DocumentStatusChange(models.Model):
     """One step of a document's status history: who or what changed it, and when."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    document = models.ForeignKey(
-        Document, on_delete=models.CASCADE, related_name="status_changes"
-    )
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(_("from"), max_length=16, blank=True)
     to_status = models.CharField(_("to"), max_length=16)
     reason = models.CharField(_("reason"), max_length=500, blank=True)

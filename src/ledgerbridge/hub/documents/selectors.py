@@ -1,0 +1,146 @@
+"""Reads of the documents domain; every one takes the organization first.
+
+A foreign or missing id raises :class:`~ledgerbridge.hub.core.errors.NotFound` alike, so
+that nobody can learn which ids exist in other organizations.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Max, Q
+from django.utils.translation import gettext_lazy as _
+
+from ledgerbridge.hub.core.errors import NotFound
+from ledgerbridge.hub.documents.models import Document, DocumentStatusChange, MailInbox
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from django.db.models import QuerySet
+
+    from ledgerbridge.hub.identity.models import Organization
+
+__all__ = [
+    "document_get",
+    "document_list",
+    "document_status_history",
+    "mail_inbox_by_address",
+    "mail_inbox_of",
+    "payment_slip_get",
+    "payment_slip_list",
+    "payment_slip_pending",
+    "pending_slips_version",
+]
+
+_SEARCHED = ("creditor_name", "iban", "reference", "invoice_number", "file__original_name")
+
+
+def document_list(
+    *,
+    organization: Organization,
+    kind: str | None = None,
+    status: str | None = None,
+    source: str | None = None,
+    duplicate: bool | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    search: str = "",
+) -> QuerySet[Document]:
+    """The organization's documents, newest first, filtered; ``search`` looks in the
+    extracted fields (creditor, IBAN, reference, invoice number) and the file name."""
+    documents = Document.objects.filter(organization=organization).select_related(
+        "file", "created_by"
+    )
+    if kind:
+        documents = documents.filter(kind=kind)
+    if status:
+        documents = documents.filter(status=status)
+    if source:
+        documents = documents.filter(source=source)
+    if duplicate is not None:
+        documents = documents.filter(duplicate_of__isnull=not duplicate)
+    if since is not None:
+        documents = documents.filter(created_at__gte=since)
+    if until is not None:
+        documents = documents.filter(created_at__lt=until)
+    for word in search.split():
+        compact = word.replace(" ", "")
+        match = Q()
+        for name in _SEARCHED:
+            match |= Q(**{f"{name}__icontains": compact if name in ("iban", "reference") else word})
+        documents = documents.filter(match)
+    return documents.order_by("-created_at", "-id")
+
+
+def document_get(*, organization: Organization, document_id: int) -> Document:
+    """One document of the organization (NotFound for a foreign or missing id)."""
+    document = (
+        Document.objects.filter(organization=organization, pk=document_id)
+        .select_related("file", "source_file", "created_by", "duplicate_of")
+        .first()
+    )
+    if document is None:
+        raise NotFound("document-not-found", _("No such document."))
+    return document
+
+
+def document_status_history(*, document: Document) -> QuerySet[DocumentStatusChange]:
+    return DocumentStatusChange.objects.filter(
+        organization_id=document.organization_id, document=document
+    ).select_related("actor", "actor_token")
+
+
+def payment_slip_list(
+    *, organization: Organization, status: str | None = None
+) -> QuerySet[Document]:
+    """The organization's payment slips in the order they arrived (oldest first)."""
+    slips = Document.objects.filter(
+        organization=organization, kind=Document.Kind.PAYMENT_SLIP
+    ).select_related("file", "created_by")
+    if status:
+        slips = slips.filter(status=status)
+    return slips.order_by("id")
+
+
+def payment_slip_pending(*, organization: Organization) -> QuerySet[Document]:
+    """The "ES-Vorschau": payment slips not yet processed or rejected, oldest first."""
+    return payment_slip_list(organization=organization, status=Document.Status.PENDING)
+
+
+def payment_slip_get(*, organization: Organization, document_id: int) -> Document:
+    slip = payment_slip_list(organization=organization).filter(pk=document_id).first()
+    if slip is None:
+        raise NotFound("payment-slip-not-found", _("No such payment slip."))
+    return slip
+
+
+def pending_slips_version(*, organization: Organization) -> str:
+    """A cheap fingerprint of the organization's payment slips, for ``ETag``s.
+
+    One aggregate query: the number of slips, of pending ones, and the newest change.
+    Any new slip or status change moves it (a status change sets ``updated_at``).
+    """
+    row = Document.objects.filter(
+        organization=organization, kind=Document.Kind.PAYMENT_SLIP
+    ).aggregate(
+        total=Count("id"),
+        pending=Count("id", filter=Q(status=Document.Status.PENDING)),
+        newest=Max("updated_at"),
+        last_id=Max("id"),
+    )
+    newest = row["newest"].timestamp() if row["newest"] else 0
+    return f"{row['total']}.{row['pending']}.{row['last_id'] or 0}.{newest:.6f}"
+
+
+def mail_inbox_of(*, organization: Organization) -> MailInbox | None:
+    return MailInbox.objects.filter(organization=organization).first()
+
+
+def mail_inbox_by_address(address: str) -> MailInbox | None:
+    """The inbox that receives mail for ``address`` (case-insensitive), if any."""
+    return (
+        MailInbox.objects.filter(address__iexact=address.strip())
+        .select_related("organization")
+        .first()
+    )

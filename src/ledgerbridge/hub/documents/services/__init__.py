@@ -1,0 +1,40 @@
+"""Write operations of the documents domain, each atomic and audited.
+
+Keyword arguments only; a refused request raises a
+:class:`~ledgerbridge.hub.core.errors.ServiceError` with a stable ``code`` and stores
+nothing (no row, no file).
+"""
+
+from __future__ import annotations
+
+from ledgerbridge.hub.documents.services._ingest import (
+    DEFAULT_MAX_UPLOAD_BYTES,
+    DEFAULT_ORG_QUOTA_BYTES,
+    IngestResult,
+    document_ingest,
+    max_upload_bytes,
+    sniff_content_type,
+)
+from ledgerbridge.hub.documents.services._mail import (
+    MailReceipt,
+    mail_inbox_ensure,
+    mail_receive,
+)
+from ledgerbridge.hub.documents.services._slips import (
+    payment_slip_mark_processed,
+    payment_slip_reject,
+)
+
+__all__ = [
+    "DEFAULT_MAX_UPLOAD_BYTES",
+    "DEFAULT_ORG_QUOTA_BYTES",
+    "IngestResult",
+    "MailReceipt",
+    "document_ingest",
+    "mail_inbox_ensure",
+    "mail_receive",
+    "max_upload_bytes",
+    "payment_slip_mark_processed",
+    "payment_slip_reject",
+    "sniff_content_type",
+]
