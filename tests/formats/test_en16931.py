@@ -347,3 +347,35 @@ def test_a_cii_logistics_service_charge_counts_as_a_document_level_charge() -> N
     assert {"BR-CO-12", "BR-S-08", "BR-38", "BR-37"}.isdisjoint(counted_codes)
     assert "BR-CO-12" in omitted_codes
     assert "BR-S-08" not in omitted_codes
+
+
+def _cii_guideline(guideline: str) -> etree._Element:
+    """A CII invoice of ``guideline`` with a 7161 code on an allowance and currency EURO."""
+    return etree.fromstring(
+        b'<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:'
+        b'CrossIndustryInvoice:100" xmlns:ram="urn:un:unece:uncefact:data:standard:'
+        b'ReusableAggregateBusinessInformationEntity:100" xmlns:udt="urn:un:unece:uncefact:'
+        b'data:standard:UnqualifiedDataType:100"><rsm:ExchangedDocumentContext>'
+        b"<ram:GuidelineSpecifiedDocumentContextParameter><ram:ID>" + guideline.encode() + b""
+        b"</ram:ID></ram:GuidelineSpecifiedDocumentContextParameter>"
+        b"</rsm:ExchangedDocumentContext><rsm:SupplyChainTradeTransaction>"
+        b"<ram:ApplicableHeaderTradeSettlement>"
+        b"<ram:InvoiceCurrencyCode>EURO</ram:InvoiceCurrencyCode>"
+        b"<ram:SpecifiedTradeAllowanceCharge><ram:ChargeIndicator><udt:Indicator>false"
+        b"</udt:Indicator></ram:ChargeIndicator><ram:ActualAmount>5.00</ram:ActualAmount>"
+        b"<ram:ReasonCode>ADZ</ram:ReasonCode></ram:SpecifiedTradeAllowanceCharge>"
+        b"</ram:ApplicableHeaderTradeSettlement></rsm:SupplyChainTradeTransaction>"
+        b"</rsm:CrossIndustryInvoice>"
+    )
+
+
+def test_the_facturx_extended_profile_grades_widened_code_lists_down_to_warnings() -> None:
+    # given
+    extended = _cii_guideline("urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended")
+    en16931 = _cii_guideline("urn:cen.eu:en16931:2017")
+    # when
+    extended_found = _codes_of(check_cii(extended), "BR-CL-")
+    en16931_found = _codes_of(check_cii(en16931), "BR-CL-")
+    # then: the reason code list is widened, the currency list is not
+    assert extended_found == [("BR-CL-04", Severity.ERROR), ("BR-CL-19", Severity.WARNING)]
+    assert en16931_found == [("BR-CL-04", Severity.ERROR), ("BR-CL-19", Severity.ERROR)]

@@ -33,11 +33,6 @@ MISSES = {
         "VAT id) rather than an ISO 6523 ICD; the CEN code list rejects it, the 2019 source "
         "calls the file correct"
     ),
-    "ZUGFeRDv2__intarsys__zugferd_2p0_EXTENDED_Fremdwaehrung.pdf": (
-        "BR-CL-19/BR-CL-25: EXTENDED allowance reason codes CAO and ADZ are not UNCL 5189 "
-        "codes and endpoint scheme 9958 is not in the CEN EAS list the rules package uses; "
-        "the source calls the file correct"
-    ),
 }
 
 

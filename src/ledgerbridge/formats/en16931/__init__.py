@@ -6,6 +6,14 @@ The functions here return :class:`~ledgerbridge.formats.model.Finding` values wh
 ``code`` is the rule ID of the CEN schematron 1.3.x (``BR-01``, ``BR-CO-15``, ``BR-S-08``
 ...), with severity ``warning`` where the schematron flags the rule as a warning.
 
+Profiles that extend EN 16931 relax some CEN code-list rules, the way KoSIT's XRechnung
+extension does. The Factur-X / ZUGFeRD EXTENDED profile validates codes against its own
+code lists (the ``FACTUR-X_EXTENDED_codedb.xml`` of its schematron), which carry codes
+that CEN rejects: UNTDID 7161 codes as allowance reasons and endpoint schemes outside the
+CEN EAS list, as the FeRD EXTENDED reference invoices use them. In an EXTENDED invoice
+the reason-code and endpoint-scheme rules (:data:`EXTENDED_WIDENED`) are therefore
+warnings; every other code-list rule keeps its CEN severity.
+
 >>> from lxml import etree
 >>> root = etree.fromstring(
 ...     b'<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"/>'
@@ -37,13 +45,29 @@ if TYPE_CHECKING:
 
     from ledgerbridge.formats.en16931._model import Doc
 
-__all__ = ["check_cii", "check_ubl"]
+__all__ = ["EXTENDED_GUIDELINES", "EXTENDED_WIDENED", "check_cii", "check_ubl"]
 
 _KOSIT_ERRORS = frozenset({"CII-SR-452", "CII-SR-453"})
+
+#: BT-24 values of the Factur-X / ZUGFeRD 2.x EXTENDED profile.
+EXTENDED_GUIDELINES = frozenset(
+    {
+        "urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended",
+        "urn:cen.eu:en16931:2017#conformant#urn:zugferd.de:2p0:extended",
+    }
+)
+#: CEN code-list rules whose lists the EXTENDED profile widens: allowance (BR-CL-19) and
+#: charge (BR-CL-20) reason codes, electronic address schemes (BR-CL-25).
+EXTENDED_WIDENED = frozenset({"BR-CL-19", "BR-CL-20", "BR-CL-25"})
 
 
 def _raise(finding: Finding) -> Finding:
     return Finding(Severity.ERROR, finding.code, finding.location, finding.message)
+
+
+def _widened(finding: Finding) -> Finding:
+    message = f"{finding.message} The Factur-X EXTENDED code lists widen this CEN list."
+    return Finding(Severity.WARNING, finding.code, finding.location, message)
 
 
 def check_ubl(root: etree._Element) -> list[Finding]:
@@ -72,4 +96,6 @@ def _check(root: etree._Element, doc: Doc, syntax: list[Finding]) -> list[Findin
         if extension:
             findings = [f for f in findings if f.code != "BR-CO-16"]
         findings += check_xrechnung(root, doc)
+    if (doc.customization or "").strip() in EXTENDED_GUIDELINES:
+        findings = [_widened(f) if f.code in EXTENDED_WIDENED else f for f in findings]
     return findings
