@@ -115,7 +115,7 @@ def _parser() -> argparse.ArgumentParser:
         "--workers", type=int, default=int(os.environ.get("LEDGERBRIDGE_WEB_WORKERS", "1"))
     )
     serve.add_argument(
-        "--threads", type=int, default=int(os.environ.get("LEDGERBRIDGE_WEB_THREADS", "8"))
+        "--threads", type=int, default=int(os.environ.get("LEDGERBRIDGE_WEB_THREADS", "4"))
     )
     serve.add_argument(
         "--no-worker",
