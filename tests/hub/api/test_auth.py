@@ -124,3 +124,15 @@ def test_session_of_a_user_without_organization_is_401() -> None:
     response = client.get("/api/v1/organization")
     # then
     assert response.status_code == 401
+
+
+def test_session_falls_back_when_the_chosen_membership_is_gone() -> None:
+    # given
+    first = make_membership()
+    second = make_membership(user=first.user)
+    client = session_client(second)
+    Membership.objects.filter(pk=second.pk).delete()
+    # when
+    response = client.get("/api/v1/organization")
+    # then
+    assert response.json()["id"] == first.organization_id

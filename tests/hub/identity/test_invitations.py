@@ -14,7 +14,13 @@ from ledgerbridge.hub.core.errors import Conflict, Invalid, NotFound, Permission
 from ledgerbridge.hub.identity import selectors, services
 from ledgerbridge.hub.identity.models import AuditEvent, Invitation, Membership
 from ledgerbridge.hub.identity.permissions import Role
-from tests.hub.factories import admin_of, make_membership, make_user, verified_user
+from tests.hub.factories import (
+    admin_of,
+    make_membership,
+    make_organization,
+    make_user,
+    verified_user,
+)
 from tests.hub.identity.helpers import snapshot
 
 if TYPE_CHECKING:
@@ -101,6 +107,7 @@ def test_inviter_choice_of_language_wins(
     ("kwargs", "error", "code"),
     [
         ({"email": "not-an-address"}, Invalid, "invalid-email"),
+        ({"email": "a@b@example.test"}, Invalid, "invalid-email"),
         ({"role": "emperor"}, Invalid, "unknown-role"),
         ({"permissions": ["nope"]}, Invalid, "unknown-permission"),
         ({"salutation": "dr"}, Invalid, "invalid-salutation"),
@@ -292,3 +299,18 @@ def test_already_member_cannot_accept_again() -> None:
     # then
     assert caught.value.code == "already-member"
     assert snapshot() == before
+
+
+def test_invitation_mail_is_translated(
+    django_capture_on_commit_callbacks: CaptureOnCommit,
+) -> None:
+    # given
+    admin = admin_of(organization=make_organization(name="Muster AG"))
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(admin, email="hans@example.test", language="de")
+    # then
+    (message,) = mail.outbox
+    assert message.subject == "Sie sind eingeladen, Muster AG auf ledgerbridge beizutreten"
+    html, _mimetype = message.alternatives[0]  # type: ignore[attr-defined]  # EmailMultiAlternatives
+    assert "Einladung annehmen" in str(html)

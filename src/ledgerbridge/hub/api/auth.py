@@ -72,11 +72,11 @@ class OrganizationSessionAuth(APIKeyCookie):
             return None
         chosen = request.session.get(SESSION_KEY)
         memberships = selectors.memberships_of(user=user)
-        membership = (
-            memberships.filter(organization_id=chosen).first()
-            if chosen is not None
-            else memberships.filter(status=Membership.Status.ACTIVE).first()
-        )
+        # Like the web UI: the chosen organization, else (none chosen, or no longer a
+        # member there) the first active membership.
+        membership = memberships.filter(organization_id=chosen).first() if chosen else None
+        if membership is None:
+            membership = memberships.filter(status=Membership.Status.ACTIVE).first()
         if membership is None:
             return None
         if not membership.is_active or not user.is_active:

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -93,8 +95,10 @@ def _issue_token(invitation: Invitation) -> str:
 
 def _clean_email(email: str) -> str:
     email = email.strip().lower()
-    if "@" not in email or len(email) > 254 or email.startswith("@") or email.endswith("@"):
-        raise Invalid("invalid-email", _("Enter a valid e-mail address."))
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise Invalid("invalid-email", _("Enter a valid e-mail address.")) from None
     return email
 
 
