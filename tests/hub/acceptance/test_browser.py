@@ -12,10 +12,18 @@ from typing import TYPE_CHECKING
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.urls import reverse
 from django.utils.module_loading import import_string
 
-from ledgerbridge.hub.identity.models import User
-from tests.hub.acceptance.helpers import code_from_mail, totp_at, totp_step
+from ledgerbridge.hub.identity.models import Membership, User
+from tests.hub.acceptance.factories import tenant
+from tests.hub.acceptance.helpers import (
+    code_from_mail,
+    identity_state,
+    link_path_from_mail,
+    totp_at,
+    totp_step,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -23,9 +31,14 @@ if TYPE_CHECKING:
 
     from playwright.sync_api import BrowserContext, Page
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fast_passwords"),
+]
 
-PASSWORD = "Sturdy-Ledger-Password-77"
+PASSWORD = "Sturdy-Ledger-Password-77"  # the factories' password too
+PHONE = {"width": 390, "height": 844}
 
 
 def _submit(page: Page, field: str) -> None:
@@ -39,6 +52,12 @@ def _log_in(page: Page, email: str, password: str = PASSWORD) -> None:
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)
     _submit(page, "password")
+
+
+def _confirm(page: Page) -> None:
+    """Press the one button of a confirmation page."""
+    page.locator("main form[method=post] button[type=submit]").first.click()
+    page.wait_for_load_state()
 
 
 def _log_out(page: Page) -> None:
@@ -123,3 +142,118 @@ def test_login_page_in_german(
     assert page.locator("html").get_attribute("lang") == "de"
     assert page.get_by_role("button", name="Anmelden", exact=True).count() == 1
     assert page.locator("input[name=password]").count() == 1
+
+
+def test_admin_invites_and_the_invitee_joins_as_active_member(
+    browser_context: Callable[..., BrowserContext], shot: Callable[[Page, str], Path]
+) -> None:
+    # given an organization whose admin is logged in
+    acme = tenant("acme", name="Acme Treuhand AG")
+    admin = browser_context().new_page()
+    _log_in(admin, acme.admin.email)
+    admin.goto(reverse("web:member_list"))
+    shot(admin, "members-before")
+
+    # when the admin invites a new colleague
+    admin.goto(reverse("web:invitation_create"))
+    admin.select_option("select[name=salutation]", "ms")
+    admin.fill("input[name=first_name]", "Ida")
+    admin.fill("input[name=last_name]", "Invitee")
+    admin.fill("input[name=email]", "ida.invitee@example.com")
+    shot(admin, "invite-form")
+    _submit(admin, "email")
+    shot(admin, "invited")
+
+    # and the colleague follows the e-mailed link, signs up and verifies by code
+    invitee = browser_context().new_page()
+    invitee.goto(link_path_from_mail("ida.invitee@example.com", "/invite/"))
+    shot(invitee, "invitation-welcome")
+    invitee.locator("main a[href*='/accounts/signup/']").first.click()
+    invitee.wait_for_load_state()
+    assert invitee.locator("input[name=email]").input_value() == "ida.invitee@example.com"
+    invitee.fill("input[name=first_name]", "Ida")
+    invitee.fill("input[name=last_name]", "Invitee")
+    invitee.fill("input[name=password1]", PASSWORD)
+    invitee.fill("input[name=password2]", PASSWORD)
+    invitee.check("input[name=accept_terms]")
+    _submit(invitee, "password2")
+    invitee.fill("input[name=code]", code_from_mail("ida.invitee@example.com"))
+    _submit(invitee, "code")
+    shot(invitee, "invitation-accept")
+    invitee.locator("main form[method=post] button[type=submit]").first.click()
+    invitee.wait_for_load_state()
+    shot(invitee, "invitee-home")
+
+    # then the colleague works in the organization, and the admin sees them as active
+    assert "Acme Treuhand AG" in invitee.content()
+    membership = Membership.objects.get(
+        organization=acme.organization, user__email="ida.invitee@example.com"
+    )
+    assert membership.status == Membership.Status.ACTIVE
+    admin.goto(reverse("web:member_list") + "?q=ida")
+    shot(admin, "members-after")
+    row = admin.locator("tr", has_text="ida.invitee@example.com")
+    assert row.count() == 1
+    assert "active" in row.inner_text().lower()
+
+
+def test_locking_a_logged_in_member_refuses_their_next_page_load(
+    browser_context: Callable[..., BrowserContext], shot: Callable[[Page, str], Path]
+) -> None:
+    # given a member working in the organization in one browser, and the admin in another
+    acme = tenant("acme", name="Acme Treuhand AG")
+    member = browser_context().new_page()
+    _log_in(member, acme.member.email)
+    assert member.url.endswith(reverse("web:home"))
+    shot(member, "member-home")
+    admin = browser_context().new_page()
+    _log_in(admin, acme.admin.email)
+
+    # when the admin locks the member
+    admin.goto(reverse("web:member_detail", kwargs={"membership_id": acme.membership.pk}))
+    shot(admin, "member-detail")
+    admin.goto(reverse("web:member_lock", kwargs={"membership_id": acme.membership.pk}))
+    shot(admin, "lock-confirm")
+    _confirm(admin)
+    shot(admin, "locked-by-admin")
+
+    # then the member's very next page load is refused
+    response = member.reload()
+    shot(member, "member-refused")
+    assert response is not None
+    assert response.status == 403
+    assert "Access locked" in member.content()
+    assert "Acme Treuhand AG" not in member.locator("main").inner_text()
+    acme.membership.refresh_from_db()
+    assert acme.membership.status == Membership.Status.LOCKED
+
+
+def test_main_pages_fit_a_phone_screen(
+    browser_context: Callable[..., BrowserContext], shot: Callable[[Page, str], Path]
+) -> None:
+    # given an admin on a phone
+    acme = tenant("acme", name="Acme Treuhand AG")
+    page = browser_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    before = identity_state()
+
+    # when they open the login, members and change log pages
+    page.goto("/accounts/login/")
+    shot(page, "phone-login")
+    widths = {"login": _overflow(page)}
+    _log_in(page, acme.admin.email)
+    for name in ("web:member_list", "web:audit_list"):
+        page.goto(reverse(name))
+        shot(page, f"phone-{name.split(':')[1]}")
+        widths[name] = _overflow(page)
+
+    # then nothing is wider than the screen, and looking changed nothing but the login log
+    too_wide = {name: px for name, px in widths.items() if px}
+    assert not too_wide, f"pages wider than a 390 px phone screen, by CSS px: {too_wide}"
+    assert {**identity_state(), "audit": None} == {**before, "audit": None}
+
+
+def _overflow(page: Page) -> int:
+    """How many CSS pixels the page is wider than the viewport (0: it fits)."""
+    return int(
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    )
