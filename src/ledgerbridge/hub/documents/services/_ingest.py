@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from ledgerbridge.formats import FormatError, Kind, ReadOptions, ReadResult, read
 from ledgerbridge.formats.contract import to_json
 from ledgerbridge.hub.core.errors import Conflict, Invalid
-from ledgerbridge.hub.documents.errors import FileTooLarge, from_format_error
+from ledgerbridge.hub.documents.errors import FileTooLarge, UnsupportedType, from_format_error
 from ledgerbridge.hub.documents.models import Document, IngestRequest, StoredFile
 from ledgerbridge.hub.documents.services._common import record_status
 from ledgerbridge.hub.documents.services._extract import columns_of, dedupe_key
@@ -52,6 +52,9 @@ _KINDS = {
     Kind.CREDIT_NOTE: Document.Kind.CREDIT_NOTE,
     Kind.BANK_STATEMENT: Document.Kind.BANK_STATEMENT,
 }
+# Codes of an intact file in which no business document was found: such a file may be
+# kept as an "other" document when the caller asks for it.
+_NOTHING_FOUND = frozenset({"no-document-found", "qr-not-a-qr-bill"})
 _MAGIC = (
     (b"%PDF-", "application/pdf"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -143,11 +146,24 @@ def _existing(organization: Organization, sha: str) -> list[Document]:
     )
 
 
+def _refuse_html(data: bytes) -> None:
+    """A web page is never a business document, whatever its name says."""
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<script")):
+        raise UnsupportedType(
+            "unsupported-format",
+            _("This is an HTML page, not a PDF, image, e-invoice or QR-bill."),
+        )
+
+
 def _read(data: bytes, filename: str, *, keep_unreadable: bool) -> ReadResult | None:
     """What :func:`formats.read` finds; ``None`` = keep as "other" (asked for, nothing read)."""
+    _refuse_html(data)
     try:
         result = read(data, filename=filename, options=ReadOptions(max_bytes=max_upload_bytes()))
     except FormatError as err:
+        if keep_unreadable and err.code in _NOTHING_FOUND:
+            return None
         raise from_format_error(err) from err
     if result.documents:
         return result
