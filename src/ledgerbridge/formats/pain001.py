@@ -42,7 +42,8 @@ SWIFT set ``a-z A-Z 0-9 / - ? : ( ) . , ' +`` and space.
 Bad input raises :class:`~ledgerbridge.formats.errors.RuleViolation`, with the field as
 location (``payments[2].amount``) and one of these codes: ``pain001-no-payments``,
 ``pain001-id-invalid``, ``pain001-end-to-end-id-duplicate``, ``pain001-created-at-not-utc``,
-``pain001-iban-invalid``, ``pain001-bic-invalid``, ``pain001-amount-not-positive``,
+``pain001-iban-invalid``, ``pain001-bic-invalid``, ``pain001-amount-invalid`` (not a finite
+:class:`~decimal.Decimal`), ``pain001-amount-not-positive``,
 ``pain001-amount-precision`` (more than two decimals: never rounded silently),
 ``pain001-amount-too-large``, ``pain001-currency-unknown`` (not an ISO 4217 currency with
 two minor units), ``pain001-reference-type-unknown``, ``pain001-qrr-iban-country`` (QRR to
@@ -261,8 +262,10 @@ def _iban(value: str, location: str) -> str:
 
 def _amount(payment: Pain001Payment, location: str) -> Decimal:
     amount = payment.amount
-    if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0:
-        raise _violation("pain001-amount-not-positive", location, f"{amount!r} is not above 0")
+    if not isinstance(amount, Decimal) or not amount.is_finite():
+        raise _violation("pain001-amount-invalid", location, f"{amount!r} is not a finite Decimal")
+    if amount <= 0:
+        raise _violation("pain001-amount-not-positive", location, f"{amount} is not above 0")
     if amount != amount.quantize(_CENT):
         raise _violation(
             "pain001-amount-precision", location, f"{amount} has more than two decimals"
