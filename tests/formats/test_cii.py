@@ -287,6 +287,43 @@ def test_zugferd1_unknown_profile_and_broken_values_are_errors() -> None:
     assert {"FX-PROFILE-UNKNOWN", "CII-SCHEMA-DATE", "CII-SCHEMA-CODE"} <= codes
 
 
+def test_zugferd1_release_candidate_is_read_with_a_prerelease_warning() -> None:
+    # given: Mustang's 2014 sample in the CBFBUY:5 dialect (unqualified children, bare dates)
+    data = _embedded("ZUGFeRDv1__Mustangproject__MustangGnuaccountingBeispielRE-20140519_499.pdf")
+
+    # when
+    document = _read(data, ReadOptions())
+
+    # then
+    invoice = document.data
+    assert isinstance(invoice, Invoice)
+    assert document.profile == "urn:ferd:invoice:rc:comfort"
+    assert [(f.severity, f.code) for f in document.findings] == [
+        (Severity.WARNING, "FX-PRERELEASE")
+    ]
+    assert (invoice.number, invoice.issue_date, invoice.due_date) == (
+        "RE-20140519/499",
+        date(2014, 5, 19),
+        date(2014, 6, 9),
+    )
+    assert (invoice.totals.net, invoice.totals.due) == (Decimal("496.00"), Decimal("559.84"))
+    assert invoice.lines[1] == InvoiceLine(
+        "2", "Luftballon", Decimal("400"), "C62", Decimal("376.04"), "S", Decimal("19.000000")
+    )
+
+
+def test_zugferd1_release_candidate_with_an_unknown_guideline_is_an_error() -> None:
+    # given
+    data = _embedded("ZUGFeRDv1__Mustangproject__MustangGnuaccountingBeispielRE-20140519_499.pdf")
+    data = data.replace(b"urn:ferd:invoice:rc:comfort", b"urn:ferd:invoice:rc:komfort")
+
+    # when
+    document = _read(data, ReadOptions())
+
+    # then
+    assert [f.code for f in document.findings if f.is_error] == ["FX-PROFILE-UNKNOWN"]
+
+
 def test_cen_cii_example2_exact_fields() -> None:
     # given
     data = (corpus_root() / "cii/cen-examples/CII_example2.xml").read_bytes()

@@ -67,6 +67,22 @@ def test_cii_root_goes_to_the_cii_reader() -> None:
     assert result.documents[0].format is Format.CII
 
 
+def test_zugferd1_release_candidate_root_goes_to_the_cii_reader() -> None:
+    # given
+    data = (
+        b'<rsm:Invoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CBFBUY:5">'
+        b"<rsm:HeaderExchangedDocument><ID>7</ID></rsm:HeaderExchangedDocument></rsm:Invoice>"
+    )
+
+    # when
+    (document,) = xmldocs.read(data, options=NO_CHECKS).documents
+
+    # then
+    assert document.format is Format.CII
+    assert isinstance(document.data, Invoice)
+    assert document.data.number == "7"
+
+
 def test_read_embedded_keeps_the_container() -> None:
     # when
     result = xmldocs.read_embedded(UBL_MINIMAL, options=NO_CHECKS, container=Container.PDF)

@@ -1,12 +1,14 @@
 """UN/CEFACT CII D16B (XRechnung CII, Factur-X/ZUGFeRD 2) and ZUGFeRD 1.0 into the EN 16931 model.
 
 :func:`read_tree` reads a ``rsm:CrossIndustryInvoice`` (D16B, every Factur-X/ZUGFeRD 2
-profile: MINIMUM, BASIC WL, BASIC, EN16931, EXTENDED, XRECHNUNG) or a ZUGFeRD 1.0
-``rsm:CrossIndustryDocument`` into :class:`~ledgerbridge.formats.model.Invoice`. The two
-dialects name the same aggregates differently; a :class:`_Dialect` holds the element
-names once so one walk serves both. ``Document.profile`` is the
-``GuidelineSpecifiedDocumentContextParameter`` ID; a credit note type code (381, 396,
-...) makes the document a credit note.
+profile: MINIMUM, BASIC WL, BASIC, EN16931, EXTENDED, XRECHNUNG), a ZUGFeRD 1.0
+``rsm:CrossIndustryDocument`` or the ZUGFeRD 1.0 release candidate of 2014 (root
+``rsm:Invoice`` in ``urn:un:unece:uncefact:data:standard:CBFBUY:5``, children without a
+namespace, dates without a ``DateTimeString`` wrapper) into
+:class:`~ledgerbridge.formats.model.Invoice`. The three dialects name the same aggregates
+differently; a :class:`_Dialect` holds the element names once so one walk serves all.
+``Document.profile`` is the ``GuidelineSpecifiedDocumentContextParameter`` ID; a credit
+note type code (381, 396, ...) makes the document a credit note.
 
 Findings of the reader itself (codes are stable):
 
@@ -18,11 +20,14 @@ Findings of the reader itself (codes are stable):
   are booking aids, not invoices under EN 16931; they are read but not checked against
   the EN 16931 rules. Warning, not error: the Factur-X standard defines them as
   conforming files (the ZUGFeRD corpus files them under ``correct``);
-* ``FX-PROFILE-UNKNOWN``: a ZUGFeRD 1.0 guideline that is none of BASIC, COMFORT, EXTENDED.
+* ``FX-PROFILE-UNKNOWN``: a ZUGFeRD 1.0 guideline that is none of BASIC, COMFORT, EXTENDED;
+* ``FX-PRERELEASE`` (warning): the ZUGFeRD 1.0 release-candidate dialect. Invoices of the
+  pre-release were exchanged, so they are read, but no published schema or rule set
+  applies to them; ``Document.profile`` is their guideline (``urn:ferd:invoice:rc:...``).
 
 With ``options.validate`` the EN 16931 business rules of
 :mod:`ledgerbridge.formats.en16931` add their findings for D16B documents; ZUGFeRD 1.0
-predates EN 16931, so only the checks above apply to it.
+and its release candidate predate EN 16931, so only the checks above apply to them.
 
 >>> from ledgerbridge.formats.model import ReadOptions
 >>> xml = (b'<rsm:CrossIndustryInvoice '
@@ -85,10 +90,11 @@ NOT_AN_INVOICE_PROFILES = frozenset(
         "urn:zugferd.de:2p0:basicwl",
     }
 )
+_ZUGFERD1_LEVELS = ("basic", "comfort", "extended")
 _ZUGFERD1_PROFILES = frozenset(
-    f"urn:ferd:CrossIndustryDocument:invoice:1p0:{level}"
-    for level in ("basic", "comfort", "extended")
+    f"urn:ferd:CrossIndustryDocument:invoice:1p0:{level}" for level in _ZUGFERD1_LEVELS
 )
+_ZUGFERD1_RC_PROFILES = frozenset(f"urn:ferd:invoice:rc:{level}" for level in _ZUGFERD1_LEVELS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +113,7 @@ class _Dialect:
     line_summation: str
     rate: str
     ram: str
-    udt: str
+    date_text: str  # the path from a date element to its text: a DateTimeString or nothing
 
     @property
     def guideline(self) -> str:
@@ -115,11 +121,16 @@ class _Dialect:
 
     @classmethod
     def build(cls, rsm: str, ram: str, udt: str, names: tuple[str, ...]) -> _Dialect:
-        """The dialect whose root, context, header, ... are ``names`` (field order)."""
+        """The dialect whose root, context, header, ... are ``names`` (field order).
+
+        An empty ``ram`` means unqualified aggregates, an empty ``udt`` dates whose text
+        is the element's own (the release-candidate dialect).
+        """
         rsm_names, ram_names = names[:4], names[4:]
+        ram_prefix = f"{{{ram}}}" if ram else ""
         tags = [f"{{{rsm}}}{name}" for name in rsm_names]
-        tags += [f"{{{ram}}}{name}" for name in ram_names]
-        tags += [f"{{{ram}}}", f"{{{udt}}}"]
+        tags += [ram_prefix + name for name in ram_names]
+        tags += [ram_prefix, f"/{{{udt}}}DateTimeString" if udt else ""]
         return cls(*tags)
 
 
@@ -159,14 +170,31 @@ _ZUGFERD1 = _Dialect.build(
         "ApplicablePercent",
     ),
 )
-_DIALECTS = {_D16B.root: _D16B, _ZUGFERD1.root: _ZUGFERD1}
+_ZUGFERD1_RC = _Dialect.build(
+    xmldocs.ZUGFERD1_RC_NS,
+    "",
+    "",
+    (
+        "Invoice",
+        "SpecifiedExchangedDocumentContext",
+        "HeaderExchangedDocument",
+        "SpecifiedSupplyChainTradeTransaction",
+        "ApplicableSupplyChainTradeAgreement",
+        "ApplicableSupplyChainTradeSettlement",
+        "SpecifiedTradeSettlementMonetarySummation",
+        "SpecifiedSupplyChainTradeDelivery",
+        "SpecifiedSupplyChainTradeSettlement",
+        "SpecifiedTradeSettlementMonetarySummation",
+        "ApplicablePercent",
+    ),
+)
+_DIALECTS = {d.root: d for d in (_D16B, _ZUGFERD1, _ZUGFERD1_RC)}
 
 
 def sniff(head: bytes) -> bool:
     """True when ``head`` looks like a CII (or ZUGFeRD 1.0) invoice."""
-    return xmldocs.sniff(head) and (
-        xmldocs.CII_NS.encode() in head or xmldocs.ZUGFERD1_NS.encode() in head
-    )
+    namespaces = (xmldocs.CII_NS, xmldocs.ZUGFERD1_NS, xmldocs.ZUGFERD1_RC_NS)
+    return xmldocs.sniff(head) and any(ns.encode() in head for ns in namespaces)
 
 
 def read(data: bytes, *, options: ReadOptions) -> ReadResult:
@@ -183,7 +211,7 @@ def read_tree(
         raise UnsupportedFormat(
             "unsupported-xml-root",
             f"/{etree.QName(root).localname}",
-            "not a CII CrossIndustryInvoice or ZUGFeRD 1.0 CrossIndustryDocument",
+            "not a CII CrossIndustryInvoice or a ZUGFeRD 1.0 (or 1.0 RC) invoice",
         )
     values = ValueReader("CII")
     profile = values.text(root.find(dialect.guideline))
@@ -222,13 +250,24 @@ def _profile_findings(
                 f"profile {profile} is not an invoice under EN 16931 (MINIMUM / BASIC WL)",
             )
         ]
-    if dialect is _ZUGFERD1 and profile not in _ZUGFERD1_PROFILES:
+    known = {_ZUGFERD1: _ZUGFERD1_PROFILES, _ZUGFERD1_RC: _ZUGFERD1_RC_PROFILES}.get(dialect)
+    if known is not None and profile not in known:
         return [
             Finding(
                 Severity.ERROR,
                 "FX-PROFILE-UNKNOWN",
                 where,
                 f"guideline {profile!r} is not a ZUGFeRD 1.0 profile (basic, comfort, extended)",
+            )
+        ]
+    if dialect is _ZUGFERD1_RC:
+        return [
+            Finding(
+                Severity.WARNING,
+                "FX-PRERELEASE",
+                xmldocs.path_of(root),
+                "ZUGFeRD 1.0 release-candidate dialect (CBFBUY:5, 2014): superseded by the "
+                "final ZUGFeRD 1.0 schema; read without schema or rule checks",
             )
         ]
     return []
@@ -246,8 +285,8 @@ def _invoice(root: etree._Element, dialect: _Dialect, values: ValueReader) -> In
     currency = text(currency_element)
     if currency_element is not None and not _CURRENCY.fullmatch(currency or ""):
         values.error("CODE", currency_element, f"{currency!r} is not an ISO 4217 currency code")
-    date_string = f"{ram}IssueDateTime/{dialect.udt}DateTimeString"
-    due = f"{ram}SpecifiedTradePaymentTerms/{ram}DueDateDateTime/{dialect.udt}DateTimeString"
+    date_string = f"{ram}IssueDateTime{dialect.date_text}"
+    due = f"{ram}SpecifiedTradePaymentTerms/{ram}DueDateDateTime{dialect.date_text}"
     return Invoice(
         number=text(_child(header, ram + "ID")),
         type_code=text(_child(header, ram + "TypeCode")),
@@ -342,7 +381,7 @@ def _lines(
     lines = []
     for item in transaction.iterfind(ram + "IncludedSupplyChainTradeLineItem"):
         line_id = text(item.find(f"{ram}AssociatedDocumentLineDocument/{ram}LineID"))
-        if line_id is None and dialect is _ZUGFERD1:
+        if line_id is None and dialect is not _D16B:
             continue  # a ZUGFeRD 1.0 free-text line: a note between lines, not a line
         quantity = item.find(f"{dialect.line_delivery}/{ram}BilledQuantity")
         settlement = item.find(dialect.line_settlement)

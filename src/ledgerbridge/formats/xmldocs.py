@@ -51,6 +51,7 @@ __all__ = [
     "UBL_CREDIT_NOTE_NS",
     "UBL_INVOICE_NS",
     "ZUGFERD1_NS",
+    "ZUGFERD1_RC_NS",
     "ValueReader",
     "read",
     "read_embedded",
@@ -61,6 +62,8 @@ UBL_INVOICE_NS = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 UBL_CREDIT_NOTE_NS = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
 CII_NS = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 ZUGFERD1_NS = "urn:ferd:CrossIndustryDocument:invoice:1p0"
+#: The ZUGFeRD 1.0 release candidate (2014), before the final 1.0 namespace.
+ZUGFERD1_RC_NS = "urn:un:unece:uncefact:data:standard:CBFBUY:5"
 KSEF_FA3_NS = "http://crd.gov.pl/wzor/2025/06/25/13775/"
 CAMT053_NS_PREFIX = "urn:iso:std:iso:20022:tech:xsd:camt.053."
 
@@ -126,6 +129,7 @@ def _reader_for(root: etree._Element) -> TreeReader:
     if (namespace, local) in {
         (CII_NS, "CrossIndustryInvoice"),
         (ZUGFERD1_NS, "CrossIndustryDocument"),
+        (ZUGFERD1_RC_NS, "Invoice"),
     }:
         from ledgerbridge.formats import cii
 

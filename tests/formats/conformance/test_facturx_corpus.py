@@ -20,10 +20,6 @@ from tests.formats.conformance.corpus import Tally, manifest
 TALLY = Tally("facturx-pdf")
 
 MISSES = {
-    "ZUGFeRDv1__Mustangproject__MustangGnuaccountingBeispielRE-20140519_499.pdf": (
-        "ZUGFeRD 1.0 release-candidate syntax (namespace CBFBUY:5, unqualified children) "
-        "predates the final 1.0 schema; refused as unsupported-xml-root"
-    ),
     "ZUGFeRDv2__FNFE-factur-x-examples__Avoir_FR_type380_BASIC.pdf": (
         "a credit note issued as type 380 with negative amounts; no EN 16931 rule or Factur-X "
         "BASIC element rule forbids a negative 380 invoice (CEN's BIS3_Invoice_negativ is valid)"
