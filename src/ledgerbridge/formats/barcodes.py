@@ -41,14 +41,21 @@ _KSEF = re.compile(
 )
 
 
-def _decode(image: Image.Image, *, global_histogram: bool = False) -> list[str]:
+def _decode(grey: Image.Image, *, global_histogram: bool = False) -> list[str]:
+    """The QR texts zxing-cpp finds in ``grey`` (mode ``L``)."""
     import zxingcpp
 
     binarizer = (
         zxingcpp.Binarizer.GlobalHistogram if global_histogram else zxingcpp.Binarizer.LocalAverage
     )
+    # One copy of the pixels in a view, instead of handing over the Pillow image: zxing-cpp
+    # would fetch ``__array_interface__`` (a full copy each time) twice, and with a view it
+    # releases the GIL while it searches. The view only points into ``pixels``, so that
+    # name must keep the bytes alive until ``read_barcodes`` returns.
+    pixels = grey.tobytes()
+    view = zxingcpp.ImageView(pixels, grey.width, grey.height, zxingcpp.ImageFormat.Lum)
     found = zxingcpp.read_barcodes(
-        image, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode), binarizer=binarizer
+        view, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode), binarizer=binarizer
     )
     return list(dict.fromkeys(code.text for code in found if code.text))
 
