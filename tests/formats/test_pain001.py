@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from ledgerbridge.formats.errors import RuleViolation
@@ -326,6 +328,29 @@ def test_text_outside_the_sps_set_is_transliterated() -> None:
     assert root.findtext(".//p:Cdtr/p:Nm", namespaces=NS) == ('Zoë "O\'Brien" - Art fine .... .')
     assert root.findtext(".//p:Ustrd", namespaces=NS) == "Șș Țț € DZ q line"
     assert transliterate("\u0000\u0085a\u200bb") == "a b"
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=st.text(min_size=1, max_size=80), message=st.text(max_size=150))
+def test_any_text_is_either_refused_or_written_in_the_sps_set(name: str, message: str) -> None:
+    # given
+    payments = [_payment(creditor_name=name, unstructured_message=message)]
+    cleaned_name, cleaned_message = transliterate(name), transliterate(message)
+    refused = not cleaned_name or len(cleaned_name) > 70 or len(cleaned_message) > 140
+    # when
+    if refused:
+        with pytest.raises(RuleViolation, match="pain001-text-"):
+            _write(payments)
+        return
+    root = parse(_write(payments), options=ReadOptions())
+    # then
+    assert root.findtext(".//p:Cdtr/p:Nm", namespaces=NS) == cleaned_name
+    assert (root.findtext(".//p:Ustrd", namespaces=NS) or "") == cleaned_message
+    sps_extra = {0x218, 0x219, 0x21A, 0x21B, 0x20AC}
+    assert all(
+        0x20 <= ord(ch) <= 0x7E or 0xA0 <= ord(ch) <= 0x17F or ord(ch) in sps_extra
+        for ch in cleaned_name + cleaned_message
+    )
 
 
 def test_amounts_are_written_with_exactly_two_decimals() -> None:
