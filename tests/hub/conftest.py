@@ -20,7 +20,7 @@ import pytest
 from django.core.cache import cache
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterator, Mapping
 
     from playwright.sync_api import Browser, BrowserContext, Page
 
@@ -42,18 +42,28 @@ HOW_TO = (
 )
 
 
+def require_chromium(path: Path = CHROMIUM, environ: Mapping[str, str] = os.environ) -> None:
+    """Skip (with how to enable) when Chromium is missing; in CI fail instead.
+
+    CI must run acceptance B, so a missing browser there is an error, not a skip.
+    """
+    if path.exists():
+        return
+    if environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        pytest.fail(HOW_TO)
+    pytest.skip(HOW_TO)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-            pytest.fail(HOW_TO)  # CI must install chromium; a skip would hide acceptance B
-        pytest.skip(HOW_TO)
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
-    # The sync Playwright API keeps an asyncio loop in this thread, and Django refuses ORM
-    # calls "from an async context" when it sees one. The tests call the ORM from this
-    # thread only between browser steps, never concurrently, so the guard is switched off
-    # for the browser session and restored afterwards.
+    # The sync Playwright API keeps an asyncio loop in this thread while the browser is up,
+    # and Django refuses ORM calls "from an async context" when it sees one (the tests'
+    # own queries and the database flush between tests). The tests call the ORM from this
+    # thread only between browser steps, never concurrently, so the guard is off while the
+    # browser runs and restored afterwards.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
