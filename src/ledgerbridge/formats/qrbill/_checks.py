@@ -83,21 +83,16 @@ def is_valid_creditor_reference(value: str) -> bool:
     return mod97(ref[4:] + ref[:4]) == 1
 
 
-def _permitted(code_point: int) -> bool:
-    # IG QR-bill v2.3, 4.1.1: Basic Latin printable, Latin-1 Supplement, Latin Extended-A,
-    # plus Ș ș Ț ț and the euro sign (324 code points in all).
-    return (
-        0x20 <= code_point <= 0x7E
-        or 0xA0 <= code_point <= 0x17F
-        or 0x218 <= code_point <= 0x21B
-        or code_point == 0x20AC
-    )
+# IG QR-bill v2.3, 4.1.1: Basic Latin printable, Latin-1 Supplement, Latin Extended-A,
+# plus Ș ș Ț ț and the euro sign (324 code points in all). One compiled class finds the
+# characters outside it without a Python-level loop over every character of every field.
+_NOT_PERMITTED = re.compile("[^\x20-\x7e\xa0-\u017f\u0218-\u021b\u20ac]")
 
 
 def invalid_characters(text: str) -> str:
-    """The characters of ``text`` outside the v2.3 permitted set, in order, deduplicated."""
-    seen: dict[str, None] = {}
-    for ch in text:
-        if not _permitted(ord(ch)):
-            seen.setdefault(ch)
-    return "".join(seen)
+    """The characters of ``text`` outside the v2.3 permitted set, in order, deduplicated.
+
+    >>> invalid_characters("Zürich ✓ Straße ✓ €")
+    '✓'
+    """
+    return "".join(dict.fromkeys(_NOT_PERMITTED.findall(text)))
