@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from ledgerbridge.hub.api import members, tokens_audit
+from ledgerbridge.hub.api import documents, members, tokens_audit
 from ledgerbridge.hub.core.errors import ServiceError
 
 if TYPE_CHECKING:
@@ -60,3 +60,4 @@ def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
 
 api.add_router("", members.router)
 api.add_router("", tokens_audit.router)
+api.add_router("", documents.router)

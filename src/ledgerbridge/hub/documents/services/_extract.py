@@ -3,7 +3,8 @@
 The pending list and the search need a few fields of the canonical data as columns
 (creditor, IBAN, amount, reference, due date, invoice number); duplicate detection needs
 a key that is equal for the same payment arriving twice: ``IBAN|reference|amount`` for a
-payment slip, ``seller|invoice number`` for an invoice.
+payment slip (without a reference: its invoice number or message stands in), ``seller|
+invoice number`` for an invoice.
 
 >>> from decimal import Decimal
 >>> from ledgerbridge.formats import Address, PaymentSlip
@@ -112,13 +113,22 @@ def _seller(invoice: Invoice) -> str:
     return _compact(ident) if ident else _text(seller.name, 200).casefold()
 
 
+def _slip_anchor(columns: dict[str, Any], message: str | None) -> str:
+    """What names the payment besides IBAN and amount: the reference, else the invoice
+    number of the bill information, else the message (a slip without a reference)."""
+    if columns["reference"]:
+        return str(columns["reference"])
+    if columns["invoice_number"]:
+        return f"inv:{columns['invoice_number']}"
+    text = _text(message, 140).casefold()
+    return f"msg:{text}" if text else ""
+
+
 def dedupe_key(data: DocumentData) -> str:
     """Equal for the same payment or invoice arriving again; empty when too little is known."""
     if isinstance(data, PaymentSlip):
         columns = slip_columns(data)
-        anchor = columns["reference"] or (
-            f"inv:{columns['invoice_number']}" if columns["invoice_number"] else ""
-        )
+        anchor = _slip_anchor(columns, data.message)
         if not anchor:
             return ""
         return f"slip|{columns['iban']}|{anchor}|{columns['amount']}"

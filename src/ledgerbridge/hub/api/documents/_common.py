@@ -1,0 +1,78 @@
+"""The router of the documents API and what its endpoints share: who may see what, and
+the JSON form of a document."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.urls import reverse
+from ninja import Router
+
+from ledgerbridge.hub.api._common import ERRORS
+from ledgerbridge.hub.api.auth import API_AUTH, principal
+from ledgerbridge.hub.api.schemas import ErrorOut
+from ledgerbridge.hub.core.errors import PermissionDenied
+from ledgerbridge.hub.documents import selectors
+from ledgerbridge.hub.identity.permissions import Permission
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django.http import HttpRequest
+
+    from ledgerbridge.hub.api.auth import Principal
+    from ledgerbridge.hub.documents.models import Document, DocumentStatusChange
+
+router = Router(auth=API_AUTH)
+
+# Upload refusals add these to the shared error answers.
+UPLOAD_ERRORS: dict[int, type[ErrorOut]] = {**ERRORS, 413: ErrorOut, 415: ErrorOut}
+
+
+def visible_documents(request: HttpRequest, **filters: Any) -> tuple[Principal, QuerySet[Document]]:
+    """The documents the caller may see: all with ``documents.view``; with only
+    ``documents.upload`` (a phone of the ``app`` role) the ones they sent themselves,
+    so the scanner sees what became of its scans."""
+    caller = principal(request)
+    documents = selectors.document_list(organization=caller.organization, **filters)
+    if Permission.DOCUMENTS_VIEW in caller.permissions:
+        return caller, documents
+    if Permission.DOCUMENTS_UPLOAD in caller.permissions:
+        return caller, documents.filter(created_by=caller.user)
+    raise PermissionDenied()
+
+
+def file_url(document: Document) -> str:
+    return reverse("api:document_file", kwargs={"document_id": document.pk})
+
+
+def document_out(document: Document) -> dict[str, Any]:
+    stored = document.file
+    return {
+        "id": document.pk, "kind": document.kind, "source": document.source,
+        "status": document.status, "status_reason": document.status_reason,
+        "booking_reference": document.booking_reference, "format": document.format,
+        "profile": document.profile, "index_in_file": document.index_in_file,
+        "file": {
+            "sha256": stored.sha256, "size": stored.size, "content_type": stored.content_type,
+            "filename": stored.original_name, "url": file_url(document),
+        },
+        "duplicate_of": document.duplicate_of_id, "has_errors": document.has_errors,
+        "findings": document.findings, "data": document.data,
+        "creditor_name": document.creditor_name, "iban": document.iban,
+        "amount": document.amount, "currency": document.currency,
+        "reference": document.reference, "due_date": document.due_date,
+        "invoice_number": document.invoice_number,
+        "created_by": document.created_by.email if document.created_by else None,
+        "created_at": document.created_at, "updated_at": document.updated_at,
+    }  # fmt: skip
+
+
+def status_change_out(change: DocumentStatusChange) -> dict[str, Any]:
+    return {
+        "from_status": change.from_status,
+        "to_status": change.to_status,
+        "reason": change.reason,
+        "actor": change.actor.email if change.actor else None,
+        "token": change.actor_token.name if change.actor_token else None,
+        "at": change.at,
+    }

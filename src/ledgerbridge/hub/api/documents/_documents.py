@@ -1,0 +1,197 @@
+"""``/documents``: upload (multipart or raw body, ``Idempotency-Key``), list, detail, download.
+
+The upload never lets Django read more than the cap: the declared ``Content-Length`` is
+checked before the body is touched, and a raw body is read with a limit.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.files.storage import default_storage
+from django.http import FileResponse
+from django.utils.translation import gettext_lazy as _
+from ninja import Query, Status
+
+from ledgerbridge.hub.api._common import ERRORS, paginate
+from ledgerbridge.hub.api.auth import client_ip, require
+from ledgerbridge.hub.api.documents._common import (
+    UPLOAD_ERRORS,
+    document_out,
+    router,
+    status_change_out,
+    visible_documents,
+)
+from ledgerbridge.hub.api.documents._schemas import (
+    DocumentDetailOut,
+    DocumentPage,
+    DocumentQuery,
+    IngestOut,
+    UploadQuery,
+)
+from ledgerbridge.hub.core.errors import Invalid, NotFound
+from ledgerbridge.hub.documents import selectors, services
+from ledgerbridge.hub.documents.errors import FileTooLarge
+from ledgerbridge.hub.identity.permissions import Permission
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+# Room for the multipart boundaries and headers around the file itself.
+MULTIPART_OVERHEAD = 64 * 1024
+_UPLOAD_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+                "required": ["file"],
+            }
+        },
+        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+        "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+        "image/*": {"schema": {"type": "string", "format": "binary"}},
+        "application/xml": {"schema": {"type": "string", "format": "binary"}},
+    },
+}
+_IDEMPOTENCY_HEADER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "maxLength": 200},
+    "description": "the same key with the same file answers the same documents (200)",
+}
+
+
+def _too_large(limit: int) -> FileTooLarge:
+    return FileTooLarge(
+        "file-too-large", _("The file is larger than %(limit)d bytes.") % {"limit": limit}
+    )
+
+
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError as err:
+        raise Invalid("content-length-invalid", _("The Content-Length is not a number.")) from err
+
+
+def _multipart_file(request: HttpRequest, limit: int) -> tuple[bytes, str]:
+    if _declared_length(request) > limit + MULTIPART_OVERHEAD:
+        raise _too_large(limit)
+    uploaded = request.FILES.get("file")
+    if uploaded is None:
+        raise Invalid("file-missing", _("Send the file in the multipart field 'file'."))
+    if uploaded.size is not None and uploaded.size > limit:
+        raise _too_large(limit)
+    return uploaded.read(limit + 1), uploaded.name or "upload"
+
+
+def _raw_body(request: HttpRequest, limit: int) -> bytes:
+    if _declared_length(request) > limit:
+        raise _too_large(limit)
+    # Read from the stream, not request.body: only ``limit + 1`` bytes are ever buffered.
+    return request.read(limit + 1)
+
+
+def _upload(request: HttpRequest) -> tuple[bytes, str | None]:
+    limit = services.max_upload_bytes()
+    if request.content_type == "multipart/form-data":
+        data, name = _multipart_file(request, limit)
+    else:
+        data, name = _raw_body(request, limit), None
+    if len(data) > limit:
+        raise _too_large(limit)
+    return data, name
+
+
+def _idempotency_key(request: HttpRequest) -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not 1 <= len(key) <= 200:
+        raise Invalid("idempotency-key-invalid", _("An Idempotency-Key has 1 to 200 characters."))
+    return key
+
+
+@router.post(
+    "/documents",
+    response={200: IngestOut, 201: IngestOut, **UPLOAD_ERRORS},
+    tags=["documents"],
+    openapi_extra={"requestBody": _UPLOAD_BODY, "parameters": [_IDEMPOTENCY_HEADER]},
+)
+def document_upload(request: HttpRequest, query: Query[UploadQuery]) -> Status[dict[str, Any]]:
+    """Upload one file (``documents.upload``): multipart field ``file`` or the raw body with
+    its ``Content-Type`` and ``?filename=``. 201 with the documents found; 200 when the
+    same file or the same ``Idempotency-Key`` was sent before."""
+    caller = require(request, Permission.DOCUMENTS_UPLOAD)
+    key = _idempotency_key(request)
+    data, name = _upload(request)
+    result = services.document_ingest(
+        organization=caller.organization, data=data, filename=name or query.filename,
+        source=query.source, actor=caller.user, token=caller.token,
+        keep_unreadable_as_other=query.keep_unreadable, idempotency_key=key,
+        ip=client_ip(request),
+    )  # fmt: skip
+    body = {
+        "documents": [document_out(d) for d in result.documents],
+        "created": result.created,
+        "duplicate_file": result.duplicate_file,
+    }
+    return Status(201 if result.created else 200, body)
+
+
+@router.get("/documents", response={200: DocumentPage, **ERRORS}, tags=["documents"])
+def document_list(request: HttpRequest, query: Query[DocumentQuery]) -> dict[str, Any]:
+    """The organization's documents, newest first, filtered and searched (``documents.view``;
+    with only ``documents.upload``: the caller's own)."""
+    _caller, documents = visible_documents(
+        request, kind=query.kind, status=query.status, source=query.source,
+        duplicate=query.duplicate, since=query.since, until=query.until, search=query.q,
+    )  # fmt: skip
+    return paginate(documents, page=query.page, page_size=query.page_size, out=document_out)
+
+
+def _document(request: HttpRequest, document_id: int) -> Any:
+    _caller, documents = visible_documents(request)
+    document = documents.filter(pk=document_id).first()
+    if document is None:
+        raise NotFound("document-not-found", _("No such document."))
+    return document
+
+
+@router.get(
+    "/documents/{document_id}", response={200: DocumentDetailOut, **ERRORS}, tags=["documents"]
+)
+def document_detail(request: HttpRequest, document_id: int) -> dict[str, Any]:
+    """One document with its status history."""
+    document = _document(request, document_id)
+    history = selectors.document_status_history(document=document)
+    return {**document_out(document), "history": [status_change_out(c) for c in history]}
+
+
+@router.get(
+    "/documents/{document_id}/file",
+    response=ERRORS,
+    tags=["documents"],
+    url_name="document_file",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "the original file, as an attachment",
+                "content": {"application/octet-stream": {"schema": {"type": "string",
+                                                                    "format": "binary"}}},
+            }
+        }
+    },
+)  # fmt: skip
+def document_file(request: HttpRequest, document_id: int) -> FileResponse:
+    """Download the original file the document was read from."""
+    stored = _document(request, document_id).file
+    response = FileResponse(
+        default_storage.open(stored.storage_name, "rb"),
+        as_attachment=True,
+        filename=stored.original_name,
+        content_type=stored.content_type,
+    )
+    response["ETag"] = f'"{stored.sha256}"'  # content-addressed: the hash is the version
+    return response

@@ -1,0 +1,169 @@
+"""``/payment-slips``: the pull API of accounting software (the "ES-Vorschau" over HTTP).
+
+``GET`` pages with an opaque cursor and answers ``304 Not Modified`` to an unchanged
+``If-None-Match`` after one aggregate query, without loading a row: a "refresh" with
+nothing new costs nothing. ``processed`` and ``rejected`` are idempotent.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from typing import TYPE_CHECKING, Any
+
+from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
+from ninja import Query  # noqa: TC002  # ninja reads the annotation at run time
+
+from ledgerbridge.hub.api._common import ERRORS
+from ledgerbridge.hub.api.auth import client_ip, principal, require
+from ledgerbridge.hub.api.documents._common import file_url, router
+from ledgerbridge.hub.api.documents._schemas import (
+    ProcessedIn,
+    RejectedIn,
+    SlipOut,
+    SlipPage,
+    SlipQuery,
+)
+from ledgerbridge.hub.core.errors import Invalid, PermissionDenied
+from ledgerbridge.hub.documents import selectors, services
+from ledgerbridge.hub.identity.permissions import Permission
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from ledgerbridge.hub.api.auth import Principal
+    from ledgerbridge.hub.documents.models import Document
+
+_CURSOR_PREFIX = "s1:"
+
+
+def encode_cursor(last_id: int) -> str:
+    """An opaque cursor: clients pass it back, they need not read it.
+
+    >>> decode_cursor(encode_cursor(42))
+    42
+    """
+    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+        if not text.startswith(_CURSOR_PREFIX):
+            raise ValueError(text)
+        return int(text.removeprefix(_CURSOR_PREFIX))
+    except (ValueError, binascii.Error, UnicodeDecodeError) as err:
+        raise Invalid("cursor-invalid", _("This cursor is not one the API gave out.")) from err
+
+
+def _puller(request: HttpRequest) -> Principal:
+    """Pulling slips needs ``payment_slips.process`` or ``documents.view``."""
+    caller = principal(request)
+    if not caller.permissions & {Permission.PAYMENT_SLIPS_PROCESS, Permission.DOCUMENTS_VIEW}:
+        raise PermissionDenied()
+    return caller
+
+
+def _etag(caller: Principal, query: SlipQuery) -> str:
+    version = selectors.pending_slips_version(organization=caller.organization)
+    basis = f"{caller.organization.pk}|{version}|{query.status}|{query.cursor}|{query.limit}"
+    return f'"{hashlib.sha256(basis.encode()).hexdigest()[:32]}"'
+
+
+def _matches(request: HttpRequest, etag: str) -> bool:
+    wanted = request.headers.get("If-None-Match", "")
+    tags = {tag.strip().removeprefix("W/") for tag in wanted.split(",")}
+    return etag in tags or "*" in tags
+
+
+def slip_out(slip: Document) -> dict[str, Any]:
+    data = slip.data or {}
+    return {
+        "id": slip.pk, "status": slip.status, "status_reason": slip.status_reason,
+        "booking_reference": slip.booking_reference, "creditor_name": slip.creditor_name,
+        "creditor": data.get("creditor"), "iban": slip.iban, "amount": slip.amount,
+        "currency": slip.currency, "reference_type": data.get("reference_type"),
+        "reference": slip.reference, "message": data.get("message"),
+        "due_date": slip.due_date, "invoice_number": slip.invoice_number,
+        "duplicate_of": slip.duplicate_of_id, "has_errors": slip.has_errors,
+        "findings": slip.findings, "source": slip.source,
+        "scanned_by": slip.created_by.email if slip.created_by else None,
+        "scanned_at": slip.created_at, "updated_at": slip.updated_at,
+        "file_url": file_url(slip),
+    }  # fmt: skip
+
+
+@router.get(
+    "/payment-slips",
+    response={200: SlipPage, 304: None, **ERRORS},
+    tags=["payment slips"],
+    openapi_extra={
+        "parameters": [{"name": "If-None-Match", "in": "header", "required": False,
+                        "schema": {"type": "string"},
+                        "description": "the ETag of the last answer: 304 when unchanged"}]
+    },
+)  # fmt: skip
+def payment_slip_list(request: HttpRequest, query: Query[SlipQuery]) -> HttpResponse | Any:
+    """Payment slips by status (default ``pending``), oldest first, with a cursor."""
+    caller = _puller(request)
+    after = decode_cursor(query.cursor) if query.cursor else 0
+    etag = _etag(caller, query)
+    if _matches(request, etag):
+        response = HttpResponse(status=304)
+        response["ETag"] = etag
+        return response
+    slips = selectors.payment_slip_list(organization=caller.organization, status=query.status)
+    page = list(slips.filter(pk__gt=after)[: query.limit + 1])
+    more = len(page) > query.limit
+    page = page[: query.limit]
+    body = SlipPage.model_validate(
+        {"items": [slip_out(s) for s in page],
+         "next_cursor": encode_cursor(page[-1].pk) if more else None}
+    )  # fmt: skip
+    response = HttpResponse(body.model_dump_json(), content_type="application/json")
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _slip(request: HttpRequest, document_id: int) -> tuple[Principal, Document]:
+    caller = require(request, Permission.PAYMENT_SLIPS_PROCESS)
+    slip = selectors.payment_slip_get(organization=caller.organization, document_id=document_id)
+    return caller, slip
+
+
+@router.post(
+    "/payment-slips/{document_id}/processed",
+    response={200: SlipOut, **ERRORS},
+    tags=["payment slips"],
+)
+def payment_slip_processed(
+    request: HttpRequest, document_id: int, body: ProcessedIn
+) -> dict[str, Any]:
+    """Mark a slip processed with the booking reference (``payment_slips.process``).
+    Repeating it answers the same state; a rejected slip answers 409."""
+    caller, slip = _slip(request, document_id)
+    done = services.payment_slip_mark_processed(
+        document=slip, actor=caller.user, booking_reference=body.booking_reference,
+        token=caller.token, ip=client_ip(request),
+    )  # fmt: skip
+    return slip_out(done)
+
+
+@router.post(
+    "/payment-slips/{document_id}/rejected",
+    response={200: SlipOut, **ERRORS},
+    tags=["payment slips"],
+)
+def payment_slip_rejected(
+    request: HttpRequest, document_id: int, body: RejectedIn
+) -> dict[str, Any]:
+    """Reject a slip with a reason (``payment_slips.process``); idempotent."""
+    caller, slip = _slip(request, document_id)
+    done = services.payment_slip_reject(
+        document=slip, actor=caller.user, reason=body.reason, token=caller.token,
+        ip=client_ip(request),
+    )  # fmt: skip
+    return slip_out(done)
