@@ -22,7 +22,7 @@ from tests.hub.factories import admin_of
 
 if TYPE_CHECKING:
     from ledgerbridge.hub.documents.services import IngestResult
-    from ledgerbridge.hub.identity.models import Membership
+    from ledgerbridge.hub.identity.models import Membership, Organization
 
 REPO = Path(__file__).resolve().parents[3]
 QRBILL_GENERATED = (
@@ -94,3 +94,16 @@ def ingest(membership: Membership, data: bytes, **kwargs: Any) -> IngestResult:
 def member(**kwargs: Any) -> Membership:
     """An admin of a fresh organization (holds every documents permission)."""
     return admin_of(**kwargs)
+
+
+def make_payment_slip(
+    organization: Organization, name: str = "s1_bill01_w900.png", **kwargs: Any
+) -> Document:
+    """A pending payment slip of ``organization``, ingested from a corpus QR-bill image
+    (the file is written to the default storage: point ``MEDIA_ROOT`` at a temp folder)."""
+    kwargs.setdefault("source", Document.Source.SCAN)
+    result = services.document_ingest(
+        organization=organization, data=qrbill_file(name)[0], filename=name, actor=None,
+        **kwargs,
+    )  # fmt: skip
+    return result.documents[0]

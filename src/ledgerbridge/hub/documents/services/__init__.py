@@ -19,6 +19,7 @@ from ledgerbridge.hub.documents.services._mail import (
     MailReceipt,
     mail_inbox_ensure,
     mail_receive,
+    max_mail_bytes,
 )
 from ledgerbridge.hub.documents.services._slips import (
     payment_slip_mark_processed,
@@ -33,6 +34,7 @@ __all__ = [
     "document_ingest",
     "mail_inbox_ensure",
     "mail_receive",
+    "max_mail_bytes",
     "max_upload_bytes",
     "payment_slip_mark_processed",
     "payment_slip_reject",

@@ -202,8 +202,9 @@ class _Written:
 
 
 def _store_file(
-    organization: Organization, data: bytes, sha: str, filename: str, written: _Written
-) -> StoredFile:
+    organization: Organization, data: bytes, sha: str, filename: str, written: _Written,
+    content_type: str | None = None,
+) -> StoredFile:  # fmt: skip
     known = StoredFile.objects.filter(organization=organization, sha256=sha).first()
     if known is not None:  # kept already, e.g. as the raw e-mail of another document
         return known
@@ -216,7 +217,7 @@ def _store_file(
         organization=organization,
         sha256=sha,
         size=len(data),
-        content_type=sniff_content_type(data),
+        content_type=content_type or sniff_content_type(data),
         original_name=(filename or sha)[:255],
         storage_name=name,
     )

@@ -18,18 +18,20 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
-from ledgerbridge.hub.core.errors import ServiceError
+from ledgerbridge.hub.core.errors import Invalid, ServiceError
+from ledgerbridge.hub.documents.errors import FileTooLarge
 from ledgerbridge.hub.documents.models import Document, MailInbox, StoredFile
 from ledgerbridge.hub.documents.services._ingest import (
     AUDIT_CATEGORY,
     _check_quota,
-    _check_size,
     _new_document,
     _Origin,
     _store_file,
     _Written,
     document_ingest,
+    max_upload_bytes,
 )
 from ledgerbridge.hub.identity.services import audit_record
 
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
 
     from ledgerbridge.hub.identity.models import Organization
 
-__all__ = ["MailReceipt", "mail_inbox_ensure", "mail_receive"]
+__all__ = ["MailReceipt", "mail_inbox_ensure", "mail_receive", "max_mail_bytes"]
 
 DEFAULT_INBOX_DOMAIN = "inbox.localhost"
 
@@ -50,6 +52,11 @@ class MailReceipt:
     mail: StoredFile
     documents: list[Document] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)  # (file name, error code)
+
+
+def max_mail_bytes() -> int:
+    """The largest mail accepted: an attachment at the upload limit, base64-encoded."""
+    return max_upload_bytes() * 3 // 2 + 64 * 1024
 
 
 def _domain() -> str:
@@ -88,7 +95,9 @@ def _keep_mail(inbox: MailInbox, raw: bytes, name: str) -> StoredFile:
             sha = hashlib.sha256(raw).hexdigest()
             if not StoredFile.objects.filter(organization=inbox.organization, sha256=sha).exists():
                 _check_quota(inbox.organization, len(raw))
-            return _store_file(inbox.organization, raw, sha, name, written)
+            return _store_file(
+                inbox.organization, raw, sha, name, written, content_type="message/rfc822"
+            )
     except BaseException:
         written.discard()
         raise
@@ -137,7 +146,10 @@ def mail_receive(*, inbox: MailInbox, raw: bytes) -> MailReceipt:
     Raises only for the mail as a whole (empty, larger than the upload limit, quota);
     an attachment that cannot be read is listed in ``refused`` with its error code.
     """
-    _check_size(raw)
+    if not raw:
+        raise Invalid("file-empty", _("The mail is empty."))
+    if len(raw) > max_mail_bytes():
+        raise FileTooLarge("file-too-large", _("The mail is larger than the size limit."))
     message = email.message_from_bytes(raw, policy=email.policy.default)
     if not isinstance(message, email.message.EmailMessage):  # pragma: no cover - policy.default
         raise TypeError("policy.default parses into EmailMessage")
