@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ledgerbridge.hub.web.views import audit, home, invitations, members, tokens
+from ledgerbridge.hub.web.views import (
+    audit,
+    documents,
+    home,
+    invitations,
+    members,
+    payment_slips,
+    scan,
+    tokens,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -43,4 +52,19 @@ urlpatterns = [
     path("changelog/<int:event_id>/", audit.audit_detail, name="audit_detail"),
     path("tokens/", tokens.token_list, name="token_list"),
     path("tokens/<int:token_id>/revoke", tokens.token_revoke, name="token_revoke"),
+    path("documents/", documents.document_list, name="document_list"),
+    path("documents/upload", documents.document_upload, name="document_upload"),
+    path("documents/<int:document_id>/", documents.document_detail, name="document_detail"),
+    path("documents/<int:document_id>/file", documents.document_file, name="document_file"),
+    path("payment-slips/", payment_slips.payment_slip_list, name="payment_slip_list"),
+    path("payment-slips/rows", payment_slips.payment_slip_rows, name="payment_slip_rows"),
+    path("payment-slips/process", payment_slips.payment_slip_process, name="payment_slip_process"),
+    path("payment-slips/reject", payment_slips.payment_slip_reject, name="payment_slip_reject"),
+    path("payment-slips/pain001", payment_slips.payment_slip_export, name="payment_slip_export"),
+    path("scan/", scan.scan_app, name="scan_app"),
+    path("scan/manifest.webmanifest", scan.scan_manifest, name="scan_manifest"),
+    path("scan/sw.js", scan.scan_service_worker, name="scan_service_worker"),
+    path("scan/preview", scan.scan_preview, name="scan_preview"),
+    path("scan/confirm", scan.scan_confirm, name="scan_confirm"),
+    path("scan/recent", scan.scan_recent, name="scan_recent"),
 ]

@@ -1,0 +1,258 @@
+"""Documents: upload several files at once, list with filters and search, detail, download.
+
+The upload page posts one or more files (the page's script sends each file in its own
+request to show per-file progress; without a script the form posts them all at once).
+Each file goes through :func:`~ledgerbridge.hub.documents.services.document_ingest`; the
+answer per file is "created", "already there" (the same file again), "possible duplicate"
+or the service's specific refusal. A script asking with ``Accept: application/json`` gets
+the same results as JSON.
+
+The detail page shows the original beside the extracted fields: images inline, PDFs in a
+frame served by :func:`document_file` (the one response that allows being framed, by this
+site only), XML pretty-printed (parsed hardened) and escaped by the template.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.files.storage import default_storage
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from lxml import etree
+
+from ledgerbridge.formats import FormatError, ReadOptions
+from ledgerbridge.formats.xmlsafe import parse as parse_xml
+from ledgerbridge.hub.core.errors import ServiceError
+from ledgerbridge.hub.documents import selectors, services
+from ledgerbridge.hub.documents.models import Document
+from ledgerbridge.hub.identity.permissions import Permission
+from ledgerbridge.hub.web.decorators import org_permission_required
+from ledgerbridge.hub.web.views._common import client_ip, paginate
+from ledgerbridge.hub.web.views._document_forms import DocumentFilterForm
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from ledgerbridge.hub.documents.models import StoredFile
+    from ledgerbridge.hub.web.middleware import AuthedOrgRequest
+
+__all__ = ["document_detail", "document_file", "document_list", "document_upload"]
+
+_PAGE_SIZE = 25
+# Originals a browser may show inline; everything else is always a download.
+_INLINE_TYPES = frozenset(
+    {"application/pdf", "image/png", "image/jpeg", "image/webp", "image/tiff"}
+)
+_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
+_TEXT_PREVIEW_BYTES = 200_000
+
+
+def _document_row(document: Document) -> dict[str, Any]:
+    return {
+        "id": document.pk,
+        "url": reverse("web:document_detail", kwargs={"document_id": document.pk}),
+        "kind": document.kind,
+        "label": str(document.get_kind_display()),
+        "creditor": document.creditor_name,
+        "amount": str(document.amount) if document.amount is not None else "",
+        "currency": document.currency,
+        "duplicate_of": document.duplicate_of_id,
+    }
+
+
+def ingest_outcome(result: services.IngestResult) -> str:
+    """``created``, ``existing`` (the same file again) or ``duplicate`` (the same payment)."""
+    if not result.created:
+        return "existing"
+    if any(d.duplicate_of_id for d in result.documents):
+        return "duplicate"
+    return "created"
+
+
+_OUTCOME_MESSAGES = {
+    "created": lambda: _("Stored."),
+    "existing": lambda: _("Already there: this file was uploaded before; nothing new stored."),
+    "duplicate": lambda: _("Stored, but flagged as a possible duplicate of an earlier document."),
+}
+
+
+def _ingest_upload(
+    request: AuthedOrgRequest, upload: UploadedFile[bytes], *, keep: bool
+) -> dict[str, Any]:
+    name = upload.name or "upload"
+    # One byte past the limit is enough for the service to answer "file-too-large"
+    # without this process reading a huge upload into memory.
+    data = upload.read(services.max_upload_bytes() + 1)
+    try:
+        result = services.document_ingest(
+            organization=request.organization,
+            data=data,
+            filename=name,
+            source=Document.Source.UPLOAD,
+            actor=request.user,
+            keep_unreadable_as_other=keep,
+            ip=client_ip(request),
+        )
+    except ServiceError as exc:
+        return {"name": name, "outcome": "error", "status": exc.status, "code": exc.code,
+                "message": str(exc.message), "documents": []}  # fmt: skip
+    outcome = ingest_outcome(result)
+    return {
+        "name": name, "outcome": outcome, "status": 201 if result.created else 200,
+        "code": outcome, "message": _OUTCOME_MESSAGES[outcome](),
+        "documents": [_document_row(d) for d in result.documents],
+    }  # fmt: skip
+
+
+def _overall_status(results: list[dict[str, Any]]) -> int:
+    """201 when something new was stored; a refusal's own status when every file failed."""
+    if results and all(r["outcome"] == "error" for r in results):
+        return int(results[0]["status"])
+    return 201 if any(r["status"] == 201 for r in results) else 200
+
+
+@org_permission_required(Permission.DOCUMENTS_UPLOAD)
+@require_http_methods(["GET", "POST"])
+def document_upload(request: AuthedOrgRequest) -> HttpResponse:
+    context: dict[str, Any] = {
+        "max_bytes": services.max_upload_bytes(),
+        "results": [],
+        "labels": {
+            "created": _("created"), "existing": _("already there"),
+            "duplicate": _("possible duplicate"), "error": _("refused"),
+            "uploading": _("uploading"),
+        },
+    }  # fmt: skip
+    if request.method != "POST":
+        return render(request, "web/documents/upload.html", context)
+    keep = request.POST.get("keep_unreadable") in {"on", "1", "true"}
+    uploads = request.FILES.getlist("files")
+    if uploads:
+        results = [_ingest_upload(request, upload, keep=keep) for upload in uploads]
+    else:
+        results = [{"name": "", "outcome": "error", "status": 400, "code": "file-missing",
+                    "message": _("Choose at least one file."), "documents": []}]  # fmt: skip
+    status = _overall_status(results)
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"results": results}, status=status)
+    context["results"] = results
+    return render(request, "web/documents/upload.html", context, status=status)
+
+
+@org_permission_required(Permission.DOCUMENTS_VIEW)
+@require_GET
+def document_list(request: AuthedOrgRequest) -> HttpResponse:
+    form = DocumentFilterForm(request.GET)
+    valid = form.is_valid()
+    documents = selectors.document_list(
+        organization=request.organization, **(form.selector_arguments() if valid else {})
+    )
+    if not valid:
+        documents = documents.none()
+    page = paginate(request, documents, _PAGE_SIZE)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "documents": list(page.object_list),
+        "query": query.urlencode(),
+        "filtered": any(v for k, v in request.GET.items() if k != "page"),
+        "can_upload": Permission.DOCUMENTS_UPLOAD in request.org_permissions,
+    }
+    template = "web/documents/list.html"
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "document-table":
+        template += "#document-table"
+    return render(request, template, context, status=200 if valid else 422)
+
+
+def _read_stored(stored: StoredFile, limit: int) -> bytes:
+    with default_storage.open(stored.storage_name, "rb") as handle:
+        return bytes(handle.read(limit))
+
+
+def pretty_xml(data: bytes) -> str | None:
+    """The XML indented for reading, parsed hardened; ``None`` when it cannot be parsed.
+
+    >>> print(pretty_xml(b"<a><b>1</b></a>"))
+    <a>
+      <b>1</b>
+    </a>
+    """
+    try:
+        root = parse_xml(data, options=ReadOptions(max_bytes=max(len(data), 1)))
+    except FormatError:
+        return None
+    for element in root.iter():
+        # indentation that was in the file would stop lxml from indenting anew
+        if element.text is not None and not element.text.strip() and len(element):
+            element.text = None
+        if element.tail is not None and not element.tail.strip():
+            element.tail = None
+    return etree.tostring(root, pretty_print=True, encoding="unicode").rstrip("\n")
+
+
+def _original_view(stored: StoredFile) -> dict[str, Any]:
+    """How the detail page shows the original: image, frame, XML or text (or not at all)."""
+    content_type = stored.content_type
+    if content_type in _IMAGE_TYPES:
+        return {"mode": "image"}
+    if content_type == "application/pdf":
+        return {"mode": "pdf"}
+    if content_type in {"application/xml", "text/plain"} and stored.size <= _TEXT_PREVIEW_BYTES:
+        data = _read_stored(stored, _TEXT_PREVIEW_BYTES)
+        if content_type == "application/xml":
+            pretty = pretty_xml(data)
+            if pretty is not None:
+                return {"mode": "xml", "text": pretty}
+        return {"mode": "text", "text": data.decode("utf-8", errors="replace")}
+    return {"mode": "none"}
+
+
+@org_permission_required(Permission.DOCUMENTS_VIEW)
+@require_GET
+def document_detail(request: AuthedOrgRequest, document_id: int) -> HttpResponse:
+    document = selectors.document_get(organization=request.organization, document_id=document_id)
+    history = list(selectors.document_status_history(document=document))
+    siblings = (
+        selectors.document_list(organization=request.organization)
+        .filter(file_id=document.file_id)
+        .exclude(pk=document.pk)
+    )
+    context = {
+        "document": document,
+        "original": _original_view(document.file),
+        "history": history,
+        "findings": document.findings or [],
+        "duplicates": list(document.duplicates.filter(organization=request.organization)),
+        "siblings": list(siblings),
+        "can_process": Permission.PAYMENT_SLIPS_PROCESS in request.org_permissions,
+    }
+    return render(request, "web/documents/detail.html", context)
+
+
+@org_permission_required(Permission.DOCUMENTS_VIEW)
+@require_GET
+def document_file(request: AuthedOrgRequest, document_id: int) -> HttpResponse:
+    """The original file; ``?inline=1`` shows a PDF or image in the page's frame."""
+    document = selectors.document_get(organization=request.organization, document_id=document_id)
+    stored = document.file
+    inline = request.GET.get("inline") == "1" and stored.content_type in _INLINE_TYPES
+    # uploads are capped (20 MB by default), so the original is read in one piece
+    response = HttpResponse(_read_stored(stored, stored.size + 1), content_type=stored.content_type)
+    disposition = content_disposition_header(
+        as_attachment=not inline, filename=stored.original_name
+    )
+    if disposition:
+        response["Content-Disposition"] = disposition
+    if inline:
+        # the detail page frames the PDF: allow it for this response, from this site only
+        response["X-Frame-Options"] = "SAMEORIGIN"
+        response["Content-Security-Policy"] = "frame-ancestors 'self'"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

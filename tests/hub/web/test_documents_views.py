@@ -1,0 +1,293 @@
+"""The documents pages: upload (per-file results), list with filters, detail, original file."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from ledgerbridge.hub.documents.models import Document
+from ledgerbridge.hub.identity.permissions import Role
+from tests.hub.documents.factories import (
+    HTML_AS_PDF,
+    blank_pdf,
+    counts,
+    ingest,
+    plain_qr_png,
+    qrbill_file,
+)
+from tests.hub.factories import admin_of
+from tests.hub.web.helpers import client_for, make_member
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ledgerbridge.hub.identity.models import Membership
+
+pytestmark = pytest.mark.django_db
+
+CREDIT_NOTE = b"""<?xml version="1.0" encoding="UTF-8"?>
+<CreditNote xmlns="urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
+  xmlns:cbc="urn:oasis:names:specification:ub"""
+CREDIT_NOTE += b"""l:schema:xsd:CommonBasicComponents-2">
+
+    <cbc:ID>A&amp;&lt;b&gt;1</cbc:ID>
+</CreditNote>"""
+
+
+@pytest.fixture(autouse=True)
+def media(settings: Any, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return tmp_path / "media"
+
+
+def _upload(client: Client, *files: tuple[str, bytes], json: bool = True, **extra: str) -> Any:
+    data: dict[str, Any] = {"files": [SimpleUploadedFile(name, body) for name, body in files]}
+    data.update(extra)
+    headers = {"Accept": "application/json"} if json else {}
+    return client.post(reverse("web:document_upload"), data, headers=headers)
+
+
+def _viewer() -> Membership:
+    """A member who may view documents but not upload them."""
+    return make_member(role=Role.EMPLOYEE, permissions=["documents.view"])
+
+
+def test_pages_need_their_permission() -> None:
+    # given a member of the "app" role (upload only) and one who may only view
+    app = client_for(make_member(role=Role.APP))
+    viewer = client_for(_viewer())
+    # when
+    app_list = app.get(reverse("web:document_list"))
+    viewer_upload = viewer.get(reverse("web:document_upload"))
+    viewer_post = _upload(viewer, ("a.pdf", blank_pdf()))
+    # then
+    assert (app_list.status_code, viewer_upload.status_code, viewer_post.status_code) == (
+        403,
+        403,
+        403,
+    )
+    assert counts() == (0, 0)
+
+
+def test_anonymous_visitors_are_sent_to_log_in() -> None:
+    # when
+    response = Client().get(reverse("web:document_list"))
+    # then
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_upload_answers_per_file_created_existing_and_refused() -> None:
+    # given
+    member = make_member(role=Role.EMPLOYEE)
+    client = client_for(member)
+    photo, entry = qrbill_file()
+    # when several files go in one request, one of them twice
+    response = _upload(client, ("bill.png", photo), ("again.png", photo), ("page.pdf", HTML_AS_PDF))
+    # then each gets its own answer; the refused one stored nothing
+    results = response.json()["results"]
+    assert response.status_code == 201
+    assert [(r["name"], r["outcome"], r["code"]) for r in results] == [
+        ("bill.png", "created", "created"),
+        ("again.png", "existing", "existing"),
+        ("page.pdf", "error", "unsupported-format"),
+    ]
+    assert results[2]["message"] == "This is an HTML page, not a PDF, image, e-invoice or QR-bill."
+    (slip,) = Document.objects.filter(organization=member.organization)
+    assert results[0]["documents"][0]["id"] == slip.pk
+    assert (slip.source, slip.kind, slip.created_by) == ("upload", "payment_slip", member.user)
+    assert str(slip.amount) == entry["expected_fields"]["amount"]
+    assert counts() == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "status", "code"),
+    [
+        ("empty.pdf", b"", 422, "file-empty"),
+        ("page.pdf", HTML_AS_PDF, 415, "unsupported-format"),
+        ("menu.png", plain_qr_png(), 422, "qr-not-a-qr-bill"),
+        ("letter.pdf", blank_pdf(), 422, "no-document-found"),
+    ],
+)
+def test_bad_upload_gets_its_specific_refusal_and_stores_nothing(
+    name: str, body: bytes, status: int, code: str
+) -> None:
+    # given
+    client = client_for(make_member(role=Role.EMPLOYEE))
+    # when
+    response = _upload(client, (name, body))
+    # then
+    assert response.status_code == status
+    assert response.json()["results"][0]["code"] == code
+    assert counts() == (0, 0)
+
+
+def test_oversize_upload_is_refused_before_reading(settings: Any) -> None:
+    # given
+    settings.LEDGERBRIDGE_MAX_UPLOAD_BYTES = 1000
+    client = client_for(make_member(role=Role.EMPLOYEE))
+    # when
+    response = _upload(client, ("big.pdf", b"%PDF-" + b"0" * 5000))
+    # then
+    assert response.status_code == 413
+    assert response.json()["results"][0]["code"] == "file-too-large"
+    assert counts() == (0, 0)
+
+
+def test_upload_without_files_says_so() -> None:
+    # when
+    response = _upload(client_for(make_member(role=Role.EMPLOYEE)))
+    # then
+    assert response.status_code == 400
+    assert response.json()["results"][0]["code"] == "file-missing"
+
+
+def test_unreadable_pdf_is_kept_as_other_when_asked_and_the_form_works_without_script() -> None:
+    # given
+    client = client_for(make_member(role=Role.EMPLOYEE))
+    # when the plain form posts (no JSON wanted)
+    response = _upload(client, ("letter.pdf", blank_pdf()), json=False, keep_unreadable="on")
+    # then the page lists the result
+    assert response.status_code == 201
+    assert [r["outcome"] for r in response.context["results"]] == ["created"]
+    assert Document.objects.get().kind == "other"
+    assert b"letter.pdf" in response.content
+
+
+def test_same_payment_again_is_flagged_as_possible_duplicate() -> None:
+    # given a slip scanned as a photo
+    member = make_member(role=Role.EMPLOYEE)
+    photo, entry = qrbill_file()
+    ingest(member, photo, filename="photo.png")
+    # when its QR text arrives as another file
+    response = _upload(client_for(member), ("qr.txt", entry["expected_payload"].encode()))
+    # then
+    assert response.json()["results"][0]["outcome"] == "duplicate"
+
+
+def test_list_shows_own_documents_filtered_and_searched() -> None:
+    # given
+    member = admin_of()
+    slip = ingest(member, qrbill_file()[0]).documents[0]
+    other = ingest(member, blank_pdf(), keep_unreadable_as_other=True).documents[0]
+    foreign = admin_of()
+    ingest(foreign, qrbill_file("s1_bill02_w900.png")[0])
+    client = client_for(member)
+    url = reverse("web:document_list")
+    # when
+    everything = client.get(url).context["documents"]
+    slips = client.get(url, {"kind": "payment_slip"}).context["documents"]
+    found = client.get(url, {"q": slip.reference[-6:]}).context["documents"]
+    missing = client.get(url, {"q": "no such creditor"}).context["documents"]
+    duplicates = client.get(url, {"duplicate": "yes"}).context["documents"]
+    # then
+    assert [d.pk for d in everything] == [other.pk, slip.pk]
+    assert [d.pk for d in slips] == [slip.pk]
+    assert [d.pk for d in found] == [slip.pk]
+    assert (missing, duplicates) == ([], [])
+
+
+def test_list_filters_by_date_and_rejects_a_reversed_range() -> None:
+    # given
+    member = admin_of()
+    ingest(member, blank_pdf(), keep_unreadable_as_other=True)
+    client = client_for(member)
+    url = reverse("web:document_list")
+    # when
+    today = client.get(url, {"since": "2000-01-01"}).context["documents"]
+    before = client.get(url, {"until": "2000-01-01"}).context["documents"]
+    reversed_range = client.get(url, {"since": "2026-05-02", "until": "2026-05-01"})
+    # then
+    assert (len(today), len(before)) == (1, 0)
+    assert reversed_range.status_code == 422
+    assert reversed_range.context["form"].errors["until"] == [
+        "The end date is before the start date."
+    ]
+    assert reversed_range.context["documents"] == []
+
+
+def test_list_answers_htmx_with_the_table_only() -> None:
+    # given
+    member = admin_of()
+    ingest(member, qrbill_file()[0])
+    # when
+    response = client_for(member).get(
+        reverse("web:document_list"), headers={"HX-Request": "true", "HX-Target": "document-table"}
+    )
+    # then
+    assert (
+        response.content.decode()
+        .lstrip()
+        .startswith('<section class="card flush" id="document-table"')
+    )
+
+
+def test_detail_and_file_of_another_organization_answer_404() -> None:
+    # given
+    victim = admin_of()
+    document = ingest(victim, qrbill_file()[0]).documents[0]
+    client = client_for(admin_of())
+    # when
+    detail = client.get(reverse("web:document_detail", kwargs={"document_id": document.pk}))
+    file = client.get(reverse("web:document_file", kwargs={"document_id": document.pk}))
+    missing = client.get(reverse("web:document_detail", kwargs={"document_id": 999_999}))
+    # then
+    assert (detail.status_code, file.status_code, missing.status_code) == (404, 404, 404)
+
+
+def test_detail_shows_fields_history_and_the_image_inline() -> None:
+    # given
+    member = admin_of()
+    photo, entry = qrbill_file()
+    document = ingest(member, photo, filename="bill.png").documents[0]
+    # when
+    response = client_for(member).get(
+        reverse("web:document_detail", kwargs={"document_id": document.pk})
+    )
+    # then
+    page = response.content.decode()
+    file_url = reverse("web:document_file", kwargs={"document_id": document.pk})
+    assert response.context["original"] == {"mode": "image"}
+    assert f'src="{file_url}?inline=1"' in page
+    assert entry["expected_fields"]["reference"] in page
+    assert [(c.from_status, c.to_status) for c in response.context["history"]] == [("", "pending")]
+
+
+def test_file_is_a_download_unless_framed_inline() -> None:
+    # given
+    member = admin_of()
+    pdf = blank_pdf()
+    document = ingest(member, pdf, filename="letter.pdf", keep_unreadable_as_other=True).documents[
+        0
+    ]
+    url = reverse("web:document_file", kwargs={"document_id": document.pk})
+    client = client_for(member)
+    # when
+    download = client.get(url)
+    inline = client.get(url, {"inline": "1"})
+    # then
+    assert download.content == pdf
+    assert download["Content-Disposition"] == 'attachment; filename="letter.pdf"'
+    assert download["X-Frame-Options"] == "DENY"
+    assert inline["Content-Type"] == "application/pdf"
+    assert inline["Content-Disposition"] == 'inline; filename="letter.pdf"'
+    assert inline["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_detail_pretty_prints_xml_escaped() -> None:
+    # given an e-invoice whose text holds markup characters
+    member = admin_of()
+    document = ingest(member, CREDIT_NOTE, filename="note.xml").documents[0]
+    # when
+    response = client_for(member).get(
+        reverse("web:document_detail", kwargs={"document_id": document.pk})
+    )
+    # then the XML is indented and shown as text, escaped once more for the page
+    lines = response.context["original"]["text"].splitlines()
+    assert response.context["original"]["mode"] == "xml"
+    assert lines[-2:] == ["  <cbc:ID>A&amp;&lt;b&gt;1</cbc:ID>", "</CreditNote>"]
+    assert "&lt;cbc:ID&gt;A&amp;amp;&amp;lt;b&amp;gt;1&lt;/cbc:ID&gt;" in response.content.decode()
