@@ -1,0 +1,267 @@
+"""The pending payment slips: live table, process, reject, pain.001 export."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from lxml import etree
+
+from ledgerbridge.hub.documents import services
+from ledgerbridge.hub.documents.models import Document, DocumentStatusChange
+from ledgerbridge.hub.identity.permissions import Role
+from tests.hub.documents.factories import ingest, qrbill_manifest
+from tests.hub.factories import admin_of
+from tests.hub.web.helpers import client_for, make_member
+
+if TYPE_CHECKING:
+    from ledgerbridge.hub.identity.models import Membership
+
+pytestmark = pytest.mark.django_db
+
+NS = "{urn:iso:std:iso:20022:tech:xsd:pain.001.001.09}"
+DEBTOR_IBAN = "CH5604835012345678009"
+
+
+@pytest.fixture(autouse=True)
+def media(settings: Any, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return tmp_path / "media"
+
+
+def _slip(member: Membership, bill: str = "s1_bill01") -> Document:
+    """A pending slip read from the QR text of a generated corpus bill (fast: no image)."""
+    entry = next(e for e in qrbill_manifest() if e["bill_id"] == bill)
+    payload = entry["expected_payload"].encode()
+    return ingest(member, payload, filename=f"{bill}.txt").documents[0]
+
+
+def _rows(client: Any, **params: str) -> Any:
+    return client.get(reverse("web:payment_slip_rows"), params)
+
+
+def test_pages_need_their_permission() -> None:
+    # given an "app" member (upload only) and an employee (view, no processing)
+    app = client_for(make_member(role=Role.APP))
+    employee_membership = make_member(role=Role.EMPLOYEE)
+    slip = _slip(employee_membership)
+    employee = client_for(employee_membership)
+    # when
+    listing = app.get(reverse("web:payment_slip_list"))
+    rows = _rows(app)
+    actions = [
+        employee.post(reverse(name), {"ids": [slip.pk], "reason": "no"})
+        for name in ("web:payment_slip_process", "web:payment_slip_reject")
+    ]
+    export = employee.post(reverse("web:payment_slip_export"), {"ids": [slip.pk]})
+    # then
+    assert [r.status_code for r in (listing, rows, *actions, export)] == [403] * 5
+    assert Document.objects.get().status == "pending"
+
+
+def test_list_shows_the_pending_slips_of_the_own_organization_only() -> None:
+    # given
+    member = admin_of()
+    first, second = _slip(member, "s1_bill01"), _slip(member, "s1_bill02")
+    services.payment_slip_reject(document=_slip(member, "s1_bill04"), actor=None, reason="no")
+    _slip(admin_of(), "s1_bill05")
+    client = client_for(member)
+    url = reverse("web:payment_slip_list")
+    # when
+    everything = client.get(url).context["slips"]
+    euros = client.get(url, {"currency": "EUR"}).context["slips"]
+    by_amount = client.get(url, {"sort": "amount"}).context["slips"]
+    searched = client.get(url, {"q": second.creditor_name.split()[0]}).context["slips"]
+    # then
+    assert [s.pk for s in everything] == [first.pk, second.pk]
+    assert [s.pk for s in euros] == [first.pk]
+    assert [s.pk for s in by_amount] == [second.pk, first.pk]
+    assert second.pk in [s.pk for s in searched]
+
+
+def test_polling_answers_unchanged_cheaply_and_new_rows_when_changed() -> None:
+    # given the table as the page shows it
+    member = admin_of()
+    _slip(member)
+    client = client_for(member)
+    shown = client.get(reverse("web:payment_slip_list")).context["version"]
+    # when nothing changed
+    with CaptureQueriesContext(connection) as queries:
+        unchanged = _rows(client, v=shown)
+    # then: 204, nothing to swap, a single query on the documents table
+    document_queries = [q for q in queries if "documents_document" in q["sql"]]
+    assert (unchanged.status_code, unchanged["HX-Reswap"], unchanged.content) == (204, "none", b"")
+    assert len(document_queries) == 1
+    # when a new slip arrives
+    new = _slip(member, "s1_bill02")
+    changed = _rows(client, v=shown)
+    # then the new rows come with the new version to poll with
+    html = changed.content.decode()
+    version = re.search(r'data-version="([^"]+)"', html)
+    assert changed.status_code == 200
+    assert f'id="slip-{new.pk}"' in html
+    assert version is not None
+    assert version[1] != shown
+    assert f"v={version[1]}" in html
+
+
+def test_processing_ticked_slips_records_the_booking_reference() -> None:
+    # given
+    member = admin_of()
+    first, second, untouched = (_slip(member, b) for b in ("s1_bill01", "s1_bill02", "s1_bill04"))
+    client = client_for(member)
+    # when
+    response = client.post(
+        reverse("web:payment_slip_process"),
+        {"ids": [first.pk, second.pk], "booking_reference": "FIBU-77", "query": "currency=CHF"},
+    )
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == reverse("web:payment_slip_list") + "?currency=CHF"
+    states = dict(Document.objects.values_list("pk", "status"))
+    assert states == {first.pk: "processed", second.pk: "processed", untouched.pk: "pending"}
+    assert Document.objects.get(pk=first.pk).booking_reference == "FIBU-77"
+    change = DocumentStatusChange.objects.filter(document=first).last()
+    assert change is not None
+    assert (change.to_status, change.actor) == ("processed", member.user)
+
+
+def test_rejecting_needs_a_reason_and_changes_nothing_without_one() -> None:
+    # given
+    member = admin_of()
+    slip = _slip(member)
+    client = client_for(member)
+    # when
+    refused = client.post(reverse("web:payment_slip_reject"), {"ids": [slip.pk], "reason": " "})
+    accepted = client.post(
+        reverse("web:payment_slip_reject"),
+        {"ids": [slip.pk], "reason": "Paid in cash"},
+        follow=True,
+    )
+    # then
+    assert refused.status_code == 302
+    slip.refresh_from_db()
+    assert (slip.status, slip.status_reason) == ("rejected", "Paid in cash")
+    texts = [str(m) for m in accepted.context["messages"]]
+    assert texts == ["Say why the payment slip is rejected.", "1 payment slip rejected."]
+
+
+def test_a_conflict_on_one_slip_leaves_all_untouched() -> None:
+    # given one pending and one rejected slip
+    member = admin_of()
+    pending = _slip(member)
+    rejected = _slip(member, "s1_bill02")
+    services.payment_slip_reject(document=rejected, actor=member.user, reason="wrong")
+    # when both are marked processed
+    response = client_for(member).post(
+        reverse("web:payment_slip_process"), {"ids": [pending.pk, rejected.pk]}, follow=True
+    )
+    # then
+    pending.refresh_from_db()
+    assert pending.status == "pending"
+    assert [str(m) for m in response.context["messages"]] == [
+        "This payment slip was rejected; it cannot be processed."
+    ]
+
+
+def test_a_foreign_or_malformed_id_changes_nothing() -> None:
+    # given
+    member = admin_of()
+    own = _slip(member)
+    foreign = _slip(admin_of(), "s1_bill02")
+    client = client_for(member)
+    # when
+    mixed = client.post(reverse("web:payment_slip_process"), {"ids": [own.pk, foreign.pk]})
+    malformed = client.post(reverse("web:payment_slip_process"), {"ids": ["1; DROP"]})
+    # then
+    assert (mixed.status_code, malformed.status_code) == (404, 400)
+    assert set(Document.objects.values_list("status", flat=True)) == {"pending"}
+
+
+def _schema() -> etree.XMLSchema | None:
+    spec = importlib.util.find_spec("sepaxml")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "schemas" / "pain.001.001.09.xsd"
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    return etree.XMLSchema(etree.parse(str(path), parser))
+
+
+def test_export_writes_a_valid_pain001_with_every_ticked_slip() -> None:
+    # given QRR, SCOR and NON slips in CHF and EUR
+    member = admin_of()
+    slips = [_slip(member, b) for b in ("s1_bill01", "s1_bill02", "s1_bill06")]
+    client = client_for(member)
+    # when
+    response = client.post(
+        reverse("web:payment_slip_export"),
+        {"ids": [s.pk for s in slips], "debtor_name": "Acme AG", "debtor_iban": DEBTOR_IBAN,
+         "execution_date": "2026-12-01"},
+    )  # fmt: skip
+    # then
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="pain001-')
+    root = etree.fromstring(response.content)
+    amounts = {
+        tx.findtext(f"{NS}PmtId/{NS}EndToEndId"): Decimal(
+            tx.findtext(f"{NS}Amt/{NS}InstdAmt") or ""
+        )
+        for tx in root.iter(f"{NS}CdtTrfTxInf")
+    }
+    assert amounts == {f"LB-{s.pk}": s.amount for s in slips}
+    assert {d.text for d in root.iter(f"{NS}Dt")} == {date(2026, 12, 1).isoformat()}
+    schema = _schema()
+    if schema is not None:  # the XSD comes with the dev extra's sepaxml
+        assert schema.validate(root), schema.error_log
+    # and the debtor is remembered for the next export
+    page = client.get(reverse("web:payment_slip_list"))
+    assert page.context["pain001_form"].initial["debtor_iban"] == DEBTOR_IBAN
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "error"),
+    [
+        ({"debtor_iban": "CH00 1234"}, "debtor_iban", "pain001-iban-invalid"),
+        ({"debtor_name": ""}, "debtor_name", "This field is required."),
+        ({"ids": []}, "__all__", "Tick the payment slips to pay."),
+    ],
+)
+def test_export_with_bad_input_says_what_is_wrong(
+    fields: dict[str, Any], field: str, error: str
+) -> None:
+    # given
+    member = admin_of()
+    slip = _slip(member)
+    data = {"ids": [slip.pk], "debtor_name": "Acme AG", "debtor_iban": DEBTOR_IBAN,
+            "execution_date": "2026-12-01", **fields}  # fmt: skip
+    # when
+    response = client_for(member).post(reverse("web:payment_slip_export"), data)
+    # then
+    assert response.status_code == 422
+    assert any(error in message for message in response.context["pain001_form"].errors[field])
+
+
+def test_export_refuses_a_slip_without_amount() -> None:
+    # given a QR-bill with an open amount
+    member = admin_of()
+    open_amount = _slip(member, "s1_bill03")
+    # when
+    response = client_for(member).post(
+        reverse("web:payment_slip_export"),
+        {"ids": [open_amount.pk], "debtor_name": "Acme AG", "debtor_iban": DEBTOR_IBAN,
+         "execution_date": "2026-12-01"},
+    )  # fmt: skip
+    # then
+    assert response.status_code == 422
+    assert response.context["pain001_form"].errors["__all__"] == [
+        f"Payment slip #{open_amount.pk} has no amount."
+    ]
+    assert response.context["selected"] == frozenset({open_amount.pk})
