@@ -33,14 +33,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from ledgerbridge.formats import FormatError, Kind, ReadOptions, read
+from ledgerbridge.formats import Kind
 from ledgerbridge.hub.core.errors import Invalid, ServiceError
 from ledgerbridge.hub.documents import selectors, services
-from ledgerbridge.hub.documents.errors import from_format_error
 from ledgerbridge.hub.documents.models import Document
 
-# The documents domain's own column rules: a preview must show what ingest will store.
+# The documents domain's own rules, not public yet: a preview must read, refuse and show
+# exactly what ingest would (see the module docstring).
 from ledgerbridge.hub.documents.services._extract import columns_of
+from ledgerbridge.hub.documents.services._ingest import _check_size as check_size
+from ledgerbridge.hub.documents.services._ingest import _read as read_for_ingest
 from ledgerbridge.hub.identity.permissions import Permission
 from ledgerbridge.hub.web.decorators import org_permission_required
 from ledgerbridge.hub.web.views._common import client_ip
@@ -89,18 +91,16 @@ def _scan_input(request: AuthedOrgRequest) -> tuple[bytes, str]:
 
 
 def _read_slips(data: bytes, filename: str) -> ReadResult:
-    """What ingest would read from ``data``, refused the same way (stores nothing)."""
-    limit = services.max_upload_bytes()
-    if not data:
-        raise Invalid("file-empty", _("The file is empty."))
-    if len(data) > limit:
-        raise from_format_error(
-            FormatError("limit-file-size", "", _("The file is larger than the upload limit."))
-        )
-    try:
-        return read(data, filename=filename, options=ReadOptions(max_bytes=limit))
-    except FormatError as err:
-        raise from_format_error(err) from err
+    """What ingest would read from ``data``, refused exactly as ingest refuses it.
+
+    The ingest's own checks (size, HTML, :func:`formats.read`, nothing found) are reused
+    rather than repeated here, so a preview never accepts what the confirmation refuses.
+    """
+    check_size(data)
+    result = read_for_ingest(data, filename, keep_unreadable=False)
+    if result is None:  # only with keep_unreadable=True
+        raise Invalid("no-document-found", _("No QR-bill was found. Try again closer."))
+    return result
 
 
 def _preview_fields(columns: dict[str, Any]) -> dict[str, Any]:
@@ -129,10 +129,7 @@ def scan_preview(request: AuthedOrgRequest) -> HttpResponse:
         result = _read_slips(data, filename)
         slips = [d for d in result.documents if d.kind is Kind.PAYMENT_SLIP]
         if not slips:
-            codes = {notice.code for notice in result.notices}
-            if "qr-not-a-qr-bill" in codes:
-                raise Invalid("qr-not-a-qr-bill", _("This QR code is not a Swiss QR-bill."))
-            raise Invalid("no-document-found", _("No QR-bill was found. Try again closer."))
+            raise Invalid("no-payment-slip", _("This is a document, but not a QR-bill."))
     except ServiceError as exc:
         return _error(exc)
     return JsonResponse({"slips": [_preview_fields(columns_of(d.data)) for d in slips]})

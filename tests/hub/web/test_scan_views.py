@@ -1,0 +1,215 @@
+"""The scan app: log-in shell, PWA manifest and worker, preview (stores nothing), confirm."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from ledgerbridge.hub.documents import services
+from ledgerbridge.hub.documents.models import Document
+from ledgerbridge.hub.identity.permissions import Role
+from tests.hub.documents.factories import counts, plain_qr_png, qrbill_file
+from tests.hub.web.helpers import client_for, make_member
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings: Any, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return tmp_path / "media"
+
+
+def _payload(name: str = "s1_bill01_w900.png") -> tuple[str, dict[str, Any]]:
+    _data, entry = qrbill_file(name)
+    return entry["expected_payload"], entry
+
+
+def _phone() -> tuple[Client, Any]:
+    member = make_member(role=Role.APP)
+    return client_for(member), member
+
+
+def test_the_app_asks_an_unlinked_phone_to_log_in() -> None:
+    # when
+    response = Client().get(reverse("web:scan_app"))
+    # then a normal session log-in that comes back to the app
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f'action="{reverse("account_login")}"' in page
+    assert f'name="next" value="{reverse("web:scan_app")}"' in page
+    assert f'rel="manifest" href="{reverse("web:scan_manifest")}"' in page
+
+
+def test_the_app_needs_the_upload_permission() -> None:
+    # given a member who may only view documents, and an "app" member
+    viewer = client_for(make_member(role=Role.EMPLOYEE, permissions=["documents.view"]))
+    phone, _member = _phone()
+    # when
+    refused = [
+        viewer.get(reverse("web:scan_app")),
+        viewer.post(reverse("web:scan_preview"), {"payload": "SPC"}),
+        viewer.post(reverse("web:scan_confirm"), {"payload": "SPC"}),
+        viewer.get(reverse("web:scan_recent")),
+    ]
+    allowed = phone.get(reverse("web:scan_app"))
+    # then
+    assert [r.status_code for r in refused] == [403] * 4
+    assert allowed.status_code == 200
+    assert 'id="start-camera"' in allowed.content.decode()
+
+
+def test_manifest_makes_the_app_installable() -> None:
+    # when
+    response = Client().get(reverse("web:scan_manifest"))
+    # then
+    manifest = json.loads(response.content)
+    assert response["Content-Type"] == "application/manifest+json"
+    assert (manifest["start_url"], manifest["scope"], manifest["display"]) == (
+        "/scan/",
+        "/scan/",
+        "standalone",
+    )
+    sizes = {icon["sizes"] for icon in manifest["icons"] if icon["type"] == "image/png"}
+    assert sizes == {"192x192", "512x512"}
+    for name in ("web/scan/icon-192.png", "web/scan/icon-512.png"):
+        assert finders.find(name), name
+
+
+def test_service_worker_is_served_with_the_app_scope() -> None:
+    # when
+    response = Client().get(reverse("web:scan_service_worker"))
+    # then
+    source = response.content.decode()
+    assert response["Content-Type"] == "text/javascript; charset=utf-8"
+    assert response["Service-Worker-Allowed"] == "/scan/"
+    assert source.startswith('const SHELL = ["/scan/", "/scan/manifest.webmanifest", ')
+    assert 'self.addEventListener("fetch"' in source
+
+
+def test_preview_reads_the_qr_text_and_stores_nothing() -> None:
+    # given
+    phone, _member = _phone()
+    payload, entry = _payload()
+    # when
+    response = phone.post(reverse("web:scan_preview"), {"payload": payload})
+    # then
+    expected = entry["expected_fields"]
+    (slip,) = response.json()["slips"]
+    assert response.status_code == 200
+    assert (slip["amount"], slip["currency"], slip["reference"]) == (
+        expected["amount"],
+        expected["currency"],
+        expected["reference"],
+    )
+    assert slip["creditor"] == expected["creditor"]["name"]
+    assert slip["due_date"] == "2026-01-06"  # invoice 2025-11-07, net 60 days
+    assert counts() == (0, 0)
+
+
+def test_preview_reads_a_photo() -> None:
+    # given
+    phone, _member = _phone()
+    photo, entry = qrbill_file("s1_bill02_w900.png")
+    # when
+    response = phone.post(
+        reverse("web:scan_preview"), {"photo": SimpleUploadedFile("p.png", photo)}
+    )
+    # then
+    assert response.status_code == 200
+    assert response.json()["slips"][0]["iban"] == entry["expected_fields"]["account"]
+    assert counts() == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("data", "status", "code"),
+    [
+        ({}, 422, "file-missing"),
+        ({"payload": "SPC\r\n0200\r\n1"}, 422, "qrbill-too-few-lines"),
+        ({"payload": "x" * 1001}, 422, "qr-payload-too-long"),
+        ({"photo": ("empty.jpg", b"")}, 422, "file-empty"),
+        ({"photo": ("menu.png", plain_qr_png())}, 422, "qr-not-a-qr-bill"),
+        ({"photo": ("page.jpg", b"<html><body>no</body></html>")}, 415, "unsupported-format"),
+    ],
+)
+def test_bad_scans_get_a_specific_refusal_and_store_nothing(
+    data: dict[str, Any], status: int, code: str
+) -> None:
+    # given
+    phone, _member = _phone()
+
+    def body() -> dict[str, Any]:  # a fresh upload for each request: a file is read once
+        return {"photo": SimpleUploadedFile(*data["photo"])} if "photo" in data else data
+
+    # when
+    answers = [phone.post(reverse(n), body()) for n in ("web:scan_preview", "web:scan_confirm")]
+    # then
+    assert [(a.status_code, a.json()["code"]) for a in answers] == [(status, code)] * 2
+    assert counts() == (0, 0)
+
+
+def test_confirm_stores_the_slip_once_per_idempotency_key() -> None:
+    # given
+    phone, member = _phone()
+    payload, _entry = _payload()
+    url = reverse("web:scan_confirm")
+    # when the phone sends the same queued scan twice (the first answer got lost)
+    first = phone.post(url, {"payload": payload}, headers={"Idempotency-Key": "q-1"})
+    again = phone.post(url, {"payload": payload}, headers={"Idempotency-Key": "q-1"})
+    # then
+    document = Document.objects.get()
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["documents"][0]["id"] == again.json()["documents"][0]["id"] == document.pk
+    assert (document.source, document.status, document.created_by) == (
+        "scan",
+        "pending",
+        member.user,
+    )
+
+
+def test_the_same_bill_scanned_again_is_flagged_as_a_duplicate() -> None:
+    # given a bill confirmed from the QR text
+    phone, _member = _phone()
+    payload, _entry = _payload()
+    phone.post(reverse("web:scan_confirm"), {"payload": payload})
+    # when a photo of the same bill is confirmed
+    photo, _entry = qrbill_file()
+    response = phone.post(
+        reverse("web:scan_confirm"), {"photo": SimpleUploadedFile("p.png", photo)}
+    )
+    # then
+    assert response.json()["outcome"] == "duplicate"
+    assert response.json()["documents"][0]["duplicate_of"] == Document.objects.earliest("id").pk
+
+
+def test_recent_scans_show_the_own_scans_with_their_status() -> None:
+    # given two phones of one organization
+    phone, member = _phone()
+    colleague = client_for(make_member(role=Role.APP, organization=member.organization))
+    phone.post(reverse("web:scan_confirm"), {"payload": _payload()[0]})
+    colleague.post(reverse("web:scan_confirm"), {"payload": _payload("s1_bill02_w900.png")[0]})
+    mine = Document.objects.get(created_by=member.user)
+    services.payment_slip_mark_processed(document=mine, actor=None, booking_reference="B-1")
+    # when
+    response = phone.get(reverse("web:scan_recent"))
+    # then
+    assert [d.pk for d in response.context["scans"]] == [mine.pk]
+    assert 'data-status="processed"' in response.content.decode()
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_an_unlinked_phone_cannot_send() -> None:
+    # when
+    response = Client().post(reverse("web:scan_confirm"), {"payload": _payload()[0]})
+    # then the script sees a redirect to the log-in, and nothing is stored
+    assert response.status_code == 302
+    assert counts() == (0, 0)
