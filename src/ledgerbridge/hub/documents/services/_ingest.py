@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
@@ -378,4 +378,9 @@ def document_ingest(
         result: ReadResult | None = None  # not read again: the documents exist already
     else:
         result = _read(data, filename, keep_unreadable=keep_unreadable_as_other)
-    return _write(origin, data, sha, filename, result, idempotency_key, ip)
+    try:
+        return _write(origin, data, sha, filename, result, idempotency_key, ip)
+    except IntegrityError:
+        # A concurrent request stored the same file or used the same key first (unique
+        # constraints): answer the way it was answered.
+        return _write(origin, data, sha, filename, result, idempotency_key, ip)
