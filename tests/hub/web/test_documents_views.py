@@ -11,8 +11,10 @@ from django.urls import reverse
 
 from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.identity.permissions import Role
+from tests.hub.acceptance.factories import PASSWORD, verified_user
 from tests.hub.documents.factories import (
     HTML_AS_PDF,
+    QRBILL_GENERATED,
     blank_pdf,
     counts,
     ingest,
@@ -20,10 +22,15 @@ from tests.hub.documents.factories import (
     qrbill_file,
 )
 from tests.hub.factories import admin_of
-from tests.hub.web.helpers import client_for, make_member
+from tests.hub.web.helpers import client_for, make_member, make_organization
+
+PHONE = {"width": 390, "height": 844}
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
+
+    from playwright.sync_api import BrowserContext, Page
 
     from ledgerbridge.hub.identity.models import Membership
 
@@ -291,3 +298,50 @@ def test_detail_pretty_prints_xml_escaped() -> None:
     assert response.context["original"]["mode"] == "xml"
     assert lines[-2:] == ["  <cbc:ID>A&amp;&lt;b&gt;1</cbc:ID>", "</CreditNote>"]
     assert "&lt;cbc:ID&gt;A&amp;amp;&amp;lt;b&amp;gt;1&lt;/cbc:ID&gt;" in response.content.decode()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("fast_passwords")
+def test_upload_several_files_on_a_phone_then_read_them_on_a_desk(
+    browser_context: Callable[..., BrowserContext], shot: Callable[[Page, str], Path]
+) -> None:
+    # given an employee on a phone
+    organization = make_organization()
+    make_member(role=Role.ADMIN, organization=organization, user=verified_user("eve@example.com"))
+    phone = browser_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    phone.goto(f"{reverse('account_login')}?next={reverse('web:document_upload')}")
+    phone.fill("input[name=login]", "eve@example.com")
+    phone.fill("input[name=password]", PASSWORD)
+    phone.locator("form:has([name=password]) [type=submit]").first.click()
+    phone.wait_for_selector("#dropzone")
+    # when three files are chosen at once: a QR-bill, an A4 PDF with one, and an HTML page
+    photo, _entry = qrbill_file()
+    pdf = (QRBILL_GENERATED / "s1_bill06_a4_pdf.pdf").read_bytes()
+    phone.set_input_files(
+        "#id_files",
+        files=[
+            {"name": "bill.png", "mimeType": "image/png", "buffer": photo},
+            {"name": "invoice.pdf", "mimeType": "application/pdf", "buffer": pdf},
+            {"name": "fake.pdf", "mimeType": "application/pdf", "buffer": HTML_AS_PDF},
+        ],
+    )
+    # then each file shows its own result
+    phone.wait_for_selector(".upload-item.error")
+    phone.wait_for_function("document.querySelectorAll('.upload-item.created').length === 2")
+    shot(phone, "phone-upload")
+    assert "unsupported-format" in phone.locator(".upload-item.error").inner_text()
+    # and a desk sees them in the list and beside their originals
+    desk = browser_context().new_page()
+    desk.context.add_cookies(phone.context.cookies())
+    desk.goto(reverse("web:document_list"))
+    shot(desk, "desk-list")
+    pdf_slip = Document.objects.get(file__original_name="invoice.pdf")
+    desk.goto(reverse("web:document_detail", kwargs={"document_id": pdf_slip.pk}))
+    shot(desk, "desk-detail-pdf")
+    image_slip = Document.objects.get(file__original_name="bill.png")
+    phone.goto(reverse("web:document_detail", kwargs={"document_id": image_slip.pk}))
+    shot(phone, "phone-detail")
+    phone.goto(reverse("web:payment_slip_list"))
+    shot(phone, "phone-pending")
+    assert phone.locator("table.slips tbody tr").count() == 2

@@ -14,11 +14,17 @@ from django.urls import reverse
 from ledgerbridge.hub.documents import services
 from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.identity.permissions import Role
+from tests.hub.acceptance.factories import PASSWORD, verified_user
 from tests.hub.documents.factories import counts, plain_qr_png, qrbill_file
-from tests.hub.web.helpers import client_for, make_member
+from tests.hub.web.helpers import client_for, make_member, make_organization
+
+PHONE = {"width": 390, "height": 844}
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
+
+    from playwright.sync_api import BrowserContext, Page
 
 pytestmark = pytest.mark.django_db
 
@@ -213,3 +219,56 @@ def test_an_unlinked_phone_cannot_send() -> None:
     # then the script sees a redirect to the log-in, and nothing is stored
     assert response.status_code == 302
     assert counts() == (0, 0)
+
+
+def _log_in(page: Page, email: str, next_url: str) -> None:
+    page.goto(f"{reverse('account_login')}?next={next_url}")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form:has([name=password]) [type=submit]").first.click()
+    page.wait_for_load_state()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("fast_passwords")
+def test_a_phone_scan_appears_live_and_the_scanner_sees_it_processed(
+    browser_context: Callable[..., BrowserContext], shot: Callable[[Page, str], Path]
+) -> None:
+    # given an organization with an accountant at a desk and a phone user of the "app" role
+    organization = make_organization()
+    make_member(role=Role.ADMIN, organization=organization, user=verified_user("desk@example.com"))
+    make_member(role=Role.APP, organization=organization, user=verified_user("phone@example.com"))
+    desk = browser_context().new_page()
+    _log_in(desk, "desk@example.com", reverse("web:payment_slip_list"))
+    phone = browser_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    # when the phone logs in on the scan page, photographs a QR-bill and confirms it
+    phone.goto(reverse("web:scan_app"))
+    shot(phone, "phone-link")
+    phone.fill("input[name=login]", "phone@example.com")
+    phone.fill("input[name=password]", PASSWORD)
+    phone.locator("form.scan-login [type=submit]").click()
+    phone.wait_for_selector("#start-camera")
+    photo, entry = qrbill_file()
+    phone.set_input_files(
+        "#photo-input", files=[{"name": "bill.png", "mimeType": "image/png", "buffer": photo}]
+    )
+    phone.wait_for_selector("#confirm:not([hidden])")
+    shot(phone, "phone-confirm")
+    assert phone.locator("[data-f=reference]").inner_text() == entry["expected_fields"]["reference"]
+    phone.click("#confirm-ok")
+    phone.wait_for_selector("#recent [data-status=pending]")
+    shot(phone, "phone-sent")
+    # then the slip appears on the desk without a reload
+    slip = Document.objects.get()
+    desk.wait_for_selector(f"#slip-{slip.pk}")
+    shot(desk, "desk-live")
+    # when the desk marks it processed
+    desk.check(f"#slip-{slip.pk} input[name=ids]")
+    desk.fill("input[name=booking_reference]", "FIBU-1")
+    desk.click("button[formaction$='/payment-slips/process']")
+    desk.wait_for_selector(".msg.success")
+    # then the scanner sees "processed"
+    phone.wait_for_selector("#recent [data-status=processed]", timeout=15_000)
+    shot(phone, "phone-processed")
+    assert Document.objects.get().booking_reference == "FIBU-1"
