@@ -194,14 +194,6 @@ def test_a_phone_scan_reaches_the_pending_list_the_pull_api_and_comes_back_proce
     assert _pull(live_server.url, accounting).json()["items"] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "scan app bug, reported to the lead: app.css gives .btn a display, which beats the "
-        "hidden attribute, so 'Take this picture' and 'Stop the camera' show before any "
-        "camera runs (needs `[hidden] { display: none !important; }` or similar)"
-    ),
-)
 def test_the_camera_controls_stay_hidden_until_the_camera_runs(
     browser_context: Callable[..., BrowserContext], shot: Callable[[Page, str], Path]
 ) -> None:
