@@ -162,6 +162,32 @@ def test_an_oversize_upload_is_413_and_stores_nothing(
     assert (counts(), storage_files(media)) == ((0, 0), [])
 
 
+OTHER_FIELD = b'--xyz\r\nContent-Disposition: form-data; name="other"\r\n\r\nx\r\n--xyz--\r\n'
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "code"),
+    [
+        pytest.param("multipart/form-data; boundary=xyz", b"--xyz\r\nbroken", "file-missing",
+                     id="broken-multipart"),
+        pytest.param("multipart/form-data", b"abc", "multipart-invalid", id="no-boundary"),
+        pytest.param("multipart/form-data; boundary=xyz",
+                     OTHER_FIELD,
+                     "file-missing", id="no-file-field"),
+    ],
+)  # fmt: skip
+def test_a_malformed_multipart_body_is_a_specific_4xx(
+    content_type: str, body: bytes, code: str
+) -> None:
+    # given
+    client = token_client(member())
+    # when
+    response = client.post(URL, data=body, content_type=content_type)
+    # then
+    assert (response.status_code, response.json()["code"]) == (422, code)
+    assert counts() == (0, 0)
+
+
 def test_a_pdf_without_documents_is_kept_as_other_on_request() -> None:
     # given
     client = token_client(member())

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import SuspiciousOperation
 from django.core.files.storage import default_storage
 from django.http import FileResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Status
 
@@ -80,7 +82,10 @@ def _declared_length(request: HttpRequest) -> int:
 def _multipart_file(request: HttpRequest, limit: int) -> tuple[bytes, str]:
     if _declared_length(request) > limit + MULTIPART_OVERHEAD:
         raise _too_large(limit)
-    uploaded = request.FILES.get("file")
+    try:
+        uploaded = request.FILES.get("file")
+    except (MultiPartParserError, SuspiciousOperation) as err:
+        raise Invalid("multipart-invalid", _("The multipart body cannot be parsed.")) from err
     if uploaded is None:
         raise Invalid("file-missing", _("Send the file in the multipart field 'file'."))
     if uploaded.size is not None and uploaded.size > limit:
