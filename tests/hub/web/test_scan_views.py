@@ -272,3 +272,62 @@ def test_a_phone_scan_appears_live_and_the_scanner_sees_it_processed(
     phone.wait_for_selector("#recent [data-status=processed]", timeout=15_000)
     shot(phone, "phone-processed")
     assert Document.objects.get().booking_reference == "FIBU-1"
+
+
+# Headless Chromium has neither a camera nor a BarcodeDetector: the test gives the page a
+# canvas as the camera and a detector that "sees" the QR-bill text, before any script runs.
+FAKE_CAMERA = """
+navigator.mediaDevices.getUserMedia = async () => {
+  const canvas = Object.assign(document.createElement("canvas"), {width: 64, height: 64});
+  canvas.getContext("2d").fillRect(0, 0, 64, 64);
+  return canvas.captureStream(5);
+};
+window.BarcodeDetector = class {
+  static async getSupportedFormats() { return ["qr_code"]; }
+  async detect() { return [{rawValue: window.__qrPayload || ""}]; }
+};
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("fast_passwords")
+def test_the_app_opens_offline_queues_a_live_scan_and_sends_it_when_back_online(
+    browser_context: Callable[..., BrowserContext], shot: Callable[[Page, str], Path]
+) -> None:
+    # given a linked phone whose service worker has cached the app
+    make_member(role=Role.APP, user=verified_user("phone@example.com"))
+    context = browser_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    context.add_init_script(FAKE_CAMERA)
+    phone = context.new_page()
+    _log_in(phone, "phone@example.com", reverse("web:scan_app"))
+    phone.wait_for_selector("#start-camera")
+    phone.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    phone.reload()
+    phone.wait_for_function("navigator.serviceWorker.controller !== null")
+    # when the network goes away and the app is opened again
+    context.set_offline(True)
+    phone.reload()
+    phone.wait_for_selector("#start-camera")
+    payload, entry = _payload()
+    phone.evaluate("payload => { window.__qrPayload = payload; }", payload)
+    phone.click("#start-camera")
+    # then the QR-bill is read on the phone, confirmed and queued
+    phone.wait_for_selector("#confirm:not([hidden])")
+    assert phone.locator("#confirm-offline").is_visible()
+    assert (
+        phone.locator("[data-f=creditor]").inner_text()
+        == entry["expected_fields"]["creditor"]["name"]
+    )
+    phone.click("#confirm-ok")
+    phone.wait_for_selector("#queue-card:not([hidden]) #queue-list li")
+    shot(phone, "offline-queued")
+    assert Document.objects.count() == 0
+    # when the network comes back
+    context.set_offline(False)
+    # then the queue is sent by itself and the scan shows as pending
+    phone.wait_for_selector("#recent [data-status=pending]", timeout=15_000)
+    phone.wait_for_selector("#queue-card[hidden]", state="attached")
+    shot(phone, "online-sent")
+    document = Document.objects.get()
+    assert (document.source, document.reference) == ("scan", entry["expected_fields"]["reference"])

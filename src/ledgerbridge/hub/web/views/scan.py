@@ -206,6 +206,7 @@ def _app_texts() -> dict[str, str]:
         "notQrBill": _("This QR code is not a Swiss QR-bill."),
         "discarded": _("Discarded."),
         "remove": _("Remove"),
+        "recentOffline": _("Your recent scans are shown when you are online."),
         "networkError": _("No connection: the scan stays on this phone and is sent later."),
     }
 

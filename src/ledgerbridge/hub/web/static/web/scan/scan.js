@@ -343,6 +343,13 @@
     if (item && item.queued) { queue.remove(item.id).then(renderQueue); }
   });
   $("send-now").addEventListener("click", flush);
+  /* offline the list cannot load: say so instead of "Loading…" (the last list stays) */
+  document.body.addEventListener("htmx:sendError", function (event) {
+    var placeholder = $("recent").querySelector(".empty");
+    if (event.detail.elt && event.detail.elt.id === "recent" && placeholder) {
+      placeholder.textContent = TEXT.recentOffline;
+    }
+  });
   window.addEventListener("online", function () { showNet(); flush(); });
   window.addEventListener("offline", showNet);
   document.addEventListener("visibilitychange", function () {
