@@ -15,8 +15,10 @@ member holding every permission except the one a route needs gets 403.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -25,6 +27,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from ledgerbridge.hub.api.root import api
+from ledgerbridge.hub.documents import services as document_services
+from ledgerbridge.hub.documents.models import Document, DocumentStatusChange, StoredFile
 from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import AuditEvent
 from ledgerbridge.hub.identity.permissions import Permission
@@ -36,7 +40,31 @@ if TYPE_CHECKING:
 
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords", "media")]
+
+QRBILL = (
+    Path(os.environ.get("LEDGERBRIDGE_CORPUS", Path(__file__).parents[3] / "shared" / "corpus"))
+    / "qrbill"
+    / "generated"
+)
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Path) -> Path:
+    """Stored files of these tests go to a temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return tmp_path / "media"
+
+
+def _state() -> dict[str, Any]:
+    """The identity snapshot plus the documents: what a refused request must not change."""
+    return {
+        **identity_state(),
+        "files": sorted(StoredFile.objects.values_list("id", "sha256")),
+        "documents": sorted(Document.objects.values_list("id", "organization_id", "status")),
+        "status_changes": DocumentStatusChange.objects.count(),
+    }
+
 
 PUBLIC, ACCOUNT, ORG = "public", "account", "org"
 P = Permission
@@ -103,6 +131,23 @@ WEB_ROUTES: dict[str, Route] = {
     "web:audit_detail": Route(ORG, P.AUDIT_VIEW),
     "web:token_list": Route(ORG, lists=True),
     "web:token_revoke": Route(ORG),  # the token's owner, or a member with users.manage
+    # documents and payment slips (issue 4)
+    "web:document_list": Route(ORG, P.DOCUMENTS_VIEW, lists=True),
+    "web:document_upload": Route(ORG, P.DOCUMENTS_UPLOAD),
+    "web:document_detail": Route(ORG, P.DOCUMENTS_VIEW),
+    "web:document_file": Route(ORG, P.DOCUMENTS_VIEW),
+    "web:payment_slip_list": Route(ORG, P.DOCUMENTS_VIEW, lists=True),
+    "web:payment_slip_rows": Route(ORG, P.DOCUMENTS_VIEW, lists=True),
+    # these three take slip ids in the body ("ids"): see test_slip_actions_refuse_foreign_ids
+    "web:payment_slip_process": Route(ORG, P.PAYMENT_SLIPS_PROCESS),
+    "web:payment_slip_reject": Route(ORG, P.PAYMENT_SLIPS_PROCESS),
+    "web:payment_slip_export": Route(ORG, P.PAYMENT_SLIPS_PROCESS),
+    "web:scan_app": Route(PUBLIC),  # the app shell: a log-in form until the phone is linked
+    "web:scan_manifest": Route(PUBLIC),
+    "web:scan_service_worker": Route(PUBLIC),
+    "web:scan_preview": Route(ORG, P.DOCUMENTS_UPLOAD),
+    "web:scan_confirm": Route(ORG, P.DOCUMENTS_UPLOAD),
+    "web:scan_recent": Route(ORG, P.DOCUMENTS_UPLOAD),  # only the caller's own scans
     # the API's own pages (its operations are classified in API_ROUTES)
     "api:api-root": Route(PUBLIC),
     "api:openapi-json": Route(PUBLIC),
@@ -130,11 +175,35 @@ API_ROUTES: dict[tuple[str, str], Route] = {
     ("DELETE", "/tokens/{token_id}"): Route(ORG),
     ("GET", "/audit-events"): Route(ORG, P.AUDIT_VIEW, lists=True),
     ("GET", "/audit-events.csv"): Route(ORG, P.AUDIT_VIEW, lists=True),
+    # documents.view shows all documents; documents.upload alone only the caller's own
+    # scans, so these need no single permission (None) and are not in the 403 walk
+    ("GET", "/documents"): Route(ORG, lists=True),
+    ("POST", "/documents"): Route(ORG, P.DOCUMENTS_UPLOAD),
+    ("GET", "/documents/{document_id}"): Route(ORG),
+    ("GET", "/documents/{document_id}/file"): Route(ORG),
+    ("GET", "/payment-slips"): Route(ORG, lists=True),  # payment_slips.process or documents.view
+    ("POST", "/payment-slips/{document_id}/processed"): Route(ORG, P.PAYMENT_SLIPS_PROCESS),
+    ("POST", "/payment-slips/{document_id}/rejected"): Route(ORG, P.PAYMENT_SLIPS_PROCESS),
 }
 
 
 def _first_event(t: Tenant) -> int:
     return int(AuditEvent.objects.filter(organization=t.organization).order_by("seq")[0].pk)
+
+
+def _payment_slip(t: Tenant) -> int:
+    """A payment slip of ``t`` read from a real QR-bill photo of the shared corpus."""
+    data = (QRBILL / "s1_bill01_w900.png").read_bytes()
+    result = document_services.document_ingest(
+        organization=t.organization,
+        data=data,
+        filename=f"{t.marker}-bill.png",
+        source=Document.Source.UPLOAD,
+        actor=t.admin,
+    )
+    (slip,) = result.documents
+    assert slip.kind == Document.Kind.PAYMENT_SLIP
+    return int(slip.pk)
 
 
 def _webauthn_key(t: Tenant) -> int:
@@ -154,7 +223,11 @@ KWARGS: dict[str, Callable[[Tenant], object]] = {
     "event_id": _first_event,
     "token": lambda t: t.invitation_token,
     "pk": _webauthn_key,  # allauth's WebAuthn keys belong to one user
+    "document_id": _payment_slip,
 }
+
+# Ids that exist nowhere: a foreign id must get exactly the answer one of these gets.
+MISSING: dict[str, object] = dict.fromkeys(KWARGS, 2_000_000_000) | {"token": "no-such-token"}
 
 HOW_TO_CLASSIFY = (
     "classify it in tests/hub/test_isolation.py: add it to {table} as PUBLIC (no login), "
@@ -349,7 +422,7 @@ def test_web_routes_with_ids_answer_404_to_another_organization() -> None:
     client = _session(beta.admin)
     targets = _scoped(ORG, with_ids=True)
     assert len(targets) >= 8
-    before = identity_state()
+    before = _state()
 
     # when B's admin sends every method to every such route with A's ids
     answers = {
@@ -363,7 +436,7 @@ def test_web_routes_with_ids_answer_404_to_another_organization() -> None:
     assert not wrong, f"expected 404 for A's objects, got {wrong}"
     for p in targets:
         assert 404 in {answers[(p.name, m)] for m in WEB_METHODS}, p.name
-    assert identity_state() == before
+    assert _state() == before
 
 
 def test_account_routes_with_ids_answer_404_for_another_users_object() -> None:
@@ -378,7 +451,7 @@ def test_account_routes_with_ids_answer_404_for_another_users_object() -> None:
     assert confirmed.status_code == 302
     targets = _scoped(ACCOUNT, with_ids=True)
     assert targets
-    before = identity_state()
+    before = _state()
 
     # when B's admin opens and posts to A's admin's key pages
     answers = {
@@ -391,13 +464,14 @@ def test_account_routes_with_ids_answer_404_for_another_users_object() -> None:
     assert not {k: s for k, s in answers.items() if s not in {404, 405}}, answers
     for p in targets:
         assert 404 in {answers[(p.name, m)] for m in WEB_METHODS}, p.name
-    assert identity_state() == before
+    assert _state() == before
 
 
 def test_web_list_pages_show_only_the_own_organization() -> None:
-    # given organizations A and B, and B's admin logged in
+    # given organizations A and B, each with a payment slip, and B's admin logged in
     alpha, beta = tenant("zorvath"), tenant("quillon")
     values = _values(alpha)
+    _payment_slip(beta)
     client = _session(beta.admin)
     targets = _scoped(ORG, with_ids=False)
 
@@ -405,8 +479,11 @@ def test_web_list_pages_show_only_the_own_organization() -> None:
     pages = {p.name: client.get(_web_url(p, values)) for p in targets}
 
     # then each shows B's data where it lists things, and never anything of A
-    assert {name: r.status_code for name, r in pages.items()} == dict.fromkeys(pages, 200)
+    # (405: the route takes POST only)
+    assert not {n: r.status_code for n, r in pages.items() if r.status_code not in {200, 405}}
     for name, response in pages.items():
+        if response.status_code == 405:
+            continue
         text = _text(response).lower()
         assert alpha.marker not in text, f"{name} shows data of another organization"
         if WEB_ROUTES[name].lists:
@@ -422,23 +499,27 @@ def test_api_operations_with_ids_answer_404_to_another_organization(auth: str) -
     headers = _bearer(beta.admin_token) if auth == "token" else {}
     targets = [key for key in _api_classified() if "{" in key[1]]
     assert len(targets) >= 8
-    before = identity_state()
+    before = _state()
 
     # when every operation with an id is called with A's ids
     answers = {key: _api_call(client, *key, values=values, headers=headers) for key in targets}
 
-    # then every answer is a 404 with the not-found code, and A is untouched
+    # then every answer is a 404 identical to the one for an id that does not exist
     wrong = {f"{m} {p}": r.status_code for (m, p), r in answers.items() if r.status_code != 404}
     assert not wrong, f"expected 404 for A's objects, got {wrong}"
-    assert {r.json()["code"] for r in answers.values()} == {"not-found"}
-    assert identity_state() == before
+    missing = {key: _api_call(client, *key, values=MISSING, headers=headers) for key in targets}
+    for key, response in answers.items():
+        assert response.json() == missing[key].json(), key
+        assert response.json()["code"].endswith("not-found"), key
+    assert _state() == before
 
 
 @pytest.mark.parametrize("auth", ["session", "token"])
 def test_api_lists_show_only_the_own_organization(auth: str) -> None:
-    # given organizations A and B, and B's admin calling the API by session or token
+    # given organizations A and B with a slip each, B's admin calling by session or token
     alpha, beta = tenant("zorvath"), tenant("quillon")
     values = _values(alpha)
+    _payment_slip(beta)
     client = _session(beta.admin) if auth == "session" else Client()
     headers = _bearer(beta.admin_token) if auth == "token" else {}
     targets = [k for k in _api_classified() if k[0] == "GET" and "{" not in k[1]]
@@ -453,6 +534,25 @@ def test_api_lists_show_only_the_own_organization(auth: str) -> None:
         assert alpha.marker not in text, f"{method} {path} shows another organization's data"
         if API_ROUTES[(method, path)].lists:
             assert beta.marker in text, f"{method} {path} misses the own organization's data"
+
+
+@pytest.mark.parametrize(
+    "name", ["web:payment_slip_process", "web:payment_slip_reject", "web:payment_slip_export"]
+)
+def test_slip_actions_refuse_foreign_ids(name: str) -> None:
+    # given A's pending payment slip, B's own slip, and B's admin logged in
+    alpha, beta = tenant("zorvath"), tenant("quillon")
+    foreign, own = _payment_slip(alpha), _payment_slip(beta)
+    client = _session(beta.admin)
+    before = _state()
+
+    # when B's admin ticks A's slip (alone, or next to one of B's) and submits
+    alone = client.post(reverse(name), {"ids": [foreign], "reason": "x", "debtor_iban": ""})
+    mixed = client.post(reverse(name), {"ids": [own, foreign], "reason": "x"})
+
+    # then both answer 404 and no slip changed, not even B's own
+    assert (alone.status_code, mixed.status_code) == (404, 404)
+    assert _state() == before
 
 
 def test_switching_to_a_foreign_organization_is_refused() -> None:
@@ -492,7 +592,7 @@ def test_web_routes_answer_403_without_their_permission() -> None:
     alpha = tenant("zorvath")
     values = _values(alpha)
     lacking = {perm: _member_lacking(alpha, perm) for perm in {p for _w, p in _permissioned_web()}}
-    before = identity_state()
+    before = _state()
 
     # when each member calls the routes that need the one permission they lack
     answers = {}
@@ -504,7 +604,7 @@ def test_web_routes_answer_403_without_their_permission() -> None:
 
     # then each answers 403 (405 for a method the route does not allow) and nothing changed
     assert not {k: s for k, s in answers.items() if s not in {403, 405}}, answers
-    assert identity_state() == before
+    assert _state() == before
 
 
 @pytest.mark.parametrize("auth", ["session", "token"])
@@ -524,7 +624,7 @@ def test_api_operations_answer_403_without_their_permission(auth: str) -> None:
             permissions=[p.value for p in Permission if p != permission],
             ip=None,
         )
-    before = identity_state()
+    before = _state()
 
     # when each calls the operations that need the one permission it lacks
     answers = {}
@@ -541,7 +641,7 @@ def test_api_operations_answer_403_without_their_permission(auth: str) -> None:
     wrong = {f"{m} {p}": r.status_code for (m, p), r in answers.items() if r.status_code != 403}
     assert not wrong, f"expected 403, got {wrong}"
     assert {r.json()["code"] for r in answers.values()} == {"permission-denied"}
-    assert identity_state() == before
+    assert _state() == before
 
 
 # --- nobody logged in -------------------------------------------------------------------
@@ -553,7 +653,7 @@ def test_anonymous_requests_to_private_routes_are_sent_to_login() -> None:
     values = _values(alpha)
     client = Client()
     private = _scoped(ACCOUNT) + _scoped(ORG)
-    before = identity_state()
+    before = _state()
 
     # when every private page is requested
     answers = {p.name: client.get(_web_url(p, values)) for p in private}
@@ -565,7 +665,7 @@ def test_anonymous_requests_to_private_routes_are_sent_to_login() -> None:
         if response.status_code == 302:
             assert response["Location"].startswith(reverse("account_login")), name
     assert {k: r.status_code for k, r in api_answers.items()} == dict.fromkeys(api_answers, 401)
-    assert identity_state() == before
+    assert _state() == before
 
 
 def test_public_routes_answer_without_error() -> None:
@@ -574,21 +674,21 @@ def test_public_routes_answer_without_error() -> None:
     values = _values(alpha)
     client = _session(beta.admin)
     public = _scoped(PUBLIC)
-    before = identity_state()
+    before = _state()
 
     # when every public page is opened (without submitting anything)
     answers = {p.name: client.get(_web_url(p, values)).status_code for p in public}
 
     # then none fails and none changes anything
     assert not {n: s for n, s in answers.items() if s >= 500}, answers
-    assert identity_state() == before
+    assert _state() == before
 
 
 def test_foreign_user_cannot_accept_an_invitation_by_link() -> None:
     # given A's pending invitation and a logged-in user of B who got hold of the link
     alpha, beta = tenant("zorvath"), tenant("quillon")
     client = _session(beta.member)
-    before = identity_state()
+    before = _state()
 
     # when they open and submit the link
     url = reverse("web:invitation_landing", kwargs={"token": alpha.invitation_token})
@@ -596,7 +696,7 @@ def test_foreign_user_cannot_accept_an_invitation_by_link() -> None:
     client.post(url)
 
     # then they did not become a member of A
-    assert identity_state() == before
+    assert _state() == before
     assert not alpha.organization.memberships.filter(user=beta.member).exists()
 
 
