@@ -1,1 +1,1 @@
-"""The on-premise connector: links to the hub with a company key and books into local accounting files."""
+"""The on-premise connector: links to the hub with a company key, books into local files."""

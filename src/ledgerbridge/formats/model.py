@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
+
+if TYPE_CHECKING:
+    from datetime import date
+    from decimal import Decimal
 
 __all__ = [
     "Address",
