@@ -93,6 +93,29 @@ def test_invalid_tax_id_names_the_expected_shape_and_creates_nothing(
     assert shape in str(error)
 
 
+@pytest.mark.parametrize(("country", "tax_id", "shape"), BAD_TAX_IDS[::2])
+def test_api_refuses_an_invalid_tax_id_with_its_code(
+    client: Client, country: str, tax_id: str, shape: str
+) -> None:
+    # given an organization's admin calling the API with a token
+    alpha = tenant("alpha")
+    before = identity_state()
+
+    # when they change the tax ID to a wrong one
+    response = client.patch(
+        "/api/v1/organization",
+        {"country": country, "tax_id": tax_id},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {alpha.admin_token}"},
+    )
+
+    # then the answer is 422 invalid-tax-id naming the shape, and nothing changed
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid-tax-id"
+    assert shape in response.json()["message"]
+    assert identity_state() == before
+
+
 def test_taken_tax_id_in_another_spelling_is_a_conflict() -> None:
     # given an organization registered with a Swiss UID
     first = tenant("alpha")
@@ -175,6 +198,44 @@ def test_inviting_a_member_again_is_a_conflict() -> None:
         Conflict,
         "already-member",
     )  # fmt: skip
+
+
+def test_invite_form_names_a_member_already_there(client: Client) -> None:
+    # given an admin logged in to the portal
+    alpha = tenant("alpha")
+    client.force_login(alpha.admin)
+    before = identity_state()
+    mail.outbox.clear()
+
+    # when they invite the address of an existing member through the form
+    response = client.post(
+        reverse("web:invitation_create"),
+        {"email": alpha.member.email, "role": "employee", "salutation": ""},
+    )
+
+    # then the form comes back (422) saying so, nothing changed and no e-mail went out
+    assert response.status_code == 422
+    assert "already a member" in response.content.decode()
+    assert identity_state() == before
+    assert mail.outbox == []
+
+
+def test_api_invitation_of_a_pending_invitee_is_a_conflict(client: Client) -> None:
+    # given an admin calling the API and a pending invitation
+    alpha = tenant("alpha")
+    before = identity_state()
+
+    # when the same address is invited again
+    response = client.post(
+        "/api/v1/invitations",
+        {"email": alpha.invitation.email},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {alpha.admin_token}"},
+    )
+
+    # then the answer is 409 invitation-pending and nothing changed
+    assert (response.status_code, response.json()["code"]) == (409, "invitation-pending")
+    assert identity_state() == before
 
 
 def test_inviting_a_pending_invitee_again_is_a_conflict() -> None:
