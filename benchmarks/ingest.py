@@ -236,20 +236,47 @@ def _post(client: httpx.Client, token: str, sample: Sample) -> int:
     return len(answer.json()["documents"])
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a process and all its descendants, from /proc.
+
+    granian runs its workers as child processes, so the web server's CPU is the tree's.
+    The PostgreSQL server's own processes are not in it.
+    """
+    parents: dict[int, int] = {}
+    ticks: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            child = int(stat.parent.name)
+            parents[child] = int(fields[1])
+            ticks[child] = int(fields[11]) + int(fields[12])
+    tree, todo = set(), [pid]
+    while todo:
+        current = todo.pop()
+        tree.add(current)
+        todo += [c for c, parent in parents.items() if parent == current and c not in tree]
+    return sum(ticks.get(p, 0) for p in tree) / os.sysconf("SC_CLK_TCK")
+
+
 def throughput(hubs: Sequence[Hub], clients: Sequence[httpx.Client], files: Sequence[Sample],
-               rounds: int) -> Timings:  # fmt: skip
-    """Every file through every hub and through ``read``, interleaved and rotated."""
+               rounds: int) -> tuple[Timings, dict[str, list[float]]]:  # fmt: skip
+    """Every file through every hub and through ``read``, interleaved and rotated; and the
+    CPU seconds per round of each side (``read``: this process; a hub: its process tree)."""
     sides = ["read", *(h.backend for h in hubs)]
     timings: Timings = defaultdict(lambda: [[0.0, 0.0] for _ in range(rounds)])
+    cpu: dict[str, list[float]] = defaultdict(list)
     for sample in files[:3]:  # warm-up of this process's readers (not counted)
         _documents(sample.data, sample.name)
     for rnd in range(rounds):
+        served = [tree_cpu(h.process.pid) if h.process else 0.0 for h in hubs]
+        reading = 0.0
         for index, sample in enumerate(files):
             shift = (rnd + index) % len(sides)
             for side in (*sides[shift:], *sides[:shift]):
-                began = time.perf_counter()
+                began, began_cpu = time.perf_counter(), time.process_time()
                 if side == "read":
                     found = _documents(sample.data, sample.name)
+                    reading += time.process_time() - began_cpu
                 else:
                     at = sides.index(side) - 1
                     found = _post(clients[at], hubs[at].tokens[rnd], sample)
@@ -258,7 +285,11 @@ def throughput(hubs: Sequence[Hub], clients: Sequence[httpx.Client], files: Sequ
                     row = timings[group, side][rnd]
                     row[0] += took
                     row[1] += found
-    return timings
+        cpu["read"].append(reading)
+        for hub, before in zip(hubs, served, strict=True):
+            after = tree_cpu(hub.process.pid) if hub.process else 0.0
+            cpu[hub.backend].append(after - before)
+    return timings, cpu
 
 
 def _rate(t: Timings, group: str, side: str) -> float:
@@ -285,6 +316,18 @@ def report_throughput(hubs: Sequence[Hub], files: Sequence[Sample], t: Timings) 
         found = "/".join(f"{t[group, s][0][1]:.0f}" for s in ["read", *(h.backend for h in hubs)])
         print(line + "   " + found)
     print("  ratio = API docs/s / read docs/s (goal >= 0.5); medians over rounds")
+
+
+def report_cpu(hubs: Sequence[Hub], files: Sequence[Sample], cpu: dict[str, list[float]]) -> None:
+    """CPU milliseconds per document (all files), less disturbed by other processes."""
+    docs = len(files)
+    read_ms = 1000 * statistics.median(cpu["read"]) / docs
+    parts = [f"read {read_ms:.1f} ms"]
+    for hub in hubs:
+        hub_ms = 1000 * statistics.median(cpu[hub.backend]) / docs
+        parts.append(f"{hub.backend} web server {hub_ms:.1f} ms (cpu ratio {read_ms / hub_ms:.2f})")
+    print("  CPU per document, median over rounds: " + ", ".join(parts))
+    print("  (the web server's process tree only; the PostgreSQL server's own CPU is extra)")
 
 
 def resend(hubs: Sequence[Hub], clients: Sequence[httpx.Client], files: Sequence[Sample]
@@ -429,7 +472,9 @@ def run(args: argparse.Namespace, hubs: list[Hub]) -> None:
     print(f"hubs up: {', '.join(f'{h.backend} {h.url}' for h in hubs)}; {os.cpu_count()} CPUs")
     clients = [httpx.Client(base_url=h.url, timeout=REQUEST_TIMEOUT) for h in hubs]
     try:
-        report_throughput(hubs, files, throughput(hubs, clients, files, args.rounds))
+        timings, cpu = throughput(hubs, clients, files, args.rounds)
+        report_throughput(hubs, files, timings)
+        report_cpu(hubs, files, cpu)
         report_resend(resend(hubs, clients, files))
         report_latency(latency(hubs, clients, photos))
     finally:
@@ -446,6 +491,7 @@ def main() -> None:
     parser.add_argument("--no-postgres", dest="postgres", action="store_false")
     parser.add_argument("--prepare", type=int, help=argparse.SUPPRESS)  # the child's job
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # a TextIOWrapper here
     if args.prepare is not None:
         prepare(args.prepare)
         return
