@@ -144,6 +144,25 @@ def test_login_page_in_german(
     assert page.locator("input[name=password]").count() == 1
 
 
+def test_language_switcher_turns_the_login_page_german(
+    page: Page, shot: Callable[[Page, str], Path]
+) -> None:
+    # given the login page in English
+    page.goto("/accounts/login/")
+    assert page.locator("html").get_attribute("lang") == "en"
+
+    # when the visitor picks Deutsch in the language switcher
+    with page.expect_navigation():
+        page.locator("form.language-switcher select").first.select_option("de")
+    shot(page, "login-switched-to-de")
+
+    # then the same page comes back in German, and stays German on the next visit
+    assert "/accounts/login/" in page.url
+    assert page.locator("html").get_attribute("lang") == "de"
+    page.goto("/accounts/signup/")
+    assert page.locator("html").get_attribute("lang") == "de"
+
+
 def test_admin_invites_and_the_invitee_joins_as_active_member(
     browser_context: Callable[..., BrowserContext], shot: Callable[[Page, str], Path]
 ) -> None:
