@@ -59,9 +59,14 @@ def _serve(args: argparse.Namespace) -> int:
         "ledgerbridge.hub.config.wsgi:application",
     ]  # fmt: skip
     worker = [python, "-m", "ledgerbridge.cli", "worker"]
+    inbox = [python, "-m", "ledgerbridge.cli", "inbox", "serve", "--host", args.inbox_host,
+             "--port", str(args.inbox_port)]  # fmt: skip
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS}
     print(f"ledgerbridge hub on http://{args.host}:{args.port}/  (Ctrl+C stops it)", flush=True)
     commands = [web, worker] if args.with_worker else [web]
+    if args.inbox_port:
+        commands.append(inbox)
+        print(f"e-mail inbox (LMTP) on {args.inbox_host}:{args.inbox_port}", flush=True)
     # Fixed argv of our own modules, no shell, no user input.
     processes = [subprocess.Popen(cmd, env=env) for cmd in commands]  # noqa: S603
     return _supervise(processes)
@@ -123,6 +128,15 @@ def _parser() -> argparse.ArgumentParser:
         action="store_false",
         help="do not start the task worker (run 'ledgerbridge worker' elsewhere)",
     )
+    serve.add_argument(
+        "--inbox-host", default=os.environ.get("LEDGERBRIDGE_INBOX_HOST", "127.0.0.1")
+    )
+    serve.add_argument(
+        "--inbox-port",
+        type=int,
+        default=int(os.environ.get("LEDGERBRIDGE_INBOX_PORT", "8024")),
+        help="LMTP port of the e-mail inbox; 0 turns it off",
+    )
     serve.set_defaults(handler=_serve)
     for name, help_text in _DJANGO_HELP.items():
         # Listed for --help only: main() hands these to Django before argparse sees them.
@@ -139,6 +153,8 @@ _DJANGO_COMMANDS: dict[str, Callable[[list[str]], list[str]]] = {
     "audit": lambda rest: ["audit", *rest],
     "check": lambda rest: ["check", *rest],
     "bootstrap": lambda rest: ["bootstrap", *rest],
+    "upload": lambda rest: ["upload", *rest],
+    "inbox": lambda rest: ["inbox", *rest],
     "manage": lambda rest: list(rest),
 }
 
@@ -151,6 +167,8 @@ _DJANGO_HELP = {
     "audit": "audit log: audit verify checks every hash chain",
     "check": "run the hub's system checks",
     "bootstrap": "create the demo organization and admin on first start",
+    "upload": "upload FILE... --org TAXID_OR_SLUG [--user EMAIL] [--keep-unreadable]",
+    "inbox": "e-mail inbox: inbox address --org X | inbox serve [--host] [--port]",
     "manage": "any Django management command",
 }
 

@@ -146,6 +146,13 @@ STORAGES: dict[str, dict[str, Any]] = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# --- documents --------------------------------------------------------------------
+LEDGERBRIDGE_MAX_UPLOAD_BYTES = int(ENV.get("LEDGERBRIDGE_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+LEDGERBRIDGE_ORG_QUOTA_BYTES = int(ENV.get("LEDGERBRIDGE_ORG_QUOTA_BYTES", str(5 * 1024**3)))
+LEDGERBRIDGE_INBOX_DOMAIN = ENV.get("LEDGERBRIDGE_INBOX_DOMAIN", "inbox.localhost")
+# Multipart uploads up to the cap are accepted; above 2.5 MB Django spools them to disk.
+DATA_UPLOAD_MAX_MEMORY_SIZE = LEDGERBRIDGE_MAX_UPLOAD_BYTES + 1024 * 1024
+
 # --- e-mail -----------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = ENV.get("DEFAULT_FROM_EMAIL", "ledgerbridge <noreply@localhost>")
 if ENV.get("EMAIL_HOST"):
