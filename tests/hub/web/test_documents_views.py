@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from playwright.sync_api import BrowserContext, Page
+    from playwright.sync_api import BrowserContext, FilePayload, Page
 
     from ledgerbridge.hub.identity.models import Membership
 
@@ -264,6 +264,21 @@ def test_detail_shows_fields_history_and_the_image_inline() -> None:
     assert [(c.from_status, c.to_status) for c in response.context["history"]] == [("", "pending")]
 
 
+def test_detail_frames_a_pdf_from_the_inline_file_url() -> None:
+    # given
+    member = admin_of()
+    pdf = (QRBILL_GENERATED / "s1_bill06_a4_pdf.pdf").read_bytes()
+    document = ingest(member, pdf, filename="bill.pdf").documents[0]
+    # when
+    response = client_for(member).get(
+        reverse("web:document_detail", kwargs={"document_id": document.pk})
+    )
+    # then
+    inline_url = reverse("web:document_file", kwargs={"document_id": document.pk}) + "?inline=1"
+    assert response.context["original"] == {"mode": "pdf"}
+    assert f'data="{inline_url}" type="application/pdf"' in response.content.decode()
+
+
 def test_file_is_a_download_unless_framed_inline() -> None:
     # given
     member = admin_of()
@@ -300,6 +315,10 @@ def test_detail_pretty_prints_xml_escaped() -> None:
     assert "&lt;cbc:ID&gt;A&amp;amp;&amp;lt;b&amp;gt;1&lt;/cbc:ID&gt;" in response.content.decode()
 
 
+def _file(name: str, mime_type: str, data: bytes) -> FilePayload:
+    return {"name": name, "mimeType": mime_type, "buffer": data}
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("fast_passwords")
@@ -321,9 +340,9 @@ def test_upload_several_files_on_a_phone_then_read_them_on_a_desk(
     phone.set_input_files(
         "#id_files",
         files=[
-            {"name": "bill.png", "mimeType": "image/png", "buffer": photo},
-            {"name": "invoice.pdf", "mimeType": "application/pdf", "buffer": pdf},
-            {"name": "fake.pdf", "mimeType": "application/pdf", "buffer": HTML_AS_PDF},
+            _file("bill.png", "image/png", photo),
+            _file("invoice.pdf", "application/pdf", pdf),
+            _file("fake.pdf", "application/pdf", HTML_AS_PDF),
         ],
     )
     # then each file shows its own result
@@ -333,8 +352,11 @@ def test_upload_several_files_on_a_phone_then_read_them_on_a_desk(
     assert "unsupported-format" in phone.locator(".upload-item.error").inner_text()
     # and a desk sees them in the list and beside their originals
     desk = browser_context().new_page()
-    desk.context.add_cookies(phone.context.cookies())
-    desk.goto(reverse("web:document_list"))
+    desk.goto(f"{reverse('account_login')}?next={reverse('web:document_list')}")
+    desk.fill("input[name=login]", "eve@example.com")
+    desk.fill("input[name=password]", PASSWORD)
+    desk.locator("form:has([name=password]) [type=submit]").first.click()
+    desk.wait_for_selector("#document-table")
     shot(desk, "desk-list")
     pdf_slip = Document.objects.get(file__original_name="invoice.pdf")
     desk.goto(reverse("web:document_detail", kwargs={"document_id": pdf_slip.pk}))

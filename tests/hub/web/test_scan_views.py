@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from playwright.sync_api import BrowserContext, Page
+    from playwright.sync_api import BrowserContext, FilePayload, Page
 
 pytestmark = pytest.mark.django_db
 
@@ -163,6 +163,21 @@ def test_bad_scans_get_a_specific_refusal_and_store_nothing(
     assert counts() == (0, 0)
 
 
+def test_preview_of_a_document_that_is_not_a_qr_bill_says_so() -> None:
+    # given an e-invoice credit note instead of a QR-bill
+    phone, _member = _phone()
+    note = (
+        b'<CreditNote xmlns="urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2" '
+        b'xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">'
+        b"<cbc:ID>1</cbc:ID></CreditNote>"
+    )
+    # when
+    response = phone.post(reverse("web:scan_preview"), {"photo": SimpleUploadedFile("n.xml", note)})
+    # then
+    assert (response.status_code, response.json()["code"]) == (422, "no-payment-slip")
+    assert counts() == (0, 0)
+
+
 def test_confirm_stores_the_slip_once_per_idempotency_key() -> None:
     # given
     phone, member = _phone()
@@ -229,6 +244,10 @@ def _log_in(page: Page, email: str, next_url: str) -> None:
     page.wait_for_load_state()
 
 
+def _file(name: str, mime_type: str, data: bytes) -> FilePayload:
+    return {"name": name, "mimeType": mime_type, "buffer": data}
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("fast_passwords")
@@ -250,9 +269,7 @@ def test_a_phone_scan_appears_live_and_the_scanner_sees_it_processed(
     phone.locator("form.scan-login [type=submit]").click()
     phone.wait_for_selector("#start-camera")
     photo, entry = qrbill_file()
-    phone.set_input_files(
-        "#photo-input", files=[{"name": "bill.png", "mimeType": "image/png", "buffer": photo}]
-    )
+    phone.set_input_files("#photo-input", files=[_file("bill.png", "image/png", photo)])
     phone.wait_for_selector("#confirm:not([hidden])")
     shot(phone, "phone-confirm")
     assert phone.locator("[data-f=reference]").inner_text() == entry["expected_fields"]["reference"]
