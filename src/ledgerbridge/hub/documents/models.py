@@ -109,7 +109,12 @@ class Document(models.Model):
     class Meta:
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["organization", "kind", "status", "id"]),
-            models.Index(fields=["organization", "dedupe_key"]),
+            # Covers the duplicate lookup of every ingest (the first document of a key:
+            # ``duplicate_of IS NULL``, lowest id) without touching the table.
+            models.Index(
+                fields=["organization", "dedupe_key", "duplicate_of", "id"],
+                name="documents_doc_dedupe_cover",
+            ),
             models.Index(fields=["organization", "created_at"]),
         ]
         ordering = ("-created_at", "-id")
@@ -185,3 +190,20 @@ class MailInbox(models.Model):
 
     def __str__(self) -> str:
         return self.address
+
+
+class StorageUsage(models.Model):
+    """The bytes of all stored files of one organization, kept up to date by every write.
+
+    The services charge it with a conditional ``UPDATE ... WHERE used_bytes + size <=
+    quota`` in the transaction that stores the file: one statement, and two concurrent
+    uploads can never both squeeze under the quota (the row is locked until commit).
+    """
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    used_bytes = models.PositiveBigIntegerField(_("used bytes"), default=0)
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}: {self.used_bytes} bytes"

@@ -2,10 +2,17 @@
 
 The order matters: cheap checks first (idempotency key, size, the same file again), then
 :func:`ledgerbridge.formats.read` outside any transaction (it may take a second on a
-photo), then one transaction that checks the quota, writes the file to the default
-storage under ``files/<organization>/<sha[:2]>/<sha>``, creates the rows and the audit
-event. Any error on the way stores nothing: a file written by the failed transaction is
-deleted again before the error leaves this module.
+photo), then one transaction that charges the quota, stores the file (see
+:mod:`._storage`), creates the rows and the audit event. Any error on the way stores
+nothing: a file written by the failed transaction is deleted again before the error
+leaves this module.
+
+Every upload pays this path, so it is kept to a fixed, small number of queries (pinned by
+a test): the same-file lookup runs once, before the read; the transaction does not look
+again but lets the unique constraints catch a concurrent twin (an ``IntegrityError``
+runs the transaction once more, now looking first); the duplicate lookup is one
+index-only query for all documents of the file; documents and their first status are
+inserted in one statement each.
 """
 
 from __future__ import annotations
@@ -15,23 +22,26 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from ledgerbridge.formats import FormatError, Kind, ReadOptions, ReadResult, read
 from ledgerbridge.formats.contract import to_json
 from ledgerbridge.hub.core.errors import Conflict, Invalid
 from ledgerbridge.hub.documents.errors import FileTooLarge, UnsupportedType, from_format_error
-from ledgerbridge.hub.documents.models import Document, IngestRequest, StoredFile
-from ledgerbridge.hub.documents.services._common import record_status
+from ledgerbridge.hub.documents.models import Document, DocumentStatusChange, IngestRequest
 from ledgerbridge.hub.documents.services._extract import columns_of, dedupe_key
+from ledgerbridge.hub.documents.services._storage import (
+    DEFAULT_ORG_QUOTA_BYTES,
+    Written,
+    charge_quota,
+    store_file,
+)
 from ledgerbridge.hub.identity.services import audit_record
 
 if TYPE_CHECKING:
     from ledgerbridge.formats import Document as ReadDocument
+    from ledgerbridge.hub.documents.models import StoredFile
     from ledgerbridge.hub.identity.models import ApiToken, Organization, User
 
 __all__ = [
@@ -44,7 +54,6 @@ __all__ = [
 ]
 
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-DEFAULT_ORG_QUOTA_BYTES = 5 * 1024 * 1024 * 1024
 AUDIT_CATEGORY = "documents"
 
 _KINDS = {
@@ -76,10 +85,6 @@ class IngestResult:
 
 def max_upload_bytes() -> int:
     return int(getattr(settings, "LEDGERBRIDGE_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES))
-
-
-def _quota_bytes() -> int:
-    return int(getattr(settings, "LEDGERBRIDGE_ORG_QUOTA_BYTES", DEFAULT_ORG_QUOTA_BYTES))
 
 
 def sniff_content_type(data: bytes) -> str:
@@ -140,9 +145,19 @@ def _replay(organization: Organization, key: str | None, sha: str) -> IngestResu
 
 def _existing(organization: Organization, sha: str) -> list[Document]:
     return list(
-        Document.objects.filter(organization=organization, file__sha256=sha)
-        .select_related("file")
+        Document.objects.filter(organization_id=organization.pk, file__sha256=sha)
+        .select_related("file", "created_by")
         .order_by("index_in_file", "id")
+    )
+
+
+def _known_file(organization: Organization, sha: str) -> bool:
+    """Whether documents of this file exist (a narrow query: most uploads are new)."""
+    return (
+        Document.objects.filter(organization_id=organization.pk, file__sha256=sha)
+        .order_by()
+        .values_list("pk")[:1]
+        .exists()
     )
 
 
@@ -181,48 +196,6 @@ def _read(data: bytes, filename: str, *, keep_unreadable: bool) -> ReadResult | 
     )
 
 
-def _check_quota(organization: Organization, size: int) -> None:
-    used = StoredFile.objects.filter(organization=organization).aggregate(total=Sum("size"))
-    if (used["total"] or 0) + size > _quota_bytes():
-        raise Conflict(
-            "quota-exceeded",
-            _("The storage quota of this organization is used up; nothing was stored."),
-        )
-
-
-@dataclass(slots=True)
-class _Written:
-    """Names written to storage by the running ingest, to delete again on failure."""
-
-    names: list[str]
-
-    def discard(self) -> None:
-        for name in self.names:
-            default_storage.delete(name)
-
-
-def _store_file(
-    organization: Organization, data: bytes, sha: str, filename: str, written: _Written,
-    content_type: str | None = None,
-) -> StoredFile:  # fmt: skip
-    known = StoredFile.objects.filter(organization=organization, sha256=sha).first()
-    if known is not None:  # kept already, e.g. as the raw e-mail of another document
-        return known
-    name = f"files/{organization.pk}/{sha[:2]}/{sha}"
-    if not default_storage.exists(name):
-        # A content-addressed name: an existing file has these very bytes already.
-        name = default_storage.save(name, ContentFile(data))
-        written.names.append(name)
-    return StoredFile.objects.create(
-        organization=organization,
-        sha256=sha,
-        size=len(data),
-        content_type=content_type or sniff_content_type(data),
-        original_name=(filename or sha)[:255],
-        storage_name=name,
-    )
-
-
 def _kind(found: ReadDocument, organization: Organization) -> str:
     if found.kind is not Kind.INVOICE:
         return _KINDS[found.kind]
@@ -237,14 +210,21 @@ def _alnum(text: str) -> str:
     return "".join(ch for ch in text if ch.isalnum()).upper()
 
 
-def _first_with_key(organization: Organization, key: str) -> Document | None:
-    if not key:
-        return None
-    return (
-        Document.objects.filter(organization=organization, dedupe_key=key, duplicate_of=None)
-        .order_by("id")
-        .first()
+def _originals(organization: Organization, keys: set[str]) -> dict[str, int]:
+    """The first document of each dedupe key (one index-only query for the whole file)."""
+    if not keys:
+        return {}
+    first: dict[str, int] = {}
+    rows = (
+        Document.objects.filter(
+            organization_id=organization.pk, dedupe_key__in=keys, duplicate_of__isnull=True
+        )
+        .order_by()
+        .values_list("dedupe_key", "pk")
     )
+    for key, pk in rows:
+        first[key] = min(pk, first.get(key, pk))
+    return first
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,38 +236,79 @@ class _Origin:
     source_file: StoredFile | None
 
 
-def _new_document(origin: _Origin, stored: StoredFile, index: int, **fields: Any) -> Document:
-    kind = fields["kind"]
-    status = Document.Status.PENDING if kind == Document.Kind.PAYMENT_SLIP else "received"
-    document = Document.objects.create(
-        organization=origin.organization, source=origin.source, file=stored,
-        source_file=origin.source_file, index_in_file=index, status=status,
-        created_by=origin.actor, **fields,
+def _status_of(kind: str) -> str:
+    return Document.Status.PENDING if kind == Document.Kind.PAYMENT_SLIP else "received"
+
+
+def _insert(
+    origin: _Origin, stored: StoredFile, fields: list[dict[str, Any]], *, first_index: int = 0
+) -> list[Document]:
+    """Insert the documents and their first status change, one statement each."""
+    documents = Document.objects.bulk_create(
+        Document(
+            organization=origin.organization, source=origin.source, file=stored,
+            source_file=origin.source_file, index_in_file=first_index + index,
+            status=_status_of(values["kind"]), created_by=origin.actor, **values,
+        )
+        for index, values in enumerate(fields)
     )  # fmt: skip
-    record_status(document, "", status, actor=origin.actor, token=origin.token)
+    DocumentStatusChange.objects.bulk_create(
+        DocumentStatusChange(
+            organization_id=origin.organization.pk, document=document, from_status="",
+            to_status=document.status, actor=origin.actor, actor_token=origin.token,
+        )
+        for document in documents
+    )  # fmt: skip
+    return documents
+
+
+def _new_document(origin: _Origin, stored: StoredFile, index: int, **fields: Any) -> Document:
+    """One document at ``index`` of ``stored`` (with its first status change)."""
+    (document,) = _insert(origin, stored, [fields], first_index=index)
     return document
+
+
+def _found_fields(origin: _Origin, found: ReadDocument) -> dict[str, Any]:
+    return {
+        "kind": _kind(found, origin.organization),
+        "format": found.format.value,
+        "profile": (found.profile or "")[:200],
+        "data": to_json(found.data),
+        "findings": to_json(found.findings),
+        "has_errors": found.has_errors,
+        "dedupe_key": dedupe_key(found.data),
+        **columns_of(found.data),
+    }
+
+
+def _link_twins_in_file(documents: list[Document], known: dict[str, int]) -> None:
+    """The same payment twice in one file: the later ones are duplicates of the first."""
+    first: dict[str, Document] = {}
+    twins = []
+    for document in documents:
+        key = document.dedupe_key
+        if not key or key in known:
+            continue
+        if key in first:
+            document.duplicate_of = first[key]
+            twins.append(document)
+        else:
+            first[key] = document
+    if twins:
+        Document.objects.bulk_update(twins, ["duplicate_of"])
 
 
 def _create_documents(
     origin: _Origin, stored: StoredFile, result: ReadResult | None
 ) -> list[Document]:
     if result is None:
-        return [_new_document(origin, stored, 0, kind=Document.Kind.OTHER)]
-    documents = []
-    for index, found in enumerate(result.documents):
-        key = dedupe_key(found.data)
-        fields = {
-            "kind": _kind(found, origin.organization),
-            "format": found.format.value,
-            "profile": (found.profile or "")[:200],
-            "data": to_json(found.data),
-            "findings": to_json(found.findings),
-            "has_errors": found.has_errors,
-            "dedupe_key": key,
-            "duplicate_of": _first_with_key(origin.organization, key),
-            **columns_of(found.data),
-        }
-        documents.append(_new_document(origin, stored, index, **fields))
+        return _insert(origin, stored, [{"kind": Document.Kind.OTHER}])
+    fields = [_found_fields(origin, found) for found in result.documents]
+    known = _originals(origin.organization, {f["dedupe_key"] for f in fields} - {""})
+    for values in fields:
+        values["duplicate_of_id"] = known.get(values["dedupe_key"])
+    documents = _insert(origin, stored, fields)
+    _link_twins_in_file(documents, known)
     return documents
 
 
@@ -316,23 +337,41 @@ def _audit(origin: _Origin, stored: StoredFile, documents: list[Document], ip: s
     )  # fmt: skip
 
 
+def _answer_known(origin: _Origin, sha: str, key: str | None) -> IngestResult | None:
+    """Inside the transaction: the earlier answer when the key or the file is known."""
+    replay = _replay(origin.organization, key, sha)
+    if replay is not None:
+        return replay
+    existing = _existing(origin.organization, sha)
+    if not existing:
+        return None
+    _remember_key(origin, key, sha, existing, created=False)
+    return IngestResult(documents=existing, created=False, duplicate_file=True)
+
+
 def _write(
     origin: _Origin, data: bytes, sha: str, filename: str, result: ReadResult | None,
-    key: str | None, ip: str | None,
+    key: str | None, ip: str | None, *, look_first: bool,
 ) -> IngestResult:  # fmt: skip
-    written = _Written(names=[])
+    """One transaction that stores the file and its documents.
+
+    ``look_first=False`` (nothing was known a moment ago) skips the lookups; a concurrent
+    request that stored the same file or used the same key first then makes an insert
+    fail on a unique constraint, and the caller runs this again with ``look_first=True``.
+    """
+    written = Written()
     try:
         with transaction.atomic():
-            # Checked again inside the transaction: another request may have won the race.
-            replay = _replay(origin.organization, key, sha)
-            if replay is not None:
-                return replay
-            existing = _existing(origin.organization, sha)
-            if existing:
-                _remember_key(origin, key, sha, existing, created=False)
-                return IngestResult(documents=existing, created=False, duplicate_file=True)
-            _check_quota(origin.organization, len(data))
-            stored = _store_file(origin.organization, data, sha, filename, written)
+            if look_first:
+                known = _answer_known(origin, sha, key)
+                if known is not None:
+                    return known
+            organization = origin.organization
+            stored = store_file(
+                organization, data, sha, filename=filename, written=written,
+                content_type=sniff_content_type(data), look_first=look_first,
+                on_new=lambda: charge_quota(organization, len(data)),
+            )  # fmt: skip
             documents = _create_documents(origin, stored, result)
             _remember_key(origin, key, sha, documents, created=True)
             _audit(origin, stored, documents, ip)
@@ -373,14 +412,14 @@ def document_ingest(
     if replay is not None:
         return replay
     _check_size(data)
-    existing = _existing(organization, sha)
-    if existing:
+    known = _known_file(organization, sha)
+    if known:
         result: ReadResult | None = None  # not read again: the documents exist already
     else:
         result = _read(data, filename, keep_unreadable=keep_unreadable_as_other)
     try:
-        return _write(origin, data, sha, filename, result, idempotency_key, ip)
+        return _write(origin, data, sha, filename, result, idempotency_key, ip, look_first=known)
     except IntegrityError:
         # A concurrent request stored the same file or used the same key first (unique
-        # constraints): answer the way it was answered.
-        return _write(origin, data, sha, filename, result, idempotency_key, ip)
+        # constraints), or the file is kept already as an e-mail: answer as it was answered.
+        return _write(origin, data, sha, filename, result, idempotency_key, ip, look_first=True)

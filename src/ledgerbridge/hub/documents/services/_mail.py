@@ -25,14 +25,12 @@ from ledgerbridge.hub.documents.errors import FileTooLarge
 from ledgerbridge.hub.documents.models import Document, MailInbox, StoredFile
 from ledgerbridge.hub.documents.services._ingest import (
     AUDIT_CATEGORY,
-    _check_quota,
     _new_document,
     _Origin,
-    _store_file,
-    _Written,
     document_ingest,
     max_upload_bytes,
 )
+from ledgerbridge.hub.documents.services._storage import Written, charge_quota, store_file
 from ledgerbridge.hub.identity.services import audit_record
 
 if TYPE_CHECKING:
@@ -89,15 +87,15 @@ def _attachments(message: EmailMessage) -> list[tuple[str, bytes]]:
 
 
 def _keep_mail(inbox: MailInbox, raw: bytes, name: str) -> StoredFile:
-    written = _Written(names=[])
+    written = Written()
+    organization = inbox.organization
     try:
         with transaction.atomic():
-            sha = hashlib.sha256(raw).hexdigest()
-            if not StoredFile.objects.filter(organization=inbox.organization, sha256=sha).exists():
-                _check_quota(inbox.organization, len(raw))
-            return _store_file(
-                inbox.organization, raw, sha, name, written, content_type="message/rfc822"
-            )
+            return store_file(
+                organization, raw, hashlib.sha256(raw).hexdigest(), filename=name,
+                content_type="message/rfc822", written=written,
+                on_new=lambda: charge_quota(organization, len(raw)),
+            )  # fmt: skip
     except BaseException:
         written.discard()
         raise

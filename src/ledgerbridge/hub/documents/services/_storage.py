@@ -1,0 +1,115 @@
+"""Keeping original files: the per-organization quota and the content-addressed storage.
+
+The quota is charged on the organization's :class:`StorageUsage` row with one
+conditional ``UPDATE`` (``used_bytes + size <= quota``) in the transaction that stores
+the file: no sum over every stored file on each upload, and no way for two concurrent
+uploads to pass the check together (the row stays locked until the commit, and a failed
+transaction takes its charge back with it). A missing row is created from the sum of the
+files once. A file is written under ``files/<organization>/<sha[:2]>/<sha>``; the names
+written by a transaction that then fails are deleted again (:class:`Written`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db.models import F, Sum
+from django.utils.translation import gettext_lazy as _
+
+from ledgerbridge.hub.core.errors import Conflict
+from ledgerbridge.hub.documents.models import StorageUsage, StoredFile
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ledgerbridge.hub.identity.models import Organization
+
+__all__ = ["DEFAULT_ORG_QUOTA_BYTES", "Written", "charge_quota", "quota_bytes", "store_file"]
+
+DEFAULT_ORG_QUOTA_BYTES = 5 * 1024 * 1024 * 1024
+
+
+def quota_bytes() -> int:
+    return int(getattr(settings, "LEDGERBRIDGE_ORG_QUOTA_BYTES", DEFAULT_ORG_QUOTA_BYTES))
+
+
+def _quota_exceeded() -> Conflict:
+    return Conflict(
+        "quota-exceeded",
+        _("The storage quota of this organization is used up; nothing was stored."),
+    )
+
+
+def charge_quota(organization: Organization, size: int) -> None:
+    """Add ``size`` bytes to the organization's usage, or refuse with ``quota-exceeded``.
+
+    Call it inside the transaction that stores the file. A concurrent first charge of the
+    same organization makes the ``INSERT`` of the usage row fail with an
+    ``IntegrityError``, which the ingest answers by running its transaction again.
+    """
+    limit = quota_bytes()
+    charged = StorageUsage.objects.filter(
+        organization_id=organization.pk, used_bytes__lte=limit - size
+    ).update(used_bytes=F("used_bytes") + size)
+    if charged:
+        return
+    if StorageUsage.objects.filter(organization_id=organization.pk).exists():
+        raise _quota_exceeded()
+    used = StoredFile.objects.filter(organization_id=organization.pk).aggregate(total=Sum("size"))
+    total = int(used["total"] or 0)
+    if total + size > limit:
+        raise _quota_exceeded()
+    StorageUsage.objects.create(organization_id=organization.pk, used_bytes=total + size)
+
+
+@dataclass(slots=True)
+class Written:
+    """Names written to storage by the running transaction, to delete again on failure."""
+
+    names: list[str] = field(default_factory=list)
+
+    def discard(self) -> None:
+        for name in self.names:
+            default_storage.delete(name)
+
+
+def _known(organization: Organization, sha: str) -> StoredFile | None:
+    return StoredFile.objects.filter(organization_id=organization.pk, sha256=sha).first()
+
+
+def store_file(
+    organization: Organization, data: bytes, sha: str, *, filename: str, content_type: str,
+    written: Written, look_first: bool = True, on_new: Callable[[], None] | None = None,
+) -> StoredFile:  # fmt: skip
+    """The organization's file with these bytes: the known one, else a new row and file.
+
+    ``look_first=False`` skips the lookup when the caller has just found no such file; a
+    file stored meanwhile then fails the unique (organization, sha256) constraint and the
+    caller's transaction is retried. ``on_new`` runs before a new file is kept (the quota).
+    """
+    if look_first:
+        known = _known(organization, sha)
+        if known is not None:  # kept already, e.g. as the raw e-mail of another document
+            return known
+    if on_new is not None:
+        on_new()
+    stored = StoredFile.objects.create(
+        organization=organization,
+        sha256=sha,
+        size=len(data),
+        content_type=content_type,
+        original_name=(filename or sha)[:255],
+        storage_name=f"files/{organization.pk}/{sha[:2]}/{sha}",
+    )
+    # After the row: a concurrent twin fails on the constraint before writing any bytes.
+    # The storage picks another name if a file (an orphan of a crash) has this one.
+    name = default_storage.save(stored.storage_name, ContentFile(data))
+    written.names.append(name)
+    if name != stored.storage_name:
+        StoredFile.objects.filter(pk=stored.pk).update(storage_name=name)
+        stored.storage_name = name
+    return stored
