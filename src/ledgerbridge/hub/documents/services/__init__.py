@@ -21,6 +21,13 @@ from ledgerbridge.hub.documents.services._mail import (
     mail_receive,
     max_mail_bytes,
 )
+from ledgerbridge.hub.documents.services._pain001 import (
+    Pain001Refused,
+    SlipNotPayable,
+    payment_slips_export_pain001,
+    slip_payments,
+)
+from ledgerbridge.hub.documents.services._preview import PreviewDocument, document_preview
 from ledgerbridge.hub.documents.services._slips import (
     payment_slip_mark_processed,
     payment_slip_reject,
@@ -31,12 +38,18 @@ __all__ = [
     "DEFAULT_ORG_QUOTA_BYTES",
     "IngestResult",
     "MailReceipt",
+    "Pain001Refused",
+    "PreviewDocument",
+    "SlipNotPayable",
     "document_ingest",
+    "document_preview",
     "mail_inbox_ensure",
     "mail_receive",
     "max_mail_bytes",
     "max_upload_bytes",
     "payment_slip_mark_processed",
     "payment_slip_reject",
+    "payment_slips_export_pain001",
+    "slip_payments",
     "sniff_content_type",
 ]

@@ -2,8 +2,9 @@
 
 Flow: read, then confirm, then store. The phone decodes the QR code itself when the
 browser can (``BarcodeDetector``) and sends the text; otherwise it sends a photo. Either
-goes first to :func:`scan_preview`, which reads it with :func:`ledgerbridge.formats.read`
-and answers the fields (creditor, IBAN, amount, currency, reference, due date) WITHOUT
+goes first to :func:`scan_preview`, which reads it with
+:func:`~ledgerbridge.hub.documents.services.document_preview` (the ingest's own checks and
+reading) and answers the fields (creditor, IBAN, amount, currency, reference, due date) WITHOUT
 storing anything, so a wrong read costs nothing and leaves no slip to clean up in the
 pending list. Only after the person confirms does :func:`scan_confirm` ingest the same
 bytes with source ``scan`` and the phone's ``Idempotency-Key`` (the queue entry's id), so
@@ -33,16 +34,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from ledgerbridge.formats import Kind
 from ledgerbridge.hub.core.errors import Invalid, ServiceError
 from ledgerbridge.hub.documents import selectors, services
 from ledgerbridge.hub.documents.models import Document
-
-# The documents domain's own rules, not public yet: a preview must read, refuse and show
-# exactly what ingest would (see the module docstring).
-from ledgerbridge.hub.documents.services._extract import columns_of
-from ledgerbridge.hub.documents.services._ingest import _check_size as check_size
-from ledgerbridge.hub.documents.services._ingest import _read as read_for_ingest
 from ledgerbridge.hub.identity.permissions import Permission
 from ledgerbridge.hub.web.decorators import org_permission_required
 from ledgerbridge.hub.web.views._common import client_ip
@@ -51,7 +45,7 @@ from ledgerbridge.hub.web.views.documents import ingest_outcome
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-    from ledgerbridge.formats import ReadResult
+    from ledgerbridge.hub.documents.services import PreviewDocument
     from ledgerbridge.hub.web.middleware import AuthedOrgRequest, OrgRequest
 
 __all__ = [
@@ -90,29 +84,16 @@ def _scan_input(request: AuthedOrgRequest) -> tuple[bytes, str]:
     return photo.read(services.max_upload_bytes() + 1), photo.name or "photo.jpg"
 
 
-def _read_slips(data: bytes, filename: str) -> ReadResult:
-    """What ingest would read from ``data``, refused exactly as ingest refuses it.
-
-    The ingest's own checks (size, HTML, :func:`formats.read`, nothing found) are reused
-    rather than repeated here, so a preview never accepts what the confirmation refuses.
-    """
-    check_size(data)
-    result = read_for_ingest(data, filename, keep_unreadable=False)
-    if result is None:  # only with keep_unreadable=True
-        raise Invalid("no-document-found", _("No QR-bill was found. Try again closer."))
-    return result
-
-
-def _preview_fields(columns: dict[str, Any]) -> dict[str, Any]:
-    due = columns["due_date"]
+def _preview_fields(slip: PreviewDocument) -> dict[str, Any]:
+    due = slip.due_date
     return {
-        "creditor": columns["creditor_name"],
-        "iban": columns["iban"],
-        "amount": str(columns["amount"]) if columns["amount"] is not None else "",
-        "currency": columns["currency"],
-        "reference": columns["reference"],
+        "creditor": slip.creditor_name,
+        "iban": slip.iban,
+        "amount": str(slip.amount) if slip.amount is not None else "",
+        "currency": slip.currency,
+        "reference": slip.reference,
         "due_date": due.isoformat() if due else "",
-        "invoice_number": columns["invoice_number"],
+        "invoice_number": slip.invoice_number,
     }
 
 
@@ -126,13 +107,15 @@ def scan_preview(request: AuthedOrgRequest) -> HttpResponse:
     """Read the scan and answer its payment slips' fields; nothing is stored."""
     try:
         data, filename = _scan_input(request)
-        result = _read_slips(data, filename)
-        slips = [d for d in result.documents if d.kind is Kind.PAYMENT_SLIP]
+        found = services.document_preview(
+            organization=request.organization, data=data, filename=filename
+        )
+        slips = [d for d in found if d.kind == Document.Kind.PAYMENT_SLIP]
         if not slips:
             raise Invalid("no-payment-slip", _("This is a document, but not a QR-bill."))
     except ServiceError as exc:
         return _error(exc)
-    return JsonResponse({"slips": [_preview_fields(columns_of(d.data)) for d in slips]})
+    return JsonResponse({"slips": [_preview_fields(slip) for slip in slips]})
 
 
 def _scan_row(document: Document) -> dict[str, Any]:

@@ -1,0 +1,178 @@
+"""``payment_slips_export_pain001``: the chosen payment slips as a pain.001 credit transfer.
+
+A slip's ``data`` is the canonical QR-bill data as JSON (see
+:func:`ledgerbridge.formats.contract.to_json`): the creditor's address, the reference type
+and the message. A combined ("K") address keeps postal code and town in one line; it is
+split at the first space when the line starts with a postal code, as the SPS want both
+in their own elements. A slip without an amount cannot be ordered: the export is refused
+with ``slip-not-payable`` naming it. The file itself comes from
+:func:`ledgerbridge.formats.pain001.write_pain001` (Swiss Payment Standards,
+``pain.001.001.09``); every export writes an audit event.
+
+>>> _split_town("8001 Zürich")
+('8001', 'Zürich')
+>>> _split_town("Vaduz")
+(None, 'Vaduz')
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ledgerbridge.formats import FormatError
+from ledgerbridge.formats.pain001 import (
+    Pain001Address,
+    Pain001Payment,
+    ReferenceType,
+    write_pain001,
+)
+from ledgerbridge.hub.core.errors import Invalid, NotFound
+from ledgerbridge.hub.identity.services import audit_record
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import date
+
+    from ledgerbridge.hub.documents.models import Document
+    from ledgerbridge.hub.identity.models import ApiToken, Organization, User
+
+__all__ = [
+    "Pain001Refused",
+    "SlipNotPayable",
+    "payment_slips_export_pain001",
+    "slip_payments",
+]
+
+_DEBTOR_FIELDS = ("debtor_name", "debtor_iban")
+
+_REFERENCE_TYPES: dict[str, ReferenceType] = {"QRR": "QRR", "SCOR": "SCOR", "NON": "NON"}
+
+_POSTAL_TOWN = re.compile(r"(?P<postal>[0-9][0-9A-Za-z-]{2,15})\s+(?P<town>.+)")
+
+
+class SlipNotPayable(Invalid):
+    """A selected slip lacks what a credit transfer needs (amount, IBAN, creditor town)."""
+
+    default_code = "slip-not-payable"
+
+    def __init__(self, slip: Document, message: str) -> None:
+        super().__init__("slip-not-payable", message, document_id=slip.pk)
+        self.slip = slip
+
+
+class Pain001Refused(Invalid):
+    """The writer refused the order (a debtor IBAN that is not one, ...); ``field`` names
+    the debtor input at fault, if one is."""
+
+    def __init__(self, err: FormatError) -> None:
+        super().__init__(err.code, f"{err.message} ({err.code})")
+        self.field = next((f for f in _DEBTOR_FIELDS if err.location.startswith(f)), None)
+
+
+def _split_town(line: str) -> tuple[str | None, str]:
+    match = _POSTAL_TOWN.fullmatch(line.strip())
+    if match is None:
+        return None, line.strip()
+    return match["postal"], match["town"]
+
+
+def _address(creditor: dict[str, Any]) -> Pain001Address | None:
+    town = (creditor.get("town") or "").strip()
+    postal = creditor.get("postal_code")
+    street = creditor.get("street")
+    building = creditor.get("building_number")
+    if creditor.get("address_type") == "K":
+        postal, town = _split_town(town)
+    country = (creditor.get("country") or "").strip()
+    if not town or not country:
+        return None
+    return Pain001Address(
+        street=street or None,
+        building_number=building or None,
+        postal_code=postal or None,
+        town=town,
+        country=country,
+    )
+
+
+def _payment(slip: Document) -> Pain001Payment:
+    data: dict[str, Any] = slip.data if isinstance(slip.data, dict) else {}
+    if slip.amount is None:
+        raise SlipNotPayable(slip, _("Payment slip #%(id)s has no amount.") % {"id": slip.pk})
+    if not slip.iban:
+        raise SlipNotPayable(slip, _("Payment slip #%(id)s has no IBAN.") % {"id": slip.pk})
+    address = _address(data.get("creditor") or {})
+    if address is None:
+        raise SlipNotPayable(
+            slip, _("Payment slip #%(id)s has no creditor town or country.") % {"id": slip.pk}
+        )
+    reference_type = _REFERENCE_TYPES.get(str(data.get("reference_type") or ""), "NON")
+    return Pain001Payment(
+        end_to_end_id=f"LB-{slip.pk}",
+        amount=Decimal(slip.amount),
+        currency=slip.currency,
+        creditor_name=slip.creditor_name,
+        creditor_iban=slip.iban,
+        creditor_address=address,
+        reference_type=reference_type,
+        reference=slip.reference or None,
+        unstructured_message=data.get("message") or None,
+    )
+
+
+def slip_payments(slips: Sequence[Document]) -> list[Pain001Payment]:
+    """One credit transfer per slip, in the given order (raises :class:`SlipNotPayable`)."""
+    return [_payment(slip) for slip in slips]
+
+
+def _check_slips(organization: Organization, documents: Sequence[Document]) -> None:
+    for document in documents:
+        if document.organization_id != organization.pk or not document.is_payment_slip:
+            raise NotFound("payment-slip-not-found", _("No such payment slip."))
+    if not documents:
+        raise Invalid("slips-required", _("Choose the payment slips to pay."))
+
+
+@transaction.atomic
+def payment_slips_export_pain001(
+    *,
+    organization: Organization,
+    documents: Sequence[Document],
+    debtor_name: str,
+    debtor_iban: str,
+    execution_date: date,
+    actor: User | None,
+    token: ApiToken | None = None,
+    ip: str | None = None,
+) -> bytes:
+    """The ``pain.001.001.09`` order paying ``documents`` (in that order) from the debtor's
+    account, as UTF-8 XML bytes; audited as ``pain001-exported``.
+
+    Raises :class:`SlipNotPayable` for a slip without amount, IBAN or creditor town,
+    :class:`Pain001Refused` when the writer refuses (its rule code), ``NotFound`` for a
+    document that is not a payment slip of ``organization``.
+    """
+    _check_slips(organization, documents)
+    created_at = timezone.now()
+    message_id = f"LB-{organization.pk}-{created_at:%Y%m%d%H%M%S%f}"[:35]
+    try:
+        xml = write_pain001(
+            debtor_name=debtor_name, debtor_iban=debtor_iban,
+            payments=slip_payments(documents), message_id=message_id,
+            created_at=created_at, execution_date=execution_date,
+        )  # fmt: skip
+    except FormatError as err:
+        raise Pain001Refused(err) from err
+    audit_record(
+        organization=organization, actor=actor, category="documents",
+        action="pain001-exported", ip=ip,
+        details={"message_id": message_id, "documents": [d.pk for d in documents],
+                 "token_id": token.pk if token else None},
+    )  # fmt: skip
+    return xml
