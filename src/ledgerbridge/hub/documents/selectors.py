@@ -30,6 +30,7 @@ __all__ = [
     "payment_slip_get",
     "payment_slip_list",
     "payment_slip_pending",
+    "payment_slips_by_ids",
     "pending_slips_version",
 ]
 
@@ -113,6 +114,15 @@ def payment_slip_get(*, organization: Organization, document_id: int) -> Documen
     if slip is None:
         raise NotFound("payment-slip-not-found", _("No such payment slip."))
     return slip
+
+
+def payment_slips_by_ids(*, organization: Organization, document_ids: list[int]) -> list[Document]:
+    """The organization's payment slips with these ids, in the order given (one query);
+    ``NotFound`` when any id is missing or foreign, like :func:`payment_slip_get`."""
+    by_id = payment_slip_list(organization=organization).in_bulk(document_ids)
+    if any(pk not in by_id for pk in document_ids):
+        raise NotFound("payment-slip-not-found", _("No such payment slip."))
+    return [by_id[pk] for pk in dict.fromkeys(document_ids)]
 
 
 def pending_slips_version(*, organization: Organization) -> str:

@@ -135,3 +135,10 @@ class ProcessedIn(Schema):
 
 class RejectedIn(Schema):
     reason: str = Field(min_length=1, max_length=500)
+
+
+class Pain001In(Schema):
+    ids: list[int] = Field(min_length=1, max_length=1000, description="payment slips to pay")
+    debtor_name: str = Field(min_length=1, max_length=70, description="account holder")
+    debtor_iban: str = Field(min_length=15, max_length=42, description="the account to debit")
+    execution_date: date = Field(description="requested execution date")

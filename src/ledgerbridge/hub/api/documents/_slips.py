@@ -2,7 +2,9 @@
 
 ``GET`` pages with an opaque cursor and answers ``304 Not Modified`` to an unchanged
 ``If-None-Match`` after one aggregate query, without loading a row: a "refresh" with
-nothing new costs nothing. ``processed`` and ``rejected`` are idempotent.
+nothing new costs nothing. ``processed`` and ``rejected`` are idempotent. ``POST
+/payment-slips/pain001`` answers the chosen slips as an ISO 20022 ``pain.001.001.09``
+credit transfer order (Swiss Payment Standards) for the bank.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from ledgerbridge.hub.api._common import ERRORS
 from ledgerbridge.hub.api.auth import client_ip, principal, require
 from ledgerbridge.hub.api.documents._common import file_url, router
 from ledgerbridge.hub.api.documents._schemas import (
+    Pain001In,
     ProcessedIn,
     RejectedIn,
     SlipOut,
@@ -167,3 +170,34 @@ def payment_slip_rejected(
         ip=client_ip(request),
     )  # fmt: skip
     return slip_out(done)
+
+
+_PAIN001_RESPONSE = {
+    200: {
+        "description": "the pain.001.001.09 credit transfer order (UTF-8 XML)",
+        "content": {"application/xml": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+@router.post(
+    "/payment-slips/pain001",
+    response=ERRORS,
+    tags=["payment slips"],
+    openapi_extra={"responses": _PAIN001_RESPONSE},
+)
+def payment_slip_pain001(request: HttpRequest, body: Pain001In) -> HttpResponse:
+    """The slips ``ids`` (in that order) as a ``pain.001.001.09`` order paying them from
+    the debtor's account (``payment_slips.process``). A slip without amount, IBAN or
+    creditor town answers 422 ``slip-not-payable``; a foreign id 404; nothing changes."""
+    caller = require(request, Permission.PAYMENT_SLIPS_PROCESS)
+    slips = selectors.payment_slips_by_ids(organization=caller.organization, document_ids=body.ids)
+    xml = services.payment_slips_export_pain001(
+        organization=caller.organization, documents=slips, debtor_name=body.debtor_name,
+        debtor_iban=body.debtor_iban, execution_date=body.execution_date, actor=caller.user,
+        token=caller.token, ip=client_ip(request),
+    )  # fmt: skip
+    response = HttpResponse(xml, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="pain001.xml"'
+    response["Cache-Control"] = "no-store"
+    return response
