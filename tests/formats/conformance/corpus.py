@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[3]
+TALLIES: list[Tally] = []
 
 
 def corpus_root() -> Path:
@@ -36,19 +37,26 @@ def manifest(folder: str) -> list[dict[str, Any]]:
 
 @dataclass
 class Tally:
-    """Counts passes per group and prints the rates at the end of a conformance run."""
+    """Counts passes per group; every tally's rates are printed at the end of the run."""
 
     name: str
     passed: Counter[str] = field(default_factory=Counter)
     total: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        TALLIES.append(self)
 
     def record(self, group: str, *, ok: bool) -> None:
         self.total[group] += 1
         self.passed[group] += int(ok)
 
     def report(self) -> str:
-        lines = [f"conformance {self.name}:"]
+        lines = [f"conformance {self.name}: {self.overall()}"]
         for group in sorted(self.total):
             rate = 100 * self.passed[group] / self.total[group]
             lines.append(f"  {group}: {self.passed[group]}/{self.total[group]} = {rate:.1f}%")
         return "\n".join(lines)
+
+    def overall(self) -> str:
+        passed, total = sum(self.passed.values()), sum(self.total.values())
+        return f"{passed}/{total} = {100 * passed / total:.1f}%" if total else "nothing run"
