@@ -136,6 +136,7 @@ WEB_ROUTES: dict[str, Route] = {
     "web:document_upload": Route(ORG, P.DOCUMENTS_UPLOAD),
     "web:document_detail": Route(ORG, P.DOCUMENTS_VIEW),
     "web:document_file": Route(ORG, P.DOCUMENTS_VIEW),
+    "web:document_page": Route(ORG, P.DOCUMENTS_VIEW),
     "web:payment_slip_list": Route(ORG, P.DOCUMENTS_VIEW, lists=True),
     "web:payment_slip_rows": Route(ORG, P.DOCUMENTS_VIEW, lists=True),
     # these three take slip ids in the body ("ids"): see test_slip_actions_refuse_foreign_ids
@@ -224,6 +225,7 @@ KWARGS: dict[str, Callable[[Tenant], object]] = {
     "token": lambda t: t.invitation_token,
     "pk": _webauthn_key,  # allauth's WebAuthn keys belong to one user
     "document_id": _payment_slip,
+    "page": lambda t: 1,  # a page number, not an object: the document_id is A's
 }
 
 # Ids that exist nowhere: a foreign id must get exactly the answer one of these gets.

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import io
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from PIL import Image
 
 from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.identity.permissions import Role
+from ledgerbridge.hub.web.views.documents import render_pdf_page
 from tests.hub.acceptance.factories import PASSWORD, verified_user
 from tests.hub.documents.factories import (
     HTML_AS_PDF,
@@ -264,7 +267,7 @@ def test_detail_shows_fields_history_and_the_image_inline() -> None:
     assert [(c.from_status, c.to_status) for c in response.context["history"]] == [("", "pending")]
 
 
-def test_detail_frames_a_pdf_from_the_inline_file_url() -> None:
+def test_detail_shows_a_pdf_as_page_images_with_a_link_to_the_pdf() -> None:
     # given
     member = admin_of()
     pdf = (QRBILL_GENERATED / "s1_bill06_a4_pdf.pdf").read_bytes()
@@ -274,9 +277,91 @@ def test_detail_frames_a_pdf_from_the_inline_file_url() -> None:
         reverse("web:document_detail", kwargs={"document_id": document.pk})
     )
     # then
+    page = response.content.decode()
     inline_url = reverse("web:document_file", kwargs={"document_id": document.pk}) + "?inline=1"
-    assert response.context["original"] == {"mode": "pdf"}
-    assert f'data="{inline_url}" type="application/pdf"' in response.content.decode()
+    image_url = reverse("web:document_page", kwargs={"document_id": document.pk, "page": 1})
+    original = response.context["original"]
+    assert (original["mode"], list(original["pages"]), original["count"]) == ("pdf", [1], 1)
+    assert f'<img src="{image_url}" alt="Page 1 of 1"' in page
+    assert f'href="{inline_url}" target="_blank" rel="noopener">Open PDF</a>' in page
+    assert "<iframe" not in page
+    assert "<object" not in page
+
+
+def _pdf(pages: int) -> bytes:
+    buffer = io.BytesIO()
+    first, *rest = [Image.new("RGB", (595, 842), "white") for _ in range(pages)]
+    first.save(buffer, "PDF", save_all=True, append_images=rest)
+    return buffer.getvalue()
+
+
+def test_pdf_page_is_a_png_of_that_page_within_the_pixel_cap() -> None:
+    # given a kept PDF of two A4 pages
+    member = admin_of()
+    document = ingest(member, _pdf(2), filename="letter.pdf", keep_unreadable_as_other=True)
+    url = reverse("web:document_page", kwargs={"document_id": document.documents[0].pk, "page": 2})
+    # when
+    response = client_for(member).get(url)
+    # then
+    image = Image.open(io.BytesIO(response.content))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response["Cache-Control"] == "private, max-age=86400"
+    assert image.format == "PNG"
+    assert image.size == (1200, 1699)
+
+
+def test_a_long_pdf_page_is_rendered_within_three_megapixels() -> None:
+    # given a 720 x 7200 pt page: 1200 px wide it would be 14.4 MP
+    buffer = io.BytesIO()
+    Image.new("RGB", (10, 100), "white").save(buffer, "PDF", resolution=1.0)
+    # when
+    png = render_pdf_page(buffer.getvalue(), 1)
+    # then
+    assert png is not None
+    width, height = Image.open(io.BytesIO(png)).size
+    assert 2_900_000 <= width * height <= 3_000_000
+    assert height == 10 * width
+    assert render_pdf_page(buffer.getvalue(), 2) is None
+    assert render_pdf_page(b"%PDF-1.7 broken", 1) is None
+
+
+def test_pdf_detail_shows_the_first_five_pages_and_says_how_many_there_are() -> None:
+    # given
+    member = admin_of()
+    document = ingest(member, _pdf(7), filename="long.pdf", keep_unreadable_as_other=True)
+    document_id = document.documents[0].pk
+    client = client_for(member)
+    # when
+    detail = client.get(reverse("web:document_detail", kwargs={"document_id": document_id}))
+    fifth = client.get(reverse("web:document_page", kwargs={"document_id": document_id, "page": 5}))
+    sixth = client.get(reverse("web:document_page", kwargs={"document_id": document_id, "page": 6}))
+    # then
+    original = detail.context["original"]
+    assert (list(original["pages"]), original["count"], original["more"]) == ([1, 2, 3, 4, 5], 7, 2)
+    assert "Page 5 of 7" in detail.content.decode()
+    assert (fifth.status_code, sixth.status_code) == (200, 404)
+
+
+def test_pdf_page_answers_404_out_of_range_for_non_pdfs_and_foreign_documents() -> None:
+    # given
+    member = admin_of()
+    pdf = ingest(member, blank_pdf(), filename="a.pdf", keep_unreadable_as_other=True)
+    photo = ingest(member, qrbill_file()[0], filename="bill.png")
+    pdf_id, photo_id = pdf.documents[0].pk, photo.documents[0].pk
+    own, stranger = client_for(member), client_for(admin_of())
+
+    def page(client: Client, document_id: int, number: int) -> int:
+        url = reverse("web:document_page", kwargs={"document_id": document_id, "page": number})
+        return int(client.get(url).status_code)
+
+    # when
+    answers = (
+        page(own, pdf_id, 1), page(own, pdf_id, 0), page(own, pdf_id, 2),
+        page(own, photo_id, 1), page(stranger, pdf_id, 1), page(own, 999_999, 1),
+    )  # fmt: skip
+    # then
+    assert answers == (200, 404, 404, 404, 404, 404)
 
 
 def test_file_is_a_download_unless_framed_inline() -> None:

@@ -56,6 +56,11 @@ urlpatterns = [
     path("documents/upload", documents.document_upload, name="document_upload"),
     path("documents/<int:document_id>/", documents.document_detail, name="document_detail"),
     path("documents/<int:document_id>/file", documents.document_file, name="document_file"),
+    path(
+        "documents/<int:document_id>/pages/<int:page>.png",
+        documents.document_page,
+        name="document_page",
+    ),
     path("payment-slips/", payment_slips.payment_slip_list, name="payment_slip_list"),
     path("payment-slips/rows", payment_slips.payment_slip_rows, name="payment_slip_rows"),
     path("payment-slips/process", payment_slips.payment_slip_process, name="payment_slip_process"),

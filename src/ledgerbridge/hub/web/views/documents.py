@@ -7,17 +7,22 @@ answer per file is "created", "already there" (the same file again), "possible d
 or the service's specific refusal. A script asking with ``Accept: application/json`` gets
 the same results as JSON.
 
-The detail page shows the original beside the extracted fields: images inline, PDFs in a
-frame served by :func:`document_file` (the one response that allows being framed, by this
-site only), XML pretty-printed (parsed hardened) and escaped by the template.
+The detail page shows the original beside the extracted fields: images inline, PDFs as
+PNG images of their first pages rendered here by :func:`document_page` (headless and many
+phone browsers show no PDF in a frame) with a link that opens the PDF itself, XML
+pretty-printed (parsed hardened) and escaped by the template. Page images are rendered on
+each request, capped in pages and pixels, and cached by the browser only (nothing on disk).
 """
 
 from __future__ import annotations
 
+import io
+import math
+import threading
 from typing import TYPE_CHECKING, Any
 
 from django.core.files.storage import default_storage
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -36,12 +41,21 @@ from ledgerbridge.hub.web.views._common import client_ip, paginate
 from ledgerbridge.hub.web.views._document_forms import DocumentFilterForm
 
 if TYPE_CHECKING:
+    import pypdfium2
     from django.core.files.uploadedfile import UploadedFile
 
     from ledgerbridge.hub.documents.models import StoredFile
     from ledgerbridge.hub.web.middleware import AuthedOrgRequest
 
-__all__ = ["document_detail", "document_file", "document_list", "document_upload"]
+__all__ = [
+    "document_detail",
+    "document_file",
+    "document_list",
+    "document_page",
+    "document_upload",
+    "pdf_page_count",
+    "render_pdf_page",
+]
 
 _PAGE_SIZE = 25
 # Originals a browser may show inline; everything else is always a download.
@@ -50,6 +64,14 @@ _INLINE_TYPES = frozenset(
 )
 _IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
 _TEXT_PREVIEW_BYTES = 200_000
+# PDF previews: the first pages only, about 1200 px wide, never more than 3 MP a page.
+PDF_PREVIEW_PAGES = 5
+_PDF_PREVIEW_WIDTH = 1200
+_PDF_PREVIEW_MAX_PIXELS = 3_000_000
+_PDF_MAX_SCALE = 4.0
+# PDFium must not run in two threads at once (pypdfium2's documented limit); the web
+# server runs requests in threads, so every preview render takes this lock.
+_PDFIUM_LOCK = threading.Lock()
 
 
 def _document_row(document: Document) -> dict[str, Any]:
@@ -197,13 +219,81 @@ def pretty_xml(data: bytes) -> str | None:
     return etree.tostring(root, pretty_print=True, encoding="unicode").rstrip("\n")
 
 
+def _open_pdf(data: bytes) -> pypdfium2.PdfDocument | None:
+    import pypdfium2
+
+    try:
+        return pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError:
+        return None
+
+
+def pdf_page_count(data: bytes) -> int:
+    """How many pages the PDF has; 0 when PDFium cannot open it (broken or encrypted).
+
+    >>> pdf_page_count(b"not a pdf")
+    0
+    """
+    with _PDFIUM_LOCK:
+        document = _open_pdf(data)
+        if document is None:
+            return 0
+        try:
+            return len(document)
+        finally:
+            document.close()
+
+
+def _preview_scale(width: float, height: float) -> float:
+    """Scale from PDF points to pixels: about 1200 px wide, at most 3 MP and 4x.
+
+    >>> round(_preview_scale(595, 842), 3)  # A4: 1200 x 1699 px
+    2.017
+    >>> _preview_scale(5000, 5000) ** 2 * 5000 * 5000 <= 3_000_000
+    True
+    """
+    scale = min(_PDF_PREVIEW_WIDTH / max(width, 1.0), _PDF_MAX_SCALE)
+    pixels = width * height * scale * scale
+    if pixels > _PDF_PREVIEW_MAX_PIXELS:
+        # 1 % below the cap: PDFium rounds both sides up to whole pixels
+        scale *= math.sqrt(0.99 * _PDF_PREVIEW_MAX_PIXELS / pixels)
+    return scale
+
+
+def render_pdf_page(data: bytes, page: int) -> bytes | None:
+    """Page ``page`` (1-based, within the preview cap) as PNG; ``None`` when there is none."""
+    import pypdfium2
+
+    if not 1 <= page <= PDF_PREVIEW_PAGES:
+        return None
+    with _PDFIUM_LOCK:
+        document = _open_pdf(data)
+        if document is None:
+            return None
+        try:
+            if page > len(document):
+                return None
+            pdf_page = document[page - 1]
+            scale = _preview_scale(*pdf_page.get_size())
+            image = pdf_page.render(scale=scale).to_pil()
+        except pypdfium2.PdfiumError:
+            return None
+        finally:
+            document.close()
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
 def _original_view(stored: StoredFile) -> dict[str, Any]:
     """How the detail page shows the original: image, frame, XML or text (or not at all)."""
     content_type = stored.content_type
     if content_type in _IMAGE_TYPES:
         return {"mode": "image"}
     if content_type == "application/pdf":
-        return {"mode": "pdf"}
+        count = pdf_page_count(_read_stored(stored, stored.size + 1))
+        shown = min(count, PDF_PREVIEW_PAGES)
+        return {"mode": "pdf", "pages": range(1, shown + 1), "count": count, "more": count - shown}
     if content_type in {"application/xml", "text/plain"} and stored.size <= _TEXT_PREVIEW_BYTES:
         data = _read_stored(stored, _TEXT_PREVIEW_BYTES)
         if content_type == "application/xml":
@@ -255,4 +345,21 @@ def document_file(request: AuthedOrgRequest, document_id: int) -> HttpResponse:
         response["X-Frame-Options"] = "SAMEORIGIN"
         response["Content-Security-Policy"] = "frame-ancestors 'self'"
     response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@org_permission_required(Permission.DOCUMENTS_VIEW)
+@require_GET
+def document_page(request: AuthedOrgRequest, document_id: int, page: int) -> HttpResponse:
+    """One page of a PDF original as a PNG image (the first pages only); 404 otherwise."""
+    document = selectors.document_get(organization=request.organization, document_id=document_id)
+    stored = document.file
+    if stored.content_type != "application/pdf":
+        raise Http404
+    png = render_pdf_page(_read_stored(stored, stored.size + 1), page)
+    if png is None:
+        raise Http404
+    response = HttpResponse(png, content_type="image/png")
+    # the original never changes (content-addressed), so the browser may keep the image
+    response["Cache-Control"] = "private, max-age=86400"
     return response
