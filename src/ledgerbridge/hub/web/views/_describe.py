@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ledgerbridge.hub.identity.models import AuditCategory
@@ -49,31 +50,123 @@ def action_label(action: str) -> str:
     return str(label) if label is not None else action
 
 
-def _flat(value: object) -> str:
+# Labels of the detail keys the services record; a key not listed here reads as itself.
+DETAIL_LABELS: dict[str, Promise] = {
+    "email": _("E-mail"),
+    "role": _("Role"),
+    "permissions": _("Permissions"),
+    "name": _("Name"),
+    "kind": _("Kind"),
+    "country": _("Country"),
+    "tax_id": _("Tax ID"),
+    "street": _("Street"),
+    "postal_code": _("Postal code"),
+    "town": _("Town"),
+    "reason": _("Reason"),
+    "documents": _("Documents"),
+    "document_id": _("Document"),
+    "source": _("Source"),
+    "from": _("From"),
+    "to": _("To"),
+    "refused": _("Refused"),
+    "booking_reference": _("Booking reference"),
+    "require_mfa": _("Two-factor authentication"),
+    "filename": _("File"),
+    "signup": _("New account"),
+    "terms_accepted": _("Terms accepted"),
+    "step": _("Step"),
+    "type": _("Method"),
+    "before": _("Before"),
+    "after": _("After"),
+    "changed": _("Changed"),
+    "tokens_revoked": _("Tokens revoked"),
+}
+# Keys whose whole numbers are ids of other records: shown as "#12".
+_REFERENCE_KEYS = frozenset({"id", "document_id", "documents", "duplicate_of", "token_id"})
+
+
+def detail_label(key: str) -> str:
+    """The translated label of a detail key; unknown keys read verbatim.
+
+    >>> detail_label("tax_id"), detail_label("mail_sha256")
+    ('Tax ID', 'mail_sha256')
+    """
+    label = DETAIL_LABELS.get(key)
+    return str(label) if label is not None else key
+
+
+def _yes_no(value: bool) -> str:
+    # Django's own catalogue translates "yes,no,maybe" (the yesno filter's default)
+    yes, no, _maybe = gettext("yes,no,maybe").split(",")
+    return yes if value else no
+
+
+def _value(value: object, key: str = "") -> str:
+    """One detail value as text: yes/no, ``#id`` references, lists and nested records."""
+    if isinstance(value, bool):
+        return _yes_no(value)
+    if value is None or value in ("", [], {}):
+        return "—"
+    if isinstance(value, int) and key in _REFERENCE_KEYS:
+        return f"#{value}"
     if isinstance(value, list):
-        return ", ".join(_flat(v) for v in value)
+        return ", ".join(_value(v, key) for v in value)
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {_flat(v)}" for k, v in value.items())
-    return "" if value is None else str(value)
+        return _record(value, key)
+    return str(value)
+
+
+def _record(value: dict[str, object], key: str) -> str:
+    if key == "changed":
+        return "; ".join(
+            f"{detail_label(k)}: {' → '.join(_value(v) for v in old_new)}"
+            if isinstance(old_new, list) else f"{detail_label(k)}: {_value(old_new)}"
+            for k, old_new in value.items()
+        )  # fmt: skip
+    if "id" in value:
+        rest = [f"{detail_label(k)}: {_value(v, k)}" for k, v in value.items()
+                if k != "id" and v not in (None, "")]  # fmt: skip
+        head = _value(value["id"], "id")
+        return f"{head} ({', '.join(rest)})" if rest else head
+    return "; ".join(f"{detail_label(k)}: {_value(v, k)}" for k, v in value.items())
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= _MAX_VALUE else text[: _MAX_VALUE - 1] + "…"
+
+
+def details_items(details: object, *, shorten: bool = True) -> list[tuple[str, str]]:
+    """The event's details as (label, text) pairs a person can read.
+
+    Booleans read yes/no, known keys get their label, unknown keys stay as they are,
+    ids of other records read ``#12``; long values are cut unless ``shorten`` is false.
+
+    >>> details_items({"signup": False, "email": "a@b.ch", "mail_sha256": "ab12"})
+    [('New account', 'no'), ('E-mail', 'a@b.ch'), ('mail_sha256', 'ab12')]
+    >>> details_items({"documents": [{"id": 3, "kind": "other", "duplicate_of": None}]})
+    [('Documents', '#3 (Kind: other)')]
+    >>> details_items({"changed": {"town": ["Bern", "Basel"]}})
+    [('Changed', 'Town: Bern → Basel')]
+    >>> details_items(["not", "a", "record"])
+    [('', 'not, a, record')]
+    """
+    if not isinstance(details, dict):
+        return [("", _value(details))] if details not in (None, "", [], {}) else []
+    cut = _short if shorten else str
+    return [(detail_label(str(k)), cut(_value(v, str(k)))) for k, v in details.items()]
 
 
 def details_text(details: object) -> str:
     """The event's details as one short line.
 
     >>> details_text({"email": "a@b.ch", "permissions": ["documents.view", "audit.view"]})
-    'email: a@b.ch · permissions: documents.view, audit.view'
+    'E-mail: a@b.ch · Permissions: documents.view, audit.view'
+    >>> details_text({"require_mfa": True})
+    'Two-factor authentication: yes'
     >>> details_text({})
     ''
     """
-    if not isinstance(details, dict):
-        return _flat(details)
-    parts = []
-    for key, value in details.items():
-        text = _flat(value)
-        if len(text) > _MAX_VALUE:
-            text = text[: _MAX_VALUE - 1] + "…"
-        parts.append(f"{key}: {text}")
-    return " · ".join(parts)
+    return " · ".join(f"{k}: {v}" if k else v for k, v in details_items(details))
 
 
 def person(user: object) -> str:
@@ -98,7 +191,8 @@ def describe(event: AuditEvent) -> dict[str, object]:
         "event": event,
         "category": category_label(event.category),
         "action": action_label(event.action),
-        "details": details_text(event.details),
+        "details": details_items(event.details),
+        "details_full": details_items(event.details, shorten=False),
         "actor": person(event.actor),
         "subject": person(event.subject_user) if event.subject_user_id else "",
     }

@@ -1,0 +1,93 @@
+"""Change-log details read as labelled text: yes/no, known keys labelled, unknown keys kept."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from ledgerbridge.hub.identity import services
+from ledgerbridge.hub.identity.models import AuditCategory
+from ledgerbridge.hub.web.views._describe import details_items, details_text
+from tests.hub.factories import admin_of
+from tests.hub.web.helpers import client_for
+
+
+def test_booleans_read_yes_or_no_and_known_keys_get_their_label() -> None:
+    # given the details of a login and of a changed two-factor requirement
+    login = {"signup": False}
+    requirement = {"require_mfa": True}
+    # when
+    items = details_items(login) + details_items(requirement)
+    # then
+    assert items == [("New account", "no"), ("Two-factor authentication", "yes")]
+
+
+def test_unknown_keys_and_values_stay_verbatim() -> None:
+    # given
+    details = {"mail_sha256": "ab12", "weird": 3.5, "token_id": None}
+    # when
+    items = details_items(details)
+    # then
+    assert items == [("mail_sha256", "ab12"), ("weird", "3.5"), ("token_id", "—")]
+
+
+def test_records_lists_and_changes_read_as_sentences() -> None:
+    # given what the ingest, the permission editor and the settings page record
+    details = {
+        "documents": [{"id": 4, "kind": "payment_slip", "duplicate_of": 2}, {"id": 5}],
+        "after": {"role": "employee", "permissions": ["documents.view", "documents.upload"]},
+        "changed": {"name": ["Old AG", "New AG"], "town": ["Bern", "Basel"]},
+    }
+    # when
+    text = details_text(details)
+    # then
+    assert text == (
+        "Documents: #4 (Kind: payment_slip, duplicate_of: #2), #5"
+        " · After: Role: employee; Permissions: documents.view, documents.upload"
+        " · Changed: Name: Old AG → New AG; Town: Bern → Basel"
+    )
+
+
+def test_long_values_are_cut_in_the_table_but_not_on_the_entry_page() -> None:
+    # given
+    details = {"filename": "x" * 200}
+    # when
+    short = details_items(details)
+    full = details_items(details, shorten=False)
+    # then
+    assert short == [("File", "x" * 79 + "…")]
+    assert full == [("File", "x" * 200)]
+
+
+def test_labels_and_yes_no_follow_the_language() -> None:
+    # given
+    details = {"signup": True, "email": "a@b.ch"}
+    # when
+    with translation.override("de"):
+        items = details_items(details)
+    # then: yes/no from Django's own catalogue, the e-mail label from the portal's
+    assert items[0][1] == "Ja"
+    assert items[1] == ("E-Mail", "a@b.ch")
+
+
+@pytest.mark.django_db
+def test_change_log_shows_labelled_details_not_python_values() -> None:
+    # given a login event as the account adapter records it
+    admin = admin_of()
+    services.audit_record(
+        organization=admin.organization,
+        actor=admin.user,
+        subject_user=admin.user,
+        category=AuditCategory.SECURITY,
+        action="login_succeeded",
+        details={"signup": False},
+    )
+    # when
+    response = client_for(admin).get(reverse("web:audit_list"))
+    # then
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<dt>New account</dt><dd>no</dd>" in body
+    assert "signup" not in body
+    assert "False" not in body
