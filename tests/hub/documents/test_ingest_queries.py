@@ -32,8 +32,13 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/documents"
 # token (1), same file? (1), quota (1), file row (1), duplicate lookup (1), documents (1),
 # status changes (1), audit: last link + event (2); the savepoints of the service's and
-# of the audit's transactions (4: the test runs inside a transaction).
+# of the audit's transactions (4: the test runs inside a transaction). On PostgreSQL the
+# audit chain also locks its organization row first (one more).
 QUERIES_OF_AN_UPLOAD = 13
+
+
+def _expected(count: int) -> int:
+    return count + (connection.vendor == "postgresql")
 
 
 def _upload(client: Client, data: bytes, name: str) -> Any:
@@ -66,7 +71,8 @@ def test_one_upload_through_the_api_costs_a_fixed_number_of_queries(media: Path)
         response = _upload(client, data, "bill.png")
     # then
     assert response.status_code == 201
-    assert len(queries) == QUERIES_OF_AN_UPLOAD, [q["sql"][:80] for q in queries.captured_queries]
+    sql = "\n".join(q["sql"][:70] for q in queries.captured_queries)
+    assert len(queries) == _expected(QUERIES_OF_AN_UPLOAD), sql
 
 
 def test_a_file_with_three_slips_costs_no_query_more_than_one_slip(media: Path) -> None:
@@ -80,7 +86,7 @@ def test_a_file_with_three_slips_costs_no_query_more_than_one_slip(media: Path) 
     # then
     assert response.status_code == 201
     assert len(response.json()["documents"]) == 3
-    assert len(queries) == QUERIES_OF_AN_UPLOAD
+    assert len(queries) == _expected(QUERIES_OF_AN_UPLOAD)
 
 
 def test_the_same_file_again_is_answered_without_reading_or_storing(media: Path) -> None:
