@@ -16,6 +16,7 @@ pages are rendered at a lower resolution). An encrypted or broken file raises
 from __future__ import annotations
 
 import math
+import threading
 import time
 from typing import TYPE_CHECKING
 
@@ -27,7 +28,13 @@ if TYPE_CHECKING:
     import pypdfium2
     from PIL import Image
 
-__all__ = ["read", "sniff"]
+__all__ = ["PDFIUM_LOCK", "read", "sniff"]
+
+# PDFium is not thread-safe (pypdfium2 documents that no two threads may call into it at
+# once) and the hub serves requests in threads; every PDFium call in this process, here
+# and in the hub's page previews, holds this lock. Pages and bitmaps are closed inside it
+# so that no finalizer calls PDFium later from another thread.
+PDFIUM_LOCK = threading.RLock()
 
 _MIN_DPI = 150
 _POINTS_PER_INCH = 72
@@ -50,13 +57,25 @@ def _open(data: bytes) -> pypdfium2.PdfDocument:
         ) from exc
 
 
-def _render(page: pypdfium2.PdfPage, *, dpi: int, max_pixels: int) -> Image.Image:
-    width, height = page.get_size()
-    scale = dpi / _POINTS_PER_INCH
-    pixels = width * scale * height * scale
-    if pixels > max_pixels:
-        scale *= math.sqrt(max_pixels / pixels)
-    image: Image.Image = page.render(scale=scale, grayscale=True).to_pil()
+def _render(
+    document: pypdfium2.PdfDocument, index: int, *, dpi: int, max_pixels: int
+) -> Image.Image:
+    with PDFIUM_LOCK:
+        page = document[index]
+        try:
+            width, height = page.get_size()
+            scale = dpi / _POINTS_PER_INCH
+            pixels = width * scale * height * scale
+            if pixels > max_pixels:
+                scale *= math.sqrt(max_pixels / pixels)
+            bitmap = page.render(scale=scale, grayscale=True)
+            try:
+                # A copy owns its pixels; the bitmap's buffer dies with the bitmap.
+                image: Image.Image = bitmap.to_pil().copy()
+            finally:
+                bitmap.close()
+        finally:
+            page.close()
     return image
 
 
@@ -75,7 +94,8 @@ def _pages(
 ) -> tuple[list[Document], list[Finding]]:
     import pypdfium2
 
-    count = len(document)
+    with PDFIUM_LOCK:
+        count = len(document)
     if count > options.max_pdf_pages:
         raise LimitExceeded(
             "limit-pdf-pages", "", f"the PDF has {count} pages; at most {options.max_pdf_pages}"
@@ -92,7 +112,7 @@ def _pages(
                 f"rendering took more than {options.pdf_render_seconds} s",
             )
         try:
-            image = _render(document[index], dpi=dpi, max_pixels=options.max_pixels)
+            image = _render(document, index, dpi=dpi, max_pixels=options.max_pixels)
             texts = barcodes.read_qr_texts(image)
         except (pypdfium2.PdfiumError, RuntimeError, ValueError) as exc:
             raise MalformedDocument("malformed-pdf", f"page {index + 1}", str(exc)) from exc
@@ -104,7 +124,8 @@ def _pages(
 
 def read(data: bytes, *, options: ReadOptions) -> ReadResult:
     """Read the embedded e-invoice and every QR-bill of a PDF."""
-    document = _open(data)
+    with PDFIUM_LOCK:
+        document = _open(data)
     try:
         invoices = _embedded(data, options)
         slips, notices = _pages(document, options)
@@ -113,7 +134,8 @@ def read(data: bytes, *, options: ReadOptions) -> ReadResult:
     except Exception as exc:  # PDF producers are inventive; a surprise must stay a FormatError
         raise MalformedDocument("malformed-pdf", "", f"the PDF cannot be read: {exc}") from exc
     finally:
-        document.close()
+        with PDFIUM_LOCK:
+            document.close()
     documents = (*invoices, *slips)
     if not documents:
         raise MalformedDocument(

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import io
 import math
-import threading
 from typing import TYPE_CHECKING, Any
 
 from django.core.files.storage import default_storage
@@ -31,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from lxml import etree
 
 from ledgerbridge.formats import FormatError, ReadOptions
+from ledgerbridge.formats.pdf import PDFIUM_LOCK
 from ledgerbridge.formats.xmlsafe import parse as parse_xml
 from ledgerbridge.hub.core.errors import ServiceError
 from ledgerbridge.hub.documents import selectors, services
@@ -69,9 +69,6 @@ PDF_PREVIEW_PAGES = 5
 _PDF_PREVIEW_WIDTH = 1200
 _PDF_PREVIEW_MAX_PIXELS = 3_000_000
 _PDF_MAX_SCALE = 4.0
-# PDFium must not run in two threads at once (pypdfium2's documented limit); the web
-# server runs requests in threads, so every preview render takes this lock.
-_PDFIUM_LOCK = threading.Lock()
 
 
 def _document_row(document: Document) -> dict[str, Any]:
@@ -234,7 +231,7 @@ def pdf_page_count(data: bytes) -> int:
     >>> pdf_page_count(b"not a pdf")
     0
     """
-    with _PDFIUM_LOCK:
+    with PDFIUM_LOCK:  # shared with uploads read in other threads
         document = _open_pdf(data)
         if document is None:
             return 0
@@ -266,7 +263,7 @@ def render_pdf_page(data: bytes, page: int) -> bytes | None:
 
     if not 1 <= page <= PDF_PREVIEW_PAGES:
         return None
-    with _PDFIUM_LOCK:
+    with PDFIUM_LOCK:  # shared with uploads read in other threads
         document = _open_pdf(data)
         if document is None:
             return None
@@ -274,8 +271,11 @@ def render_pdf_page(data: bytes, page: int) -> bytes | None:
             if page > len(document):
                 return None
             pdf_page = document[page - 1]
-            scale = _preview_scale(*pdf_page.get_size())
-            image = pdf_page.render(scale=scale).to_pil()
+            bitmap = pdf_page.render(scale=_preview_scale(*pdf_page.get_size()))
+            # A copy owns its pixels, so nothing of PDFium is freed outside the lock.
+            image = bitmap.to_pil().copy()
+            bitmap.close()
+            pdf_page.close()
         except pypdfium2.PdfiumError:
             return None
         finally:
