@@ -185,6 +185,7 @@ API_ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/payment-slips"): Route(ORG, lists=True),  # payment_slips.process or documents.view
     ("POST", "/payment-slips/{document_id}/processed"): Route(ORG, P.PAYMENT_SLIPS_PROCESS),
     ("POST", "/payment-slips/{document_id}/rejected"): Route(ORG, P.PAYMENT_SLIPS_PROCESS),
+    ("POST", "/payment-slips/pain001"): Route(ORG, P.PAYMENT_SLIPS_PROCESS),
 }
 
 
@@ -369,14 +370,21 @@ def _example(schema: dict[str, Any], components: dict[str, Any]) -> object:
             name: _example(schema["properties"][name], components)
             for name in schema.get("required", [])
         }
+    if kind == "array":
+        # Honour minItems so that a valid body reaches the permission check.
+        return [_example(schema["items"], components)] * schema.get("minItems", 0)
+    if kind == "string" and schema.get("format") in _STRING_FORMATS:
+        return _STRING_FORMATS[schema["format"]]
     examples: dict[str, object] = {
         "string": "isolation@example.com",
         "integer": 1,
         "number": 1,
         "boolean": False,
-        "array": [],
     }
     return examples.get(str(kind))
+
+
+_STRING_FORMATS = {"date": "2026-01-01", "date-time": "2026-01-01T00:00:00Z"}
 
 
 def _api_body(operation: dict[str, Any]) -> str | None:
