@@ -25,13 +25,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from ledgerbridge.formats import FormatError
-from ledgerbridge.formats.pain001 import write_pain001
 from ledgerbridge.hub.core.errors import ServiceError
 from ledgerbridge.hub.documents import selectors, services
 from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.identity.permissions import Permission
-from ledgerbridge.hub.identity.services import audit_record
 from ledgerbridge.hub.web.decorators import org_permission_required
 from ledgerbridge.hub.web.views._common import client_ip
 from ledgerbridge.hub.web.views._document_forms import (
@@ -41,7 +38,6 @@ from ledgerbridge.hub.web.views._document_forms import (
     SlipProcessForm,
     SlipRejectForm,
 )
-from ledgerbridge.hub.web.views._slip_export import SlipNotPayable, payments_of
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -221,22 +217,15 @@ def payment_slip_reject(request: AuthedOrgRequest) -> HttpResponse:
 
 
 def _pain001(request: AuthedOrgRequest, slips: list[Document], form: Pain001Form) -> bytes:
-    created_at = timezone.now()
-    message_id = f"LB-{request.organization.pk}-{created_at:%Y%m%d%H%M%S%f}"[:35]
-    xml = write_pain001(
+    return services.payment_slips_export_pain001(
+        organization=request.organization,
+        documents=slips,
         debtor_name=form.cleaned_data["debtor_name"],
         debtor_iban=form.cleaned_data["debtor_iban"],
-        payments=payments_of(slips),
-        message_id=message_id,
-        created_at=created_at,
         execution_date=form.cleaned_data["execution_date"],
+        actor=request.user,
+        ip=client_ip(request),
     )
-    audit_record(
-        organization=request.organization, actor=request.user, category="documents",
-        action="pain001-exported", ip=client_ip(request),
-        details={"message_id": message_id, "documents": [s.pk for s in slips]},
-    )  # fmt: skip
-    return xml
 
 
 @org_permission_required(Permission.PAYMENT_SLIPS_PROCESS)
@@ -255,11 +244,10 @@ def payment_slip_export(request: AuthedOrgRequest) -> HttpResponse:
         return _page(request, pain001=form, status=422, filters=filters, selected=selected)
     try:
         xml = _pain001(request, slips, form)
-    except SlipNotPayable as exc:
+    except services.SlipNotPayable as exc:
         form.add_error(None, exc.message)
-    except FormatError as exc:  # the writer's RuleViolation: a bad debtor IBAN, ...
-        field = "debtor_iban" if exc.location.startswith("debtor_iban") else None
-        form.add_error(field, f"{exc.message} ({exc.code})")
+    except services.Pain001Refused as exc:  # the writer's rule: a bad debtor IBAN, ...
+        form.add_error(exc.field, exc.message)
     else:
         request.session[_SESSION_DEBTOR] = {
             "name": form.cleaned_data["debtor_name"], "iban": form.cleaned_data["debtor_iban"],
