@@ -245,9 +245,9 @@ def payment_slip_export(request: AuthedOrgRequest) -> HttpResponse:
     try:
         xml = _pain001(request, slips, form)
     except services.SlipNotPayable as exc:
-        form.add_error(None, exc.message)
+        form.add_error(None, str(exc.message))
     except services.Pain001Refused as exc:  # the writer's rule: a bad debtor IBAN, ...
-        form.add_error(exc.field, exc.message)
+        form.add_error(exc.field, str(exc.message))
     else:
         request.session[_SESSION_DEBTOR] = {
             "name": form.cleaned_data["debtor_name"], "iban": form.cleaned_data["debtor_iban"],
