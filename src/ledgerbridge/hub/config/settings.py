@@ -92,7 +92,10 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the worker read while the other writes; IMMEDIATE
-    # transactions take the write lock up front instead of failing on upgrade.
+    # transactions take the write lock up front instead of failing on upgrade. Each web
+    # thread keeps its connection, so the PRAGMAs do not run again on every request.
+    DATABASES["default"]["CONN_MAX_AGE"] = 600
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
