@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
 from ledgerbridge.hub.core.errors import Invalid, PermissionDenied
 from ledgerbridge.hub.identity.models import Membership
 from ledgerbridge.hub.identity.permissions import Permission, Role, parse_permissions
+from ledgerbridge.hub.identity.services._audit import audit_record
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from ledgerbridge.hub.identity.models import Organization, User
+    from ledgerbridge.hub.identity.models import ApiToken, Invitation, Organization, User
 
 
 def sha256_hex(secret: str) -> str:
@@ -65,4 +66,28 @@ def other_active_admins(membership: Membership) -> bool:
         for other in Membership.objects.filter(
             organization_id=membership.organization_id, status=Membership.Status.ACTIVE
         ).exclude(pk=membership.pk)
+    )
+
+
+def save_audited(
+    row: Membership | Invitation | ApiToken,
+    *,
+    fields: list[str],
+    actor: User,
+    category: str,
+    action: str,
+    ip: str | None,
+    subject_user: User | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Save ``fields`` of a tenant row and record the change in its organization's log."""
+    row.save(update_fields=fields)
+    audit_record(
+        organization=row.organization,
+        actor=actor,
+        category=category,
+        action=action,
+        subject_user=subject_user,
+        details=details,
+        ip=ip,
     )

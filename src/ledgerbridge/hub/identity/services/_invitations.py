@@ -29,6 +29,7 @@ from ledgerbridge.hub.identity.services._common import (
     actor_membership,
     grantable,
     parse_role,
+    save_audited,
     sha256_hex,
 )
 
@@ -172,14 +173,20 @@ def _locked_invitation(invitation: Invitation) -> Invitation:
     )
 
 
-@transaction.atomic
-def invitation_resend(*, invitation: Invitation, actor: User, ip: str | None) -> str:
-    """Send a fresh link (the old one stops working) valid for another 7 days."""
+def _open_invitation_for(invitation: Invitation, actor: User) -> Invitation:
+    """The still open invitation under a row lock, once ``actor`` is shown to manage users."""
     actor_membership(
         actor=actor, organization=invitation.organization, permission=Permission.USERS_MANAGE
     )
     target = _locked_invitation(invitation)
     _refuse_closed(target)
+    return target
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, actor: User, ip: str | None) -> str:
+    """Send a fresh link (the old one stops working) valid for another 7 days."""
+    target = _open_invitation_for(invitation, actor)
     raw_token = _issue_token(target)
     audit_record(
         organization=target.organization,
@@ -197,21 +204,12 @@ def invitation_resend(*, invitation: Invitation, actor: User, ip: str | None) ->
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, actor: User, ip: str | None) -> Invitation:
     """Make the invitation's link useless."""
-    actor_membership(
-        actor=actor, organization=invitation.organization, permission=Permission.USERS_MANAGE
-    )
-    target = _locked_invitation(invitation)
-    _refuse_closed(target)
+    target = _open_invitation_for(invitation, actor)
     target.revoked_at = timezone.now()
-    target.save(update_fields=["revoked_at"])
-    audit_record(
-        organization=target.organization,
-        actor=actor,
-        category=AuditCategory.USER,
-        action="invitation_revoked",
-        details={"email": target.email},
-        ip=ip,
-    )
+    save_audited(
+        target, fields=["revoked_at"], actor=actor, category=AuditCategory.USER,
+        action="invitation_revoked", details={"email": target.email}, ip=ip,
+    )  # fmt: skip
     invitation.refresh_from_db()
     return target
 

@@ -24,6 +24,7 @@ from ledgerbridge.hub.identity.services._common import (
     is_admin,
     other_active_admins,
     parse_role,
+    save_audited,
 )
 
 if TYPE_CHECKING:
@@ -65,16 +66,33 @@ def membership_update_permissions(
     if old == new:
         return target
     target.role, target.permissions = new_role.value, new_values
-    target.save(update_fields=["role", "permissions"])
-    audit_record(
-        organization=target.organization,
-        actor=actor,
-        category=AuditCategory.USER,
-        action="permissions_changed",
-        subject_user=target.user,
-        details={"before": old, "after": new},
-        ip=ip,
+    save_audited(
+        target, fields=["role", "permissions"], actor=actor, category=AuditCategory.USER,
+        action="permissions_changed", subject_user=target.user,
+        details={"before": old, "after": new}, ip=ip,
+    )  # fmt: skip
+    membership.refresh_from_db()
+    return target
+
+
+def _managed_row(membership: Membership, actor: User) -> Membership:
+    """The membership re-read under a row lock, once ``actor`` is shown to manage users."""
+    actor_membership(
+        actor=actor, organization=membership.organization, permission=Permission.USERS_MANAGE
     )
+    return _locked_row(membership)
+
+
+def _set_status(
+    membership: Membership, target: Membership, *, status: str, actor: User, ip: str | None
+) -> Membership:
+    """Give ``target`` its new status, log it (``locked``/``unlocked``), refresh ``membership``."""
+    target.status = status
+    action = "locked" if status == Membership.Status.LOCKED else "unlocked"
+    save_audited(
+        target, fields=["status"], actor=actor, category=AuditCategory.USER, action=action,
+        subject_user=target.user, ip=ip,
+    )  # fmt: skip
     membership.refresh_from_db()
     return target
 
@@ -82,59 +100,28 @@ def membership_update_permissions(
 @transaction.atomic
 def membership_lock(*, membership: Membership, actor: User, ip: str | None) -> Membership:
     """Lock a member out of this organization at once (sessions and tokens alike)."""
-    actor_membership(
-        actor=actor, organization=membership.organization, permission=Permission.USERS_MANAGE
-    )
-    target = _locked_row(membership)
+    target = _managed_row(membership, actor)
     if target.user_id == actor.pk:
         raise Conflict("cannot-lock-self", _("You cannot lock yourself."))
     if target.status == Membership.Status.LOCKED:
         raise Conflict("already-locked", _("This member is already locked."))
     _guard_last_admin(target, losing_admin=True)
-    target.status = Membership.Status.LOCKED
-    target.save(update_fields=["status"])
-    audit_record(
-        organization=target.organization,
-        actor=actor,
-        category=AuditCategory.USER,
-        action="locked",
-        subject_user=target.user,
-        ip=ip,
-    )
-    membership.refresh_from_db()
-    return target
+    return _set_status(membership, target, status=Membership.Status.LOCKED, actor=actor, ip=ip)
 
 
 @transaction.atomic
 def membership_unlock(*, membership: Membership, actor: User, ip: str | None) -> Membership:
     """Let a locked member back in."""
-    actor_membership(
-        actor=actor, organization=membership.organization, permission=Permission.USERS_MANAGE
-    )
-    target = _locked_row(membership)
+    target = _managed_row(membership, actor)
     if target.status != Membership.Status.LOCKED:
         raise Conflict("not-locked", _("This member is not locked."))
-    target.status = Membership.Status.ACTIVE
-    target.save(update_fields=["status"])
-    audit_record(
-        organization=target.organization,
-        actor=actor,
-        category=AuditCategory.USER,
-        action="unlocked",
-        subject_user=target.user,
-        ip=ip,
-    )
-    membership.refresh_from_db()
-    return target
+    return _set_status(membership, target, status=Membership.Status.ACTIVE, actor=actor, ip=ip)
 
 
 @transaction.atomic
 def membership_delete(*, membership: Membership, actor: User, ip: str | None) -> None:
     """Remove a member from the organization; their tokens for it are revoked too."""
-    actor_membership(
-        actor=actor, organization=membership.organization, permission=Permission.USERS_MANAGE
-    )
-    target = _locked_row(membership)
+    target = _managed_row(membership, actor)
     if target.user_id == actor.pk:
         raise Conflict("cannot-delete-self", _("You cannot remove yourself."))
     _guard_last_admin(target, losing_admin=True)

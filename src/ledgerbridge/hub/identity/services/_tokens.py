@@ -20,7 +20,7 @@ from ledgerbridge.hub.core.errors import Conflict, Invalid, PermissionDenied
 from ledgerbridge.hub.identity.models import ApiToken, AuditCategory, Membership
 from ledgerbridge.hub.identity.permissions import Permission, parse_permissions
 from ledgerbridge.hub.identity.services._audit import audit_record
-from ledgerbridge.hub.identity.services._common import sha256_hex
+from ledgerbridge.hub.identity.services._common import save_audited, sha256_hex
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -104,16 +104,11 @@ def api_token_revoke(*, token: ApiToken, actor: User, ip: str | None) -> ApiToke
     if target.revoked_at is not None:
         raise Conflict("token-revoked", _("This token has already been revoked."))
     target.revoked_at = timezone.now()
-    target.save(update_fields=["revoked_at"])
-    audit_record(
-        organization=target.organization,
-        actor=actor,
-        category=AuditCategory.SECURITY,
-        action="token_revoked",
-        subject_user=target.user,
-        details={"token_id": target.pk, "name": target.name, "prefix": target.prefix},
-        ip=ip,
-    )
+    save_audited(
+        target, fields=["revoked_at"], actor=actor, category=AuditCategory.SECURITY,
+        action="token_revoked", subject_user=target.user,
+        details={"token_id": target.pk, "name": target.name, "prefix": target.prefix}, ip=ip,
+    )  # fmt: skip
     token.refresh_from_db()
     return target
 
