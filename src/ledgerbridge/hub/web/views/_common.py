@@ -1,16 +1,18 @@
-"""Helpers shared by the view modules: client IP, pagination, confirmation pages."""
+"""Helpers shared by the view modules: client IP, pagination, confirmation pages, messages."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.shortcuts import render
 
+from ledgerbridge.hub.core.errors import ServiceError
 from ledgerbridge.hub.identity.permissions import ROLE_LABELS, Role
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from django.db.models import QuerySet
     from django.http import HttpRequest, HttpResponse
@@ -46,6 +48,29 @@ def confirm(
         "back": back,
     }
     return render(request, "web/confirm.html", context)
+
+
+def run_service(
+    request: HttpRequest,
+    call: Callable[[], object],
+    *,
+    done: str,
+    let_through: tuple[type[ServiceError], ...] = (),
+) -> bool:
+    """Run one service ``call`` and tell the user how it went, in a message.
+
+    A refusal shows its message (except the ``let_through`` kinds, which propagate for
+    the view to answer), success shows ``done``. True when the call succeeded.
+    """
+    try:
+        call()
+    except let_through:
+        raise
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
+        return False
+    messages.success(request, done)
+    return True
 
 
 def role_label(role: str) -> str:

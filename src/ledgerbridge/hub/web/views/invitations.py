@@ -17,7 +17,7 @@ from ledgerbridge.hub.identity.permissions import Permission
 from ledgerbridge.hub.web.decorators import org_permission_required
 from ledgerbridge.hub.web.forms import InvitationForm, add_service_error
 from ledgerbridge.hub.web.middleware import SESSION_KEY
-from ledgerbridge.hub.web.views._common import client_ip, confirm
+from ledgerbridge.hub.web.views._common import client_ip, confirm, run_service
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
@@ -61,16 +61,14 @@ def invitation_resend(request: AuthedOrgRequest, invitation_id: int) -> HttpResp
     invitation = selectors.invitation_get(
         organization=request.organization, invitation_id=invitation_id
     )
-    try:
-        services.invitation_resend(invitation=invitation, actor=request.user, ip=client_ip(request))
-    except ServiceError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(
-            request,
-            _("A new link has been sent to %(email)s; the old one no longer works.")
-            % {"email": invitation.email},
-        )
+    run_service(
+        request,
+        lambda: services.invitation_resend(
+            invitation=invitation, actor=request.user, ip=client_ip(request)
+        ),
+        done=_("A new link has been sent to %(email)s; the old one no longer works.")
+        % {"email": invitation.email},
+    )
     return redirect("web:member_list")
 
 
@@ -89,15 +87,13 @@ def invitation_revoke(request: AuthedOrgRequest, invitation_id: int) -> HttpResp
             danger=True,
             back=reverse("web:member_list"),
         )
-    try:
-        services.invitation_revoke(invitation=invitation, actor=request.user, ip=client_ip(request))
-    except ServiceError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(
-            request,
-            _("The invitation of %(email)s has been revoked.") % {"email": invitation.email},
-        )
+    run_service(
+        request,
+        lambda: services.invitation_revoke(
+            invitation=invitation, actor=request.user, ip=client_ip(request)
+        ),
+        done=_("The invitation of %(email)s has been revoked.") % {"email": invitation.email},
+    )
     return redirect("web:member_list")
 
 

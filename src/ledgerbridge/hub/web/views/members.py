@@ -20,7 +20,13 @@ from ledgerbridge.hub.web.forms import (
     PermissionsForm,
     add_service_error,
 )
-from ledgerbridge.hub.web.views._common import client_ip, confirm, paginate, role_label
+from ledgerbridge.hub.web.views._common import (
+    client_ip,
+    confirm,
+    paginate,
+    role_label,
+    run_service,
+)
 from ledgerbridge.hub.web.views._describe import describe
 
 if TYPE_CHECKING:
@@ -183,12 +189,12 @@ def _member_action(
             danger=danger,
             back=detail,
         )
-    try:
-        action(membership=membership, actor=request.user, ip=client_ip(request))
-    except ServiceError as exc:
-        messages.error(request, str(exc.message))
+    if not run_service(
+        request,
+        lambda: action(membership=membership, actor=request.user, ip=client_ip(request)),
+        done=done % {"name": person},
+    ):
         return redirect(detail)
-    messages.success(request, done % {"name": person})
     return redirect(detail if action is not services.membership_delete else "web:member_list")
 
 

@@ -25,12 +25,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from ledgerbridge.hub.core.errors import ServiceError
 from ledgerbridge.hub.documents import selectors, services
 from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.identity.permissions import Permission
 from ledgerbridge.hub.web.decorators import org_permission_required
-from ledgerbridge.hub.web.views._common import client_ip
+from ledgerbridge.hub.web.views._common import client_ip, run_service
 from ledgerbridge.hub.web.views._document_forms import (
     SLIP_SORTS,
     Pain001Form,
@@ -40,6 +39,9 @@ from ledgerbridge.hub.web.views._document_forms import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from django import forms
     from django.db.models import QuerySet
 
     from ledgerbridge.hub.web.middleware import AuthedOrgRequest
@@ -154,66 +156,67 @@ def _back(request: AuthedOrgRequest) -> HttpResponse:
     return redirect(reverse("web:payment_slip_list") + (f"?{query}" if query else ""))
 
 
-@org_permission_required(Permission.PAYMENT_SLIPS_PROCESS)
-@require_POST
-def payment_slip_process(request: AuthedOrgRequest) -> HttpResponse:
+def _apply_to_selection(
+    request: AuthedOrgRequest,
+    form: forms.Form,
+    *,
+    nothing_ticked: str,
+    apply: Callable[[Document, forms.Form], object],
+    done: Callable[[int], str],
+) -> HttpResponse:
+    """Run ``apply`` on every ticked slip in one transaction: all of them or none."""
     slips = _selected(request)
     if slips is None:
         return HttpResponseBadRequest(_("The selection is not valid."))
-    form = SlipProcessForm(request.POST)
     if not slips or not form.is_valid():
-        messages.error(request, _("Tick the payment slips to mark as processed."))
+        messages.error(request, nothing_ticked)
         return _back(request)
-    try:
+
+    def apply_all() -> None:
         with transaction.atomic():
             for slip in slips:
-                services.payment_slip_mark_processed(
-                    document=slip, actor=request.user, ip=client_ip(request),
-                    booking_reference=form.cleaned_data["booking_reference"],
-                )  # fmt: skip
-    except ServiceError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        count = len(slips)
-        messages.success(
-            request,
-            ngettext(
-                "%(count)d payment slip marked as processed.",
-                "%(count)d payment slips marked as processed.",
-                count,
-            )
-            % {"count": count},
-        )
+                apply(slip, form)
+
+    run_service(request, apply_all, done=done(len(slips)))
     return _back(request)
+
+
+@org_permission_required(Permission.PAYMENT_SLIPS_PROCESS)
+@require_POST
+def payment_slip_process(request: AuthedOrgRequest) -> HttpResponse:
+    return _apply_to_selection(
+        request,
+        SlipProcessForm(request.POST),
+        nothing_ticked=_("Tick the payment slips to mark as processed."),
+        apply=lambda slip, form: services.payment_slip_mark_processed(
+            document=slip, actor=request.user, ip=client_ip(request),
+            booking_reference=form.cleaned_data["booking_reference"],
+        ),
+        done=lambda count: ngettext(
+            "%(count)d payment slip marked as processed.",
+            "%(count)d payment slips marked as processed.",
+            count,
+        )
+        % {"count": count},
+    )  # fmt: skip
 
 
 @org_permission_required(Permission.PAYMENT_SLIPS_PROCESS)
 @require_POST
 def payment_slip_reject(request: AuthedOrgRequest) -> HttpResponse:
-    slips = _selected(request)
-    if slips is None:
-        return HttpResponseBadRequest(_("The selection is not valid."))
-    form = SlipRejectForm(request.POST)
-    if not slips or not form.is_valid():
-        messages.error(request, _("Tick the payment slips to reject."))
-        return _back(request)
-    try:
-        with transaction.atomic():
-            for slip in slips:
-                services.payment_slip_reject(
-                    document=slip, actor=request.user, ip=client_ip(request),
-                    reason=form.cleaned_data["reason"],
-                )  # fmt: skip
-    except ServiceError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        count = len(slips)
-        messages.success(
-            request,
-            ngettext("%(count)d payment slip rejected.", "%(count)d payment slips rejected.", count)
-            % {"count": count},
+    return _apply_to_selection(
+        request,
+        SlipRejectForm(request.POST),
+        nothing_ticked=_("Tick the payment slips to reject."),
+        apply=lambda slip, form: services.payment_slip_reject(
+            document=slip, actor=request.user, ip=client_ip(request),
+            reason=form.cleaned_data["reason"],
+        ),
+        done=lambda count: ngettext(
+            "%(count)d payment slip rejected.", "%(count)d payment slips rejected.", count
         )
-    return _back(request)
+        % {"count": count},
+    )  # fmt: skip
 
 
 def _pain001(request: AuthedOrgRequest, slips: list[Document], form: Pain001Form) -> bytes:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +13,7 @@ from ledgerbridge.hub.identity import selectors, services
 from ledgerbridge.hub.identity.permissions import PERMISSION_LABELS, Permission
 from ledgerbridge.hub.web.decorators import member_required
 from ledgerbridge.hub.web.forms import TokenForm, add_service_error
-from ledgerbridge.hub.web.views._common import client_ip, confirm
+from ledgerbridge.hub.web.views._common import client_ip, confirm, run_service
 
 if TYPE_CHECKING:
     from django.http import HttpResponse
@@ -83,13 +82,14 @@ def token_revoke(request: AuthedOrgRequest, token_id: int) -> HttpResponse:
             back=reverse("web:token_list"),
         )
     try:
-        services.api_token_revoke(token=token, actor=request.user, ip=client_ip(request))
+        run_service(
+            request,
+            lambda: services.api_token_revoke(
+                token=token, actor=request.user, ip=client_ip(request)
+            ),
+            done=_("The token “%(name)s” has been revoked.") % {"name": token.name},
+            let_through=(PermissionDenied,),
+        )
     except PermissionDenied:
         return render(request, "web/403.html", status=403)
-    except ServiceError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(
-            request, _("The token “%(name)s” has been revoked.") % {"name": token.name}
-        )
     return redirect("web:token_list")
