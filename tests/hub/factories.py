@@ -16,7 +16,8 @@ from django.contrib.auth.hashers import make_password
 from factory.declarations import LazyAttribute, LazyFunction, Sequence, SubFactory
 from factory.django import DjangoModelFactory
 
-from ledgerbridge.hub.identity.models import Membership, Organization, User
+from ledgerbridge.hub.identity import services
+from ledgerbridge.hub.identity.models import ApiToken, Membership, Organization, User
 from ledgerbridge.hub.identity.permissions import ROLE_PRESETS, Role
 
 # Valid Swiss UIDs (mod-11 check digit), one per organization built in a test session.
@@ -102,3 +103,20 @@ def make_organization(**kwargs: Any) -> Organization:
 
 def make_membership(**kwargs: Any) -> Membership:
     return MembershipFactory.create(**kwargs)
+
+
+def make_token(
+    membership: Membership,
+    *,
+    name: str = "Agent",
+    permissions: tuple[str, ...] = ("documents.view",),
+) -> ApiToken:
+    """An API token of ``membership``'s user, created (and audited) by the service."""
+    token, _raw = services.api_token_create(
+        organization=membership.organization,
+        user=membership.user,
+        name=name,
+        permissions=list(permissions),
+        ip=None,
+    )
+    return token

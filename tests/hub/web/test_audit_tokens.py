@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import TYPE_CHECKING
 
 import pytest
 from django.urls import reverse
@@ -11,8 +12,13 @@ from django.urls import reverse
 from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import ApiToken, AuditCategory
 from ledgerbridge.hub.identity.permissions import Role
-from tests.hub.factories import admin_of
+from tests.hub.factories import admin_of, make_token
 from tests.hub.web.helpers import client_for, make_member
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ledgerbridge.hub.identity.models import Membership
 
 pytestmark = pytest.mark.django_db
 
@@ -32,13 +38,7 @@ def test_change_log_shows_only_the_own_organizations_events_filtered() -> None:
     admin = admin_of()
     member = make_member(organization=admin.organization)
     services.membership_lock(membership=member, actor=admin.user, ip=None)
-    services.api_token_create(
-        organization=admin.organization,
-        user=admin.user,
-        name="Agent",
-        permissions=["documents.view"],
-        ip=None,
-    )
+    make_token(admin)
     other = admin_of()
     services.organization_set_require_mfa(
         organization=other.organization, actor=other.user, require_mfa=True, ip=None
@@ -156,13 +156,7 @@ def test_token_without_a_name_is_a_form_error() -> None:
 def test_token_revoke_asks_then_revokes_ones_own_token() -> None:
     # given
     member = make_member()
-    token, _raw = services.api_token_create(
-        organization=member.organization,
-        user=member.user,
-        name="Agent",
-        permissions=["documents.view"],
-        ip=None,
-    )
+    token = make_token(member)
     client = client_for(member)
     url = reverse("web:token_revoke", kwargs={"token_id": token.pk})
     # when
@@ -173,43 +167,28 @@ def test_token_revoke_asks_then_revokes_ones_own_token() -> None:
     assert token.revoked_at is not None
 
 
-def test_token_revoke_of_a_colleagues_token_needs_users_manage() -> None:
+@pytest.mark.parametrize(
+    ("someone_else", "status"),
+    [
+        # a colleague in the same organization without users.manage
+        pytest.param(
+            lambda owner: make_member(organization=owner.organization), 403, id="colleague"
+        ),
+        # an admin of another organization does not even see the token
+        pytest.param(lambda owner: admin_of(), 404, id="foreign-admin"),
+    ],
+)
+def test_token_revoke_of_someone_elses_token_is_refused(
+    someone_else: Callable[[Membership], Membership], status: int
+) -> None:
     # given
     owner = make_member()
-    colleague = make_member(organization=owner.organization)
-    token, _raw = services.api_token_create(
-        organization=owner.organization,
-        user=owner.user,
-        name="Agent",
-        permissions=["documents.view"],
-        ip=None,
-    )
+    caller = someone_else(owner)
+    token = make_token(owner)
     # when
-    response = client_for(colleague).post(
-        reverse("web:token_revoke", kwargs={"token_id": token.pk})
-    )
+    response = client_for(caller).post(reverse("web:token_revoke", kwargs={"token_id": token.pk}))
     # then
-    assert response.status_code == 403
-    token.refresh_from_db()
-    assert token.revoked_at is None
-
-
-def test_token_revoke_of_a_foreign_token_is_404() -> None:
-    # given
-    owner = make_member()
-    token, _raw = services.api_token_create(
-        organization=owner.organization,
-        user=owner.user,
-        name="Agent",
-        permissions=["documents.view"],
-        ip=None,
-    )
-    # when
-    response = client_for(admin_of()).post(
-        reverse("web:token_revoke", kwargs={"token_id": token.pk})
-    )
-    # then
-    assert response.status_code == 404
+    assert response.status_code == status
     token.refresh_from_db()
     assert token.revoked_at is None
 
