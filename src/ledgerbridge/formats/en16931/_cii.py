@@ -23,6 +23,7 @@ from ledgerbridge.formats.en16931._model import (
     Subtotal,
     TaxTotal,
 )
+from ledgerbridge.formats.en16931._walk import Walk, boolean, string
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -40,32 +41,11 @@ def _clark(name: str) -> str:
     return _PREFIX[prefix] + local
 
 
-def child(el: etree._Element | None, *names: str) -> etree._Element | None:
-    """The first element at the path of prefixed names below ``el``."""
-    for name in names:
-        if el is None:
-            return None
-        el = el.find(_clark(name))
-    return el
-
-
-def children(el: etree._Element | None, *names: str) -> list[etree._Element]:
-    """All elements at the path of prefixed names below ``el``."""
-    found = [] if el is None else [el]
-    for name in names:
-        tag = _clark(name)
-        found = [c for parent in found for c in parent.iterchildren(tag)]
-    return found
-
-
-def text(el: etree._Element | None, *names: str) -> str | None:
-    """The text of the first element at the path, ``""`` if empty, ``None`` if absent."""
-    found = child(el, *names)
-    return None if found is None else "".join(map(str, found.itertext()))
-
-
-def _texts(el: etree._Element | None, *names: str) -> list[str]:
-    return ["".join(map(str, n.itertext())) for n in children(el, *names)]
+_WALK = Walk(_clark)
+child = _WALK.child
+children = _WALK.children
+text = _WALK.text
+_texts = _WALK.texts
 
 
 def _party(el: etree._Element | None, path: str) -> Party | None:
@@ -77,26 +57,28 @@ def _party(el: etree._Element | None, path: str) -> Party | None:
     party.identifiers = _texts(el, "ram:ID") + _texts(el, "ram:GlobalID")
     party.legal_ids = _texts(el, "ram:SpecifiedLegalOrganization", "ram:ID")
     for reg in children(el, "ram:SpecifiedTaxRegistration", "ram:ID"):
-        value = "".join(map(str, reg.itertext()))
+        value = string(reg)
         (party.vat_ids if reg.get("schemeID") == "VA" else party.tax_reg_ids).append(value)
     address = child(el, "ram:PostalTradeAddress")
     party.has_address = address is not None
     party.country = text(address, "ram:CountryID")
     endpoint = child(el, "ram:URIUniversalCommunication", "ram:URIID")
     if endpoint is not None:
-        party.endpoint = "".join(map(str, endpoint.itertext()))
+        party.endpoint = string(endpoint)
         party.endpoint_scheme = endpoint.get("schemeID")
     return party
 
 
 def _indicator(el: etree._Element) -> bool | None:
-    value = text(el, "ram:ChargeIndicator", "udt:Indicator")
-    if value is None:
-        return None
-    value = value.strip()
-    if value in {"true", "1"}:
-        return True
-    return False if value in {"false", "0"} else None
+    return boolean(text(el, "ram:ChargeIndicator", "udt:Indicator"))
+
+
+def _tax_category(target: AllowanceCharge | Line, tax: etree._Element | None) -> None:
+    """Category, rate and VAT scheme of an allowance, charge or line from its trade tax."""
+    if tax is not None:
+        target.category = text(tax, "ram:CategoryCode")
+        target.rate = text(tax, "ram:RateApplicablePercent")
+        target.has_vat_category = target.category is not None and text(tax, "ram:TypeCode") == "VAT"
 
 
 def _allowances(el: etree._Element | None, path: str) -> list[AllowanceCharge]:
@@ -112,11 +94,7 @@ def _allowances(el: etree._Element | None, path: str) -> list[AllowanceCharge]:
         ac.base_amount = text(node, "ram:BasisAmount")
         ac.reason = text(node, "ram:Reason")
         ac.reason_code = text(node, "ram:ReasonCode")
-        tax = child(node, "ram:CategoryTradeTax")
-        if tax is not None:
-            ac.category = text(tax, "ram:CategoryCode")
-            ac.rate = text(tax, "ram:RateApplicablePercent")
-            ac.has_vat_category = ac.category is not None and text(tax, "ram:TypeCode") == "VAT"
+        _tax_category(ac, child(node, "ram:CategoryTradeTax"))
         found.append(ac)
     return found
 
@@ -135,11 +113,7 @@ def _logistics_charges(el: etree._Element | None, path: str) -> list[AllowanceCh
         )
         ac.amount = text(node, "ram:AppliedAmount")
         ac.reason = text(node, "ram:Description")
-        tax = child(node, "ram:AppliedTradeTax")
-        if tax is not None:
-            ac.category = text(tax, "ram:CategoryCode")
-            ac.rate = text(tax, "ram:RateApplicablePercent")
-            ac.has_vat_category = ac.category is not None and text(tax, "ram:TypeCode") == "VAT"
+        _tax_category(ac, child(node, "ram:AppliedTradeTax"))
         found.append(ac)
     return found
 
@@ -156,7 +130,7 @@ def _line(el: etree._Element, path: str) -> Line:
     line.id = text(el, "ram:AssociatedDocumentLineDocument", "ram:LineID")
     quantity = child(el, "ram:SpecifiedLineTradeDelivery", "ram:BilledQuantity")
     if quantity is not None:
-        line.quantity = "".join(map(str, quantity.itertext()))
+        line.quantity = string(quantity)
         line.unit = quantity.get("unitCode")
     product = child(el, "ram:SpecifiedTradeProduct")
     line.item_name = text(product, "ram:Name")
@@ -167,17 +141,13 @@ def _line(el: etree._Element, path: str) -> Line:
     line.net = text(
         settlement, "ram:SpecifiedTradeSettlementLineMonetarySummation", "ram:LineTotalAmount"
     )
-    tax = child(settlement, "ram:ApplicableTradeTax")
-    if tax is not None:
-        line.category = text(tax, "ram:CategoryCode")
-        line.rate = text(tax, "ram:RateApplicablePercent")
-        line.has_vat_category = line.category is not None and text(tax, "ram:TypeCode") == "VAT"
+    _tax_category(line, child(settlement, "ram:ApplicableTradeTax"))
     line.period = _period(child(settlement, "ram:BillingSpecifiedPeriod"))
     line.allowances = _allowances(settlement, f"{path}/ram:SpecifiedLineTradeSettlement")
     for ident in children(product, "ram:GlobalID"):
-        line.standard_ids.append(("".join(map(str, ident.itertext())), ident.get("schemeID")))
+        line.standard_ids.append((string(ident), ident.get("schemeID")))
     for code in children(product, "ram:DesignatedProductClassification", "ram:ClassCode"):
-        line.classifications.append(("".join(map(str, code.itertext())), code.get("listID")))
+        line.classifications.append((string(code), code.get("listID")))
     for prop in children(product, "ram:ApplicableProductCharacteristic"):
         line.attributes.append((text(prop, "ram:Description"), text(prop, "ram:Value")))
     return line
@@ -221,7 +191,7 @@ def _settlement(doc: Doc, el: etree._Element | None, path: str) -> None:
         doc.tax_point_code = doc.tax_point_code or text(node, "ram:DueDateTypeCode")
     for amount in children(sums, "ram:TaxTotalAmount"):
         currency = amount.get("currencyID")
-        total = TaxTotal(doc.totals_path, "".join(map(str, amount.itertext())), currency)
+        total = TaxTotal(doc.totals_path, string(amount), currency)
         if currency == doc.currency:
             total.subtotal_taxes = taxes
         doc.tax_totals.append(total)

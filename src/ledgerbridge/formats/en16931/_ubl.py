@@ -24,6 +24,7 @@ from ledgerbridge.formats.en16931._model import (
     Subtotal,
     TaxTotal,
 )
+from ledgerbridge.formats.en16931._walk import Walk, boolean, string
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -34,35 +35,16 @@ CAC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2
 CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
 
 
-def child(el: etree._Element | None, *names: str) -> etree._Element | None:
-    """The first element at the path of ``cac:``/``cbc:`` names below ``el``."""
-    for name in names:
-        if el is None:
-            return None
-        el = el.find(_clark(name))
-    return el
-
-
-def children(el: etree._Element | None, *names: str) -> list[etree._Element]:
-    """All elements at the path of names below ``el`` (like an XPath location path)."""
-    found = [] if el is None else [el]
-    for name in names:
-        tag = _clark(name)
-        found = [c for parent in found for c in parent.iterchildren(tag)]
-    return found
-
-
-def text(el: etree._Element | None, *names: str) -> str | None:
-    """The text of the first element at the path, ``""`` if empty, ``None`` if absent."""
-    found = child(el, *names)
-    if found is None:
-        return None
-    return "".join(map(str, found.itertext()))
-
-
 def _clark(name: str) -> str:
     prefix, _, local = name.partition(":")
     return (CAC if prefix == "cac" else CBC) + local
+
+
+_WALK = Walk(_clark)
+child = _WALK.child
+children = _WALK.children
+text = _WALK.text
+_texts = _WALK.texts
 
 
 def _is_vat(el: etree._Element) -> bool:
@@ -71,13 +53,7 @@ def _is_vat(el: etree._Element) -> bool:
 
 
 def _indicator(el: etree._Element) -> bool | None:
-    value = text(el, "cbc:ChargeIndicator")
-    if value is None:
-        return None
-    value = value.strip()
-    if value in {"true", "1"}:
-        return True
-    return False if value in {"false", "0"} else None
+    return boolean(text(el, "cbc:ChargeIndicator"))
 
 
 def _party(el: etree._Element | None, path: str) -> Party | None:
@@ -85,16 +61,9 @@ def _party(el: etree._Element | None, path: str) -> Party | None:
         return None
     party = Party(path=path)
     party.name = text(el, "cac:PartyLegalEntity", "cbc:RegistrationName")
-    party.trading_names = [
-        "".join(map(str, n.itertext())) for n in children(el, "cac:PartyName", "cbc:Name")
-    ]
-    party.identifiers = [
-        "".join(map(str, n.itertext())) for n in children(el, "cac:PartyIdentification", "cbc:ID")
-    ]
-    party.legal_ids = [
-        "".join(map(str, n.itertext()))
-        for n in children(el, "cac:PartyLegalEntity", "cbc:CompanyID")
-    ]
+    party.trading_names = _texts(el, "cac:PartyName", "cbc:Name")
+    party.identifiers = _texts(el, "cac:PartyIdentification", "cbc:ID")
+    party.legal_ids = _texts(el, "cac:PartyLegalEntity", "cbc:CompanyID")
     for scheme in children(el, "cac:PartyTaxScheme"):
         company = text(scheme, "cbc:CompanyID")
         if company is not None:
@@ -104,9 +73,17 @@ def _party(el: etree._Element | None, path: str) -> Party | None:
     party.country = text(address, "cac:Country", "cbc:IdentificationCode")
     endpoint = child(el, "cbc:EndpointID")
     if endpoint is not None:
-        party.endpoint = "".join(map(str, endpoint.itertext()))
+        party.endpoint = string(endpoint)
         party.endpoint_scheme = endpoint.get("schemeID")
     return party
+
+
+def _tax_category(target: AllowanceCharge | Line, category: etree._Element | None) -> None:
+    """Category, rate and VAT scheme of an allowance, charge or line from its tax category."""
+    if category is not None:
+        target.category = text(category, "cbc:ID")
+        target.rate = text(category, "cbc:Percent")
+        target.has_vat_category = _is_vat(category) and target.category is not None
 
 
 def _allowance(el: etree._Element, path: str, *, charge: bool) -> AllowanceCharge:
@@ -115,11 +92,7 @@ def _allowance(el: etree._Element, path: str, *, charge: bool) -> AllowanceCharg
     ac.base_amount = text(el, "cbc:BaseAmount")
     ac.reason = text(el, "cbc:AllowanceChargeReason")
     ac.reason_code = text(el, "cbc:AllowanceChargeReasonCode")
-    category = child(el, "cac:TaxCategory")
-    if category is not None:
-        ac.category = text(category, "cbc:ID")
-        ac.rate = text(category, "cbc:Percent")
-        ac.has_vat_category = _is_vat(category) and ac.category is not None
+    _tax_category(ac, child(el, "cac:TaxCategory"))
     return ac
 
 
@@ -145,24 +118,20 @@ def _line(el: etree._Element, path: str) -> Line:
     if quantity is None:
         quantity = child(el, "cbc:CreditedQuantity")
     if quantity is not None:
-        line.quantity = "".join(map(str, quantity.itertext()))
+        line.quantity = string(quantity)
         line.unit = quantity.get("unitCode")
     line.net = text(el, "cbc:LineExtensionAmount")
     item = child(el, "cac:Item")
     line.item_name = text(item, "cbc:Name")
     line.price = text(el, "cac:Price", "cbc:PriceAmount")
     line.gross_price = text(el, "cac:Price", "cac:AllowanceCharge", "cbc:BaseAmount")
-    category = child(item, "cac:ClassifiedTaxCategory")
-    if category is not None:
-        line.category = text(category, "cbc:ID")
-        line.rate = text(category, "cbc:Percent")
-        line.has_vat_category = _is_vat(category) and line.category is not None
+    _tax_category(line, child(item, "cac:ClassifiedTaxCategory"))
     line.period = _period(child(el, "cac:InvoicePeriod"))
     line.allowances = _allowances(el, path)
     for ident in children(item, "cac:StandardItemIdentification", "cbc:ID"):
-        line.standard_ids.append(("".join(map(str, ident.itertext())), ident.get("schemeID")))
+        line.standard_ids.append((string(ident), ident.get("schemeID")))
     for code in children(item, "cac:CommodityClassification", "cbc:ItemClassificationCode"):
-        line.classifications.append(("".join(map(str, code.itertext())), code.get("listID")))
+        line.classifications.append((string(code), code.get("listID")))
     for prop in children(item, "cac:AdditionalItemProperty"):
         line.attributes.append((text(prop, "cbc:Name"), text(prop, "cbc:Value")))
     return line
@@ -187,7 +156,7 @@ def _taxes(doc: Doc, root: etree._Element) -> None:
         amount = child(total, "cbc:TaxAmount")
         entry = TaxTotal(
             path=f"{doc.root}/cac:TaxTotal[{t}]",
-            amount=None if amount is None else "".join(map(str, amount.itertext())),
+            amount=None if amount is None else string(amount),
             currency=None if amount is None else amount.get("currencyID"),
         )
         doc.tax_totals.append(entry)
@@ -211,7 +180,7 @@ def _payments(doc: Doc, root: etree._Element) -> None:
         path = f"{doc.root}/cac:PaymentMeans[{index}]"
         doc.payment_means.append((path, text(means, "cbc:PaymentMeansCode"), accounts))
         for pan in children(means, "cac:CardAccount", "cbc:PrimaryAccountNumberID"):
-            doc.card_numbers.append("".join(map(str, pan.itertext())))
+            doc.card_numbers.append(string(pan))
     doc.payment_terms = text(root, "cac:PaymentTerms", "cbc:Note")
 
 
