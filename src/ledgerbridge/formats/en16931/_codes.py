@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from ledgerbridge.formats.en16931 import _codelists as cl
 from ledgerbridge.formats.en16931._cii import RAM, RSM, UDT
 from ledgerbridge.formats.en16931._ubl import CAC, CBC
+from ledgerbridge.formats.en16931._walk import boolean
 from ledgerbridge.formats.model import Finding, Severity
 
 if TYPE_CHECKING:
@@ -94,12 +95,22 @@ def _charge_indicator(el: etree._Element, path: tuple[str, ...]) -> bool | None:
     node: etree._Element | None = el.getparent()
     for tag in path:
         node = None if node is None else node.find(tag)
-    text = None if node is None else _text(node).strip()
-    return {"true": True, "1": True, "false": False, "0": False}.get(text or "")
+    return None if node is None else boolean(_text(node))
 
 
 def _is_charge(path: tuple[str, ...], *, charge: bool) -> Callable[[etree._Element], bool]:
     return lambda el: _charge_indicator(el, path) is charge
+
+
+def _reason_checks(tag: str, parent: str, indicator: tuple[str, ...]) -> list[tuple[str, Check]]:
+    """BR-CL-19 (allowance reasons) and BR-CL-20 (charge reasons), told apart by ``indicator``."""
+    return [
+        (tag, Check(rule, codes, parent=parent, when=_is_charge(indicator, charge=charge)))
+        for rule, codes, charge in (
+            ("BR-CL-19", cl.ALLOWANCE_REASONS, False),
+            ("BR-CL-20", cl.CHARGE_REASONS, True),
+        )
+    ]
 
 
 def _sepa(el: etree._Element, value: str) -> bool:
@@ -197,24 +208,7 @@ UBL_CHECKS = _table(
         ("PaymentMeansCode", Check("BR-CL-16", cl.PAYMENT_MEANS, parent=CAC + "PaymentMeans")),
         ("ID", Check("BR-CL-17", cl.VAT_CATEGORIES, parent=CAC + "TaxCategory")),
         ("ID", Check("BR-CL-18", cl.VAT_CATEGORIES, parent=CAC + "ClassifiedTaxCategory")),
-        (
-            "AllowanceChargeReasonCode",
-            Check(
-                "BR-CL-19",
-                cl.ALLOWANCE_REASONS,
-                parent=CAC + "AllowanceCharge",
-                when=_is_charge(_UBL_INDICATOR, charge=False),
-            ),
-        ),
-        (
-            "AllowanceChargeReasonCode",
-            Check(
-                "BR-CL-20",
-                cl.CHARGE_REASONS,
-                parent=CAC + "AllowanceCharge",
-                when=_is_charge(_UBL_INDICATOR, charge=True),
-            ),
-        ),
+        *_reason_checks("AllowanceChargeReasonCode", CAC + "AllowanceCharge", _UBL_INDICATOR),
         (
             "ID",
             Check(
@@ -336,21 +330,7 @@ CII_CHECKS = _table(
         ),
         ("CategoryCode", Check("BR-CL-17", cl.VAT_CATEGORIES, parent=RAM + "CategoryTradeTax")),
         ("CategoryCode", Check("BR-CL-18", cl.VAT_CATEGORIES, parent=RAM + "ApplicableTradeTax")),
-        *(
-            (
-                "ReasonCode",
-                Check(
-                    rule,
-                    codes,
-                    parent=RAM + "SpecifiedTradeAllowanceCharge",
-                    when=_is_charge(_CII_INDICATOR, charge=charge),
-                ),
-            )
-            for rule, codes, charge in (
-                ("BR-CL-19", cl.ALLOWANCE_REASONS, False),
-                ("BR-CL-20", cl.CHARGE_REASONS, True),
-            )
-        ),
+        *_reason_checks("ReasonCode", RAM + "SpecifiedTradeAllowanceCharge", _CII_INDICATOR),
         ("ExemptionReasonCode", Check("BR-CL-22", cl.VATEX, fold=_upper_token)),
         ("BasisQuantity", Check("BR-CL-23", cl.UNITS, "unitCode")),
         ("BilledQuantity", Check("BR-CL-23", cl.UNITS, "unitCode")),
