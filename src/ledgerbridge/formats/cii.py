@@ -152,41 +152,30 @@ _D16B = _Dialect.build(
         "RateApplicablePercent",
     ),
 )
+#: The ZUGFeRD 1.0 names below the root, the same in the final and the RC dialect.
+_ZUGFERD1_NAMES = (
+    "SpecifiedExchangedDocumentContext",
+    "HeaderExchangedDocument",
+    "SpecifiedSupplyChainTradeTransaction",
+    "ApplicableSupplyChainTradeAgreement",
+    "ApplicableSupplyChainTradeSettlement",
+    "SpecifiedTradeSettlementMonetarySummation",
+    "SpecifiedSupplyChainTradeDelivery",
+    "SpecifiedSupplyChainTradeSettlement",
+    "SpecifiedTradeSettlementMonetarySummation",
+    "ApplicablePercent",
+)
 _ZUGFERD1 = _Dialect.build(
     xmldocs.ZUGFERD1_NS,
     "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:12",
     "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:15",
-    (
-        "CrossIndustryDocument",
-        "SpecifiedExchangedDocumentContext",
-        "HeaderExchangedDocument",
-        "SpecifiedSupplyChainTradeTransaction",
-        "ApplicableSupplyChainTradeAgreement",
-        "ApplicableSupplyChainTradeSettlement",
-        "SpecifiedTradeSettlementMonetarySummation",
-        "SpecifiedSupplyChainTradeDelivery",
-        "SpecifiedSupplyChainTradeSettlement",
-        "SpecifiedTradeSettlementMonetarySummation",
-        "ApplicablePercent",
-    ),
+    ("CrossIndustryDocument", *_ZUGFERD1_NAMES),
 )
 _ZUGFERD1_RC = _Dialect.build(
     xmldocs.ZUGFERD1_RC_NS,
     "",
     "",
-    (
-        "Invoice",
-        "SpecifiedExchangedDocumentContext",
-        "HeaderExchangedDocument",
-        "SpecifiedSupplyChainTradeTransaction",
-        "ApplicableSupplyChainTradeAgreement",
-        "ApplicableSupplyChainTradeSettlement",
-        "SpecifiedTradeSettlementMonetarySummation",
-        "SpecifiedSupplyChainTradeDelivery",
-        "SpecifiedSupplyChainTradeSettlement",
-        "SpecifiedTradeSettlementMonetarySummation",
-        "ApplicablePercent",
-    ),
+    ("Invoice", *_ZUGFERD1_NAMES),
 )
 _DIALECTS = {d.root: d for d in (_D16B, _ZUGFERD1, _ZUGFERD1_RC)}
 
