@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ledgerbridge.formats import FormatError, read
+
 REPO = Path(__file__).resolve().parents[3]
 TALLIES: list[Tally] = []
 
@@ -33,6 +35,16 @@ def manifest(folder: str) -> list[dict[str, Any]]:
     for entry in entries:
         entry["path"] = base / entry["file"]
     return entries
+
+
+def verdict(entry: dict[str, Any]) -> tuple[str, list[str]]:
+    """``"invalid"`` with the codes of a refusal or of the error findings, else ``"valid"``."""
+    try:
+        result = read(entry["path"].read_bytes(), filename=entry["file"])
+    except FormatError as err:
+        return "invalid", [err.code]
+    codes = [f.code for d in result.documents for f in d.findings if f.is_error]
+    return ("invalid" if codes else "valid"), codes
 
 
 @dataclass

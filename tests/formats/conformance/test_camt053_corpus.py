@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ledgerbridge.formats import BankStatement, FormatError, read
-from tests.formats.conformance.corpus import Tally, corpus_root, manifest
+from ledgerbridge.formats import BankStatement, read
+from tests.formats.conformance.corpus import Tally, corpus_root, manifest, verdict
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -24,24 +24,15 @@ TALLY = Tally("camt053")
 _MINOR_UNITS = {"JPY": 0}
 
 
-def _verdict(entry: dict[str, Any]) -> tuple[str, list[str]]:
-    try:
-        result = read(entry["path"].read_bytes(), filename=entry["file"])
-    except FormatError as err:
-        return "invalid", [err.code]
-    codes = [f.code for d in result.documents for f in d.findings if f.is_error]
-    return ("invalid" if codes else "valid"), codes
-
-
 @pytest.mark.parametrize("entry", manifest("camt053"), ids=lambda e: e["file"])
 def test_camt053_corpus_file(entry: dict[str, Any]) -> None:
     # given
     expected = entry["expect"]
     # when
-    verdict, codes = _verdict(entry)
-    TALLY.record(entry["file"].split("/")[0], ok=verdict == expected)
+    outcome, codes = verdict(entry)
+    TALLY.record(entry["file"].split("/")[0], ok=outcome == expected)
     # then
-    assert verdict == expected, codes
+    assert outcome == expected, codes
 
 
 def _money(value: dict[str, Any]) -> Decimal:

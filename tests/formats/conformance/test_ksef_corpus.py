@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from ledgerbridge.formats import FormatError, read
-from tests.formats.conformance.corpus import Tally, manifest
+from tests.formats.conformance.corpus import Tally, manifest, verdict
 
 TALLY = Tally("ksef")
 
@@ -73,24 +73,15 @@ def _params() -> list[Any]:
     return params
 
 
-def _verdict(entry: dict[str, Any]) -> tuple[str, list[str]]:
-    try:
-        result = read(entry["path"].read_bytes(), filename=entry["file"])
-    except FormatError as err:
-        return "invalid", [err.code]
-    codes = [f.code for d in result.documents for f in d.findings if f.is_error]
-    return ("invalid" if codes else "valid"), codes
-
-
 @pytest.mark.parametrize("entry", _params())
 def test_ksef_corpus_file(entry: dict[str, Any]) -> None:
     # given
     expected = entry["expect"]
     # when
-    verdict, codes = _verdict(entry)
-    TALLY.record(entry["file"].split("/")[0], ok=verdict == expected)
+    outcome, codes = verdict(entry)
+    TALLY.record(entry["file"].split("/")[0], ok=outcome == expected)
     # then
-    assert verdict == expected, codes
+    assert outcome == expected, codes
 
 
 def test_ksef_corpus_schema_checks_agree_with_the_xsd_verdict() -> None:
