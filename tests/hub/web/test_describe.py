@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
 from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import AuditCategory
-from ledgerbridge.hub.web.views._describe import details_items, details_text
+from ledgerbridge.hub.web.views._describe import (
+    ACTION_LABELS,
+    action_label,
+    category_label,
+    details_items,
+    details_text,
+)
 from tests.hub.factories import admin_of
 from tests.hub.web.helpers import client_for
 
@@ -25,11 +34,16 @@ def test_booleans_read_yes_or_no_and_known_keys_get_their_label() -> None:
 
 def test_unknown_keys_and_values_stay_verbatim() -> None:
     # given
-    details = {"mail_sha256": "ab12", "weird": 3.5, "token_id": None}
+    details = {"new_key": "ab12", "weird": 3.5, "token_id": None, "kind": "new_kind"}
     # when
     items = details_items(details)
     # then
-    assert items == [("mail_sha256", "ab12"), ("weird", "3.5"), ("token_id", "—")]
+    assert items == [
+        ("new_key", "ab12"),
+        ("weird", "3.5"),
+        ("API token", "—"),
+        ("Kind", "new_kind"),
+    ]
 
 
 def test_records_lists_and_changes_read_as_sentences() -> None:
@@ -43,7 +57,7 @@ def test_records_lists_and_changes_read_as_sentences() -> None:
     text = details_text(details)
     # then
     assert text == (
-        "Documents: #4 (Kind: payment_slip, duplicate_of: #2), #5"
+        "Documents: #4 (Kind: Payment slip, Duplicate of: #2), #5"
         " · After: Role: employee; Permissions: documents.view, documents.upload"
         " · Changed: Name: Old AG → New AG; Town: Bern → Basel"
     )
@@ -91,3 +105,46 @@ def test_change_log_shows_labelled_details_not_python_values() -> None:
     assert "<dt>New account</dt><dd>no</dd>" in body
     assert "signup" not in body
     assert "False" not in body
+
+
+def test_document_events_read_as_labels_in_the_language_of_the_reader() -> None:
+    # given what the ingest and the payment slip services record
+    ingest = {"source": "upload", "documents": [{"id": 4, "kind": "payment_slip"}]}
+    processed = {"document_id": 4, "from": "pending", "reason": ""}
+    # when
+    with translation.override("de"):
+        labels = (category_label("documents"), action_label("ingest"))
+        items = details_items(ingest) + details_items(processed)
+    with translation.override("pl"):
+        slip = action_label("payment-slip-processed")
+    # then
+    assert labels == ("Dokumente", "Dokument eingegangen")
+    assert items == [
+        ("Quelle", "Upload"),
+        ("Dokumente", "#4 (Art: Einzahlungsschein)"),
+        ("Dokument", "#4"),
+        ("Von", "Offen"),
+        ("Grund", "—"),
+    ]
+    assert slip == "Przetworzono blankiet wpłaty"
+
+
+def test_every_action_the_services_record_has_a_label() -> None:
+    # given every action code written by the identity, accounts and documents services
+    src = Path(__file__).parents[3] / "src" / "ledgerbridge" / "hub"
+    written = {
+        code
+        for path in src.rglob("*.py")
+        for code in re.findall(r'action=(?:f?"|_mfa_event\(")([a-z0-9_-]+)', path.read_text())
+    }
+    # when: the slip services build their action from the status they set (and a
+    # management command passes action="store_true" to argparse)
+    written = {c for c in written if c not in {"payment-slip-", "store_true"}} | {
+        "payment-slip-processed",
+        "payment-slip-rejected",
+        "locked",
+        "unlocked",
+        "reauthentication_failed",
+    }
+    # then
+    assert sorted(written - set(ACTION_LABELS)) == []

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.identity.models import AuditCategory
 
 if TYPE_CHECKING:
@@ -35,6 +36,15 @@ ACTION_LABELS: dict[str, Promise] = {
     "login_failed": _("Login failed"),
     "token_created": _("API token created"),
     "token_revoked": _("API token revoked"),
+    "registered": _("Account registered"),
+    "reauthentication_failed": _("Confirmation failed"),
+    "mfa_reset": _("Two-factor methods reset"),
+    # the documents services' actions
+    "ingest": _("Document received"),
+    "mail-received": _("E-mail received"),
+    "payment-slip-processed": _("Payment slip processed"),
+    "payment-slip-rejected": _("Payment slip rejected"),
+    "pain001-exported": _("Payment file (pain.001) exported"),
 }
 
 _MAX_VALUE = 80
@@ -80,6 +90,21 @@ DETAIL_LABELS: dict[str, Promise] = {
     "after": _("After"),
     "changed": _("Changed"),
     "tokens_revoked": _("Tokens revoked"),
+    "duplicate_of": _("Duplicate of"),
+    "subject": _("Subject"),
+    "message_id": _("Message ID"),
+    "file_sha256": _("SHA-256"),
+    "mail_sha256": _("SHA-256"),
+    "token_id": _("API token"),
+}
+# Keys whose values are codes of a known set: the code reads as its label.
+_VALUE_LABELS: dict[str, dict[str, str | Promise]] = {
+    "kind": dict(Document.Kind.choices),
+    "source": dict(Document.Source.choices),
+    "from": dict(Document.Status.choices),
+    "to": dict(Document.Status.choices),
+    "status": dict(Document.Status.choices),
+    "type": {"totp": _("Authenticator app"), "recovery_codes": _("Recovery codes")},
 }
 # Keys whose whole numbers are ids of other records: shown as "#12".
 _REFERENCE_KEYS = frozenset({"id", "document_id", "documents", "duplicate_of", "token_id"})
@@ -88,8 +113,8 @@ _REFERENCE_KEYS = frozenset({"id", "document_id", "documents", "duplicate_of", "
 def detail_label(key: str) -> str:
     """The translated label of a detail key; unknown keys read verbatim.
 
-    >>> detail_label("tax_id"), detail_label("mail_sha256")
-    ('Tax ID', 'mail_sha256')
+    >>> detail_label("tax_id"), detail_label("new_key")
+    ('Tax ID', 'new_key')
     """
     label = DETAIL_LABELS.get(key)
     return str(label) if label is not None else key
@@ -113,6 +138,8 @@ def _value(value: object, key: str = "") -> str:
         return ", ".join(_value(v, key) for v in value)
     if isinstance(value, dict):
         return _record(value, key)
+    if isinstance(value, str) and value in _VALUE_LABELS.get(key, {}):
+        return str(_VALUE_LABELS[key][value])
     return str(value)
 
 
@@ -141,10 +168,12 @@ def details_items(details: object, *, shorten: bool = True) -> list[tuple[str, s
     Booleans read yes/no, known keys get their label, unknown keys stay as they are,
     ids of other records read ``#12``; long values are cut unless ``shorten`` is false.
 
-    >>> details_items({"signup": False, "email": "a@b.ch", "mail_sha256": "ab12"})
-    [('New account', 'no'), ('E-mail', 'a@b.ch'), ('mail_sha256', 'ab12')]
+    >>> details_items({"signup": False, "email": "a@b.ch", "new_key": "ab12"})
+    [('New account', 'no'), ('E-mail', 'a@b.ch'), ('new_key', 'ab12')]
     >>> details_items({"documents": [{"id": 3, "kind": "other", "duplicate_of": None}]})
-    [('Documents', '#3 (Kind: other)')]
+    [('Documents', '#3 (Kind: Other document)')]
+    >>> details_items({"source": "upload", "from": "pending", "to": "mail@x.ch"})
+    [('Source', 'Upload'), ('From', 'Pending'), ('To', 'mail@x.ch')]
     >>> details_items({"changed": {"town": ["Bern", "Basel"]}})
     [('Changed', 'Town: Bern → Basel')]
     >>> details_items(["not", "a", "record"])
@@ -177,13 +206,20 @@ def person(user: object) -> str:
     return str(full or getattr(user, "email", "") or user)
 
 
+# The identity categories plus the one the documents services write.
+CATEGORY_LABELS: dict[str, str | Promise] = {
+    **dict(AuditCategory.choices),
+    "documents": _("Documents"),
+}
+
+
 def category_label(category: str) -> str:
     """The translated name of an event category.
 
-    >>> category_label("security"), category_label("other")
-    ('Security', 'other')
+    >>> category_label("security"), category_label("documents"), category_label("other")
+    ('Security', 'Documents', 'other')
     """
-    return str(dict(AuditCategory.choices).get(category, category))
+    return str(CATEGORY_LABELS.get(category, category))
 
 
 def describe(event: AuditEvent) -> dict[str, object]:
