@@ -1,0 +1,1 @@
+"""Template filters of the portal: locale-aware amounts and translated status labels."""
