@@ -125,3 +125,23 @@ def test_the_compiled_catalogue_says_what_the_po_file_says(language: str) -> Non
     ]
     # then: run `django-admin compilemessages` in src/ledgerbridge/hub when this fails
     assert stale == []
+
+
+@pytest.mark.parametrize(
+    ("language", "msgid", "expected"),
+    [
+        ("fr", "Email", "E-mail"),
+        ("pl", "Forgot your password?", "Nie pamiętasz hasła?"),
+        ("pl", "Authenticator App", "Aplikacja uwierzytelniająca"),
+        ("pl", "Payment slips", "Blankiety wpłaty"),
+    ],
+)
+def test_the_portal_glossary_wins_over_allauth_and_django(
+    language: str, msgid: str, expected: str
+) -> None:
+    # given: allauth and django.contrib.auth translate these msgids their own way
+    # when
+    with translation.override(language):
+        text = translation.gettext(msgid)
+    # then
+    assert text == expected
