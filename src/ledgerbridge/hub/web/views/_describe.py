@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ledgerbridge.hub.documents.models import Document
-from ledgerbridge.hub.identity.models import AuditCategory
+from ledgerbridge.hub.identity.models import AuditCategory, Organization
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
@@ -99,7 +99,7 @@ DETAIL_LABELS: dict[str, Promise] = {
 }
 # Keys whose values are codes of a known set: the code reads as its label.
 _VALUE_LABELS: dict[str, dict[str, str | Promise]] = {
-    "kind": dict(Document.Kind.choices),
+    "kind": {**dict(Document.Kind.choices), **dict(Organization.Kind.choices)},
     "source": dict(Document.Source.choices),
     "from": dict(Document.Status.choices),
     "to": dict(Document.Status.choices),
@@ -172,6 +172,8 @@ def details_items(details: object, *, shorten: bool = True) -> list[tuple[str, s
     [('New account', 'no'), ('E-mail', 'a@b.ch'), ('new_key', 'ab12')]
     >>> details_items({"documents": [{"id": 3, "kind": "other", "duplicate_of": None}]})
     [('Documents', '#3 (Kind: Other document)')]
+    >>> details_items({"kind": "both"})
+    [('Kind', 'Company and accounting office')]
     >>> details_items({"source": "upload", "from": "pending", "to": "mail@x.ch"})
     [('Source', 'Upload'), ('From', 'Pending'), ('To', 'mail@x.ch')]
     >>> details_items({"changed": {"town": ["Bern", "Basel"]}})
