@@ -69,7 +69,10 @@ def _unescape(text: str) -> str:
 
 
 def _records(po: Path) -> list[tuple[str, str, list[str]]]:
-    """(msgid, msgid_plural, msgstr forms) of every translated entry, unescaped."""
+    """(msgid, msgid_plural, msgstr forms) of every translated entry, unescaped.
+
+    A msgid with a context is given as gettext stores it: ``context\x04msgid``.
+    """
     records = []
     for block in po.read_text(encoding="utf-8").split("\n\n"):
         parts: dict[str, str] = {}
@@ -82,7 +85,8 @@ def _records(po: Path) -> list[tuple[str, str, list[str]]]:
             parts[key] = parts.get(key, "") + _unescape("".join(_STRING.findall(line)))
         forms = [value for name, value in sorted(parts.items()) if name.startswith("msgstr")]
         if parts.get("msgid") and all(forms):
-            records.append((parts["msgid"], parts.get("msgid_plural", ""), forms))
+            context = f"{parts['msgctxt']}\x04" if "msgctxt" in parts else ""
+            records.append((context + parts["msgid"], parts.get("msgid_plural", ""), forms))
     return records
 
 

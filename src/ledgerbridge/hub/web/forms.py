@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ledgerbridge.hub.identity.models import AuditCategory, Invitation, Organization
+from ledgerbridge.hub.identity.models import Invitation, Organization
 from ledgerbridge.hub.identity.permissions import (
     PERMISSION_GROUPS,
     PERMISSION_LABELS,
@@ -23,6 +23,7 @@ from ledgerbridge.hub.identity.permissions import (
     Role,
 )
 from ledgerbridge.hub.identity.taxids import COUNTRIES, TAX_ID_RULES
+from ledgerbridge.hub.web.views._describe import CATEGORY_LABELS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -254,7 +255,7 @@ class AuditFilterForm(forms.Form):
         user_field = cast("forms.ChoiceField", self.fields["user"])
         category_field = cast("forms.ChoiceField", self.fields["category"])
         user_field.choices = [("", _("Everyone")), *users]
-        category_field.choices = [("", _("All categories")), *AuditCategory.choices]
+        category_field.choices = [("", _("All categories")), *CATEGORY_LABELS.items()]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -123,11 +123,21 @@
     catch (e) { return iso; }
   }
 
+  function formatAmount(amount) {
+    if (!amount) { return TEXT.openAmount; }
+    var value = Number(amount);
+    if (!isFinite(value)) { return amount; }
+    try {
+      return value.toLocaleString(document.documentElement.lang,
+                                  { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    } catch (e) { return amount; }
+  }
+
   function renderSlip(fields) {
     var node = $("slip-template").content.cloneNode(true);
     var values = {
       creditor: fields.creditor || "—",
-      amount: (fields.currency || "") + " " + (fields.amount || TEXT.openAmount),
+      amount: (fields.currency || "") + " " + formatAmount(fields.amount),
       reference: fields.reference || "—",
       due_date: formatDate(fields.due_date),
       iban: fields.iban || "—"
