@@ -35,3 +35,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
     if settings.configured:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        # Tasks run at once, inside the enqueueing transaction, so tests see their effect
+        # (the invitation mail in mail.outbox) without a worker; the outbox tests switch
+        # back to the database backend to see the task rows themselves.
+        settings.TASKS = {
+            "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+        }

@@ -179,6 +179,10 @@ class Invitation(models.Model):
     )
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     sent_count = models.PositiveIntegerField(_("times sent"), default=0)
+    # The outbox's receipt: which link (``sent_count``) has been mailed, and when. A task
+    # that finds its count here already mailed does nothing, so a retry never mails twice.
+    mailed_count = models.PositiveIntegerField(_("link mailed"), default=0)
+    sent_at = models.DateTimeField(_("mailed"), null=True, blank=True)
 
     class Meta:
         ordering = ("-created_at", "-id")

@@ -1,12 +1,26 @@
 """Invitations: invite by e-mail, resend, revoke, accept.
 
 The raw token exists only in the e-mail link ``{SITE_URL}/invite/<token>``; the database
-keeps its SHA-256. The e-mail goes out after the transaction commits, in the invitee's
-language (the inviter's choice, else the language of the invitee's existing account).
+keeps its SHA-256. The token is not random but derived from the secret key, the
+invitation's id and its ``sent_count`` (:func:`invitation_token`), so the mail task can
+build the link again from IDs alone and no raw token waits in a task row. A resend counts
+up and so makes a new token; the old link stops working.
+
+The e-mail is an outbox entry: :func:`invitation_create` and :func:`invitation_resend`
+enqueue :func:`ledgerbridge.hub.identity.tasks.send_invitation_mail` *inside* their
+transaction, so the task row commits or rolls back with the invitation.
+:func:`invitation_mail_send` then mails in the invitee's language (the inviter's choice,
+else the language of the invitee's existing account) and records which link went out
+(``mailed_count``, ``sent_at``) in the same transaction, so a task run twice mails once.
+
+>>> len(invitation_token(1, 1)), invitation_token(1, 1) == invitation_token(1, 2)
+(43, False)
 """
 
 from __future__ import annotations
 
+import base64
+import logging
 import secrets
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -19,6 +33,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from ledgerbridge.hub.core.errors import Conflict, Invalid, NotFound, PermissionDenied
@@ -35,10 +50,13 @@ from ledgerbridge.hub.identity.services._common import (
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from datetime import datetime
 
     from ledgerbridge.hub.identity.models import Organization
 
 INVITATION_VALIDITY = timedelta(days=7)
+_TOKEN_SALT = "ledgerbridge.hub.identity.invitation-token"  # noqa: S105  # an HMAC salt, not a secret
+logger = logging.getLogger(__name__)
 _LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
@@ -53,10 +71,17 @@ def _language_for(email: str, chosen: str | None) -> str:
     return existing if existing in _LANGUAGES else str(settings.LANGUAGE_CODE)
 
 
-def _send_invitation_email(invitation_id: int, raw_token: str) -> None:
-    invitation = Invitation.objects.select_related("organization", "created_by").get(
-        pk=invitation_id
-    )
+def invitation_token(invitation_id: int, sent_count: int) -> str:
+    """The raw token of link number ``sent_count`` of an invitation (URL-safe, 256 bits).
+
+    An HMAC-SHA256 under a key derived from ``SECRET_KEY``: unguessable without the key,
+    and the same for the same (id, count), which lets a task rebuild the mailed link.
+    """
+    mac = salted_hmac(_TOKEN_SALT, f"invitation:{invitation_id}:{sent_count}", algorithm="sha256")
+    return base64.urlsafe_b64encode(mac.digest()).rstrip(b"=").decode()
+
+
+def _render_and_send(invitation: Invitation, raw_token: str) -> None:
     context = {
         "invitation": invitation,
         "organization": invitation.organization,
@@ -79,19 +104,69 @@ def _send_invitation_email(invitation_id: int, raw_token: str) -> None:
     message.send()
 
 
-def _issue_token(invitation: Invitation) -> str:
-    """Give the invitation a fresh token valid for 7 days; the previous one stops working."""
-    raw_token = secrets.token_urlsafe(32)
-    now = timezone.now()
-    adding = invitation._state.adding
-    if adding:
-        invitation.created_at = now
-    invitation.token_hash = sha256_hex(raw_token)
-    invitation.expires_at = now + INVITATION_VALIDITY
+def _mail_due(invitation: Invitation | None, sent_count: int) -> bool:
+    """Whether link ``sent_count`` still needs mailing: open, current, not mailed yet."""
+    if invitation is None or invitation.sent_count != sent_count:
+        return False  # deleted, or resent meanwhile: the newer task mails the newer link
+    if invitation.accepted_at is not None or invitation.revoked_at is not None:
+        return False
+    return invitation.mailed_count < sent_count and invitation.expires_at > timezone.now()
+
+
+@transaction.atomic
+def invitation_mail_send(*, invitation_id: int, sent_count: int) -> bool:
+    """Mail link ``sent_count`` of the invitation unless done, outdated or closed.
+
+    Returns whether a mail went out. The row stays locked from the check to the receipt,
+    so two runs of the same task (a retry, a duplicate) mail once; the receipt commits
+    only after the mail backend accepted the message. A crash between those two moments
+    is the one window left in which a retry mails again (at least once, never lost).
+    """
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("organization", "created_by")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None or not _mail_due(invitation, sent_count):
+        return False
+    raw_token = invitation_token(invitation.pk, sent_count)
+    if sha256_hex(raw_token) != invitation.token_hash:
+        # SECRET_KEY changed since the link was issued: this link could never be accepted.
+        logger.error("invitation %s: token no longer derivable, not mailed", invitation.pk)
+        return False
+    _render_and_send(invitation, raw_token)
+    invitation.mailed_count = sent_count
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["mailed_count", "sent_at"])
+    return True
+
+
+def _issue_token(invitation: Invitation, now: datetime | None = None) -> str:
+    """Give the invitation a fresh token valid for 7 days; the previous one stops working.
+
+    The invitation must have its id (the token is derived from it and the new count).
+    """
     invitation.sent_count += 1
-    if not adding:
-        invitation.save(update_fields=["token_hash", "expires_at", "sent_count"])
+    raw_token = invitation_token(invitation.pk, invitation.sent_count)
+    invitation.token_hash = sha256_hex(raw_token)
+    invitation.expires_at = (now or timezone.now()) + INVITATION_VALIDITY
+    invitation.save(update_fields=["token_hash", "expires_at", "sent_count"])
     return raw_token
+
+
+def _enqueue_mail(invitation: Invitation) -> None:
+    """Put the mail of the current link in the outbox, in the caller's transaction.
+
+    With django-tasks' database backend the enqueue is an ``INSERT`` of the task row in
+    this very transaction, so it IS the outbox: the row commits with the invitation or
+    not at all, and a crash after the commit leaves it for the worker. STYLE's "enqueue
+    on commit" rule is for brokers outside the database, where an in-transaction enqueue
+    could run the task before (or without) the commit.
+    """
+    from ledgerbridge.hub.identity.tasks import send_invitation_mail  # tasks import services
+
+    send_invitation_mail.enqueue(invitation_id=invitation.pk, sent_count=invitation.sent_count)
 
 
 def _clean_email(email: str) -> str:
@@ -119,7 +194,8 @@ def invitation_create(
 ) -> tuple[Invitation, str]:
     """Invite ``email`` with a role (default employee) and permissions (default: its preset).
 
-    Returns the invitation and the raw token, which is sent by e-mail after commit.
+    Returns the invitation and the raw token; the e-mail with it is enqueued in this
+    transaction and goes out once the worker runs the task.
     """
     acting = actor_membership(
         actor=actor, organization=organization, permission=Permission.USERS_MANAGE
@@ -142,6 +218,7 @@ def invitation_create(
         expires_at__gt=timezone.now(),
     ).exists():
         raise Conflict("invitation-pending", _("This person has already been invited."))
+    now = timezone.now()
     invitation = Invitation(
         organization=organization,
         email=email,
@@ -152,9 +229,13 @@ def invitation_create(
         role=role_.value,
         permissions=[p.value for p in wanted],
         created_by=actor,
+        created_at=now,
+        # A random placeholder until the id exists; replaced in this same transaction.
+        token_hash=secrets.token_hex(32),
+        expires_at=now + INVITATION_VALIDITY,
     )
-    raw_token = _issue_token(invitation)
     invitation.save(force_insert=True)
+    raw_token = _issue_token(invitation, now)
     audit_record(
         organization=organization,
         actor=actor,
@@ -163,7 +244,7 @@ def invitation_create(
         details={"email": email, "role": role_.value, "permissions": invitation.permissions},
         ip=ip,
     )
-    transaction.on_commit(lambda: _send_invitation_email(invitation.pk, raw_token))
+    _enqueue_mail(invitation)
     return invitation, raw_token
 
 
@@ -196,7 +277,7 @@ def invitation_resend(*, invitation: Invitation, actor: User, ip: str | None) ->
         details={"email": target.email, "sent_count": target.sent_count},
         ip=ip,
     )
-    transaction.on_commit(lambda: _send_invitation_email(target.pk, raw_token))
+    _enqueue_mail(target)
     invitation.refresh_from_db()
     return raw_token
 
