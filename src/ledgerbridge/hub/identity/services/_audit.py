@@ -22,6 +22,8 @@ from ledgerbridge.hub.identity.models import AuditEvent, Organization
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from django.db.models import Model
+
     from ledgerbridge.hub.identity.models import User
 
 __all__ = ["BrokenLink", "audit_record", "audit_verify", "event_hash"]
@@ -99,14 +101,63 @@ def _lock_chain(organization: Organization | None) -> None:
     """Serialise appends to one chain (SQLite's IMMEDIATE transactions already do)."""
     if connection.vendor != "postgresql":
         return
-    if organization is None:
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if organization is None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_GLOBAL_CHAIN_LOCK])
-    else:
-        list(Organization.objects.select_for_update().filter(pk=organization.pk).values("pk"))
+        else:
+            cursor.execute(_chain_sql().lock, [organization.pk])
 
 
-@transaction.atomic
+@dataclass(frozen=True, slots=True)
+class _ChainSql:
+    """The SQL every append runs, built once per database (each event pays for it)."""
+
+    lock: str  # the organization row, FOR UPDATE
+    last: str  # seq and hash of the chain's last event, organization_id = %s
+    last_global: str  # the same for the global chain
+
+
+_CHAIN_SQL: dict[str, _ChainSql] = {}
+
+
+def _quoted(model: type[Model], name: str) -> str:
+    field: Any = model._meta.get_field(name)  # a concrete field: it has a column
+    return connection.ops.quote_name(field.column)
+
+
+def _chain_sql() -> _ChainSql:
+    if (built := _CHAIN_SQL.get(connection.alias)) is not None:
+        return built
+    events = connection.ops.quote_name(AuditEvent._meta.db_table)
+    organizations = connection.ops.quote_name(Organization._meta.db_table)
+    seq, hash_, chain = (_quoted(AuditEvent, n) for n in ("seq", "hash", "organization"))
+    org_pk = _quoted(Organization, "id")
+    # Only names from the models' metadata go into the SQL; values are parameters.
+    last = f"SELECT {seq}, {hash_} FROM {events} WHERE {chain}"  # noqa: S608  # names only
+    order = f"ORDER BY {seq} DESC LIMIT 1"
+    built = _CHAIN_SQL[connection.alias] = _ChainSql(
+        lock=f"SELECT 1 FROM {organizations} WHERE {org_pk} = %s FOR UPDATE",  # noqa: S608  # names only
+        last=f"{last} = %s {order}",
+        last_global=f"{last} IS NULL {order}",
+    )
+    return built
+
+
+def _last_link(organization: Organization | None) -> tuple[int, str]:
+    """``seq`` and ``hash`` of the chain's last event; ``(0, "")`` for an empty chain."""
+    chain = _chain_sql()
+    with connection.cursor() as cursor:
+        if organization is None:
+            cursor.execute(chain.last_global)
+        else:
+            cursor.execute(chain.last, [organization.pk])
+        row = cursor.fetchone()
+    return (int(row[0]), str(row[1])) if row else (0, "")
+
+
+# No savepoint of its own: a failed append fails the transaction it is written in anyway
+# (every caller lets the error through), and the savepoint pair cost two statements.
+@transaction.atomic(savepoint=False)
 def audit_record(
     *,
     organization: Organization | None,
@@ -122,13 +173,8 @@ def audit_record(
     ``details`` must be JSON data; never put passwords, codes or tokens in it.
     """
     _lock_chain(organization)
-    last = (
-        AuditEvent.objects.filter(organization=organization)
-        .order_by("-seq")
-        .values_list("seq", "hash")
-        .first()
-    )
-    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, "")
+    last_seq, prev_hash = _last_link(organization)
+    seq = last_seq + 1
     # Store exactly what the database gives back, so verification recomputes the same hash.
     clean_details = json.loads(json.dumps(details or {}, sort_keys=True, default=str))
     clean_ip = AuditEvent._meta.get_field("ip").get_prep_value(ip or None)
