@@ -19,7 +19,10 @@ from django_tasks_db.models import DBTaskResult
 
 from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import Invitation
-from ledgerbridge.hub.identity.services._invitations import invitation_token
+from ledgerbridge.hub.identity.services._invitations import (
+    invitation_mail_requeue,
+    invitation_token,
+)
 from ledgerbridge.hub.identity.tasks import send_invitation_mail
 from tests.hub.factories import admin_of
 
@@ -206,3 +209,20 @@ def test_the_last_attempt_gives_up(settings: Any) -> None:
         send_invitation_mail.call(invitation_id=invitation.pk, sent_count=1, attempt=6)
     # then
     assert DBTaskResult.objects.count() == 1
+
+
+def test_requeue_enqueues_only_the_links_not_mailed_yet() -> None:
+    # given
+    admin = admin_of()
+    mailed, _raw = _invite(admin, email="mailed@example.test")
+    _invite(admin, email="pending@example.test")
+    revoked, _raw = _invite(admin, email="revoked@example.test")
+    services.invitation_revoke(invitation=revoked, actor=admin.user, ip=None)
+    _run(DBTaskResult.objects.get(args_kwargs__kwargs__invitation_id=mailed.pk))
+    DBTaskResult.objects.all().delete()  # as if the worker died holding them
+    # when
+    enqueued = invitation_mail_requeue()
+    results = [_run(row) for row in DBTaskResult.objects.all()]
+    # then
+    assert (enqueued, results) == (1, [True])
+    assert [m.to for m in mail.outbox] == [["mailed@example.test"], ["pending@example.test"]]

@@ -362,21 +362,24 @@ def _write(
     written = Written()
     try:
         with transaction.atomic():
-            if look_first:
-                known = _answer_known(origin, sha, key)
-                if known is not None:
-                    return known
-            organization = origin.organization
-            stored = store_file(
-                organization, data, sha, filename=filename, written=written,
-                content_type=sniff_content_type(data), look_first=look_first,
-                on_new=lambda: charge_quota(organization, len(data)),
-            )  # fmt: skip
-            documents = _create_documents(origin, stored, result)
-            _remember_key(origin, key, sha, documents, created=True)
-            _audit(origin, stored, documents, ip)
+            try:
+                if look_first:
+                    known = _answer_known(origin, sha, key)
+                    if known is not None:
+                        return known
+                stored = store_file(
+                    origin.organization, data, sha, filename=filename, written=written,
+                    content_type=sniff_content_type(data), look_first=look_first,
+                    on_new=lambda: charge_quota(origin.organization, len(data)),
+                )  # fmt: skip
+                documents = _create_documents(origin, stored, result)
+                _remember_key(origin, key, sha, documents, created=True)
+                _audit(origin, stored, documents, ip)
+            except BaseException:
+                written.discard()  # while the row's unique key is still ours
+                raise
     except BaseException:
-        written.discard()
+        written.discard()  # the commit itself failed
         raise
     return IngestResult(documents=documents, created=True, duplicate_file=False)
 

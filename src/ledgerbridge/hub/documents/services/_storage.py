@@ -7,6 +7,12 @@ uploads to pass the check together (the row stays locked until the commit, and a
 transaction takes its charge back with it). A missing row is created from the sum of the
 files once. A file is written under ``files/<organization>/<sha[:2]>/<sha>``; the names
 written by a transaction that then fails are deleted again (:class:`Written`).
+
+A process killed between writing the file and committing leaves a file that no row
+names. Its name is content-addressed, so the next ingest of the same bytes, once its row
+holds the unique (organization, sha256) key, knows that nobody else can own that name:
+it replaces the orphan (possibly cut short by the kill) instead of writing a second copy
+beside it, and no stray file is left once the client retries.
 """
 
 from __future__ import annotations
@@ -73,7 +79,13 @@ class Written:
     names: list[str] = field(default_factory=list)
 
     def discard(self) -> None:
-        for name in self.names:
+        """Delete the names, once; call it before the rollback gives up the row's key.
+
+        After the rollback a concurrent twin may already hold the key and have written
+        the same name, which a late delete would take from it.
+        """
+        names, self.names = self.names, []
+        for name in names:
             default_storage.delete(name)
 
 
@@ -105,8 +117,10 @@ def store_file(
         original_name=(filename or sha)[:255],
         storage_name=f"files/{organization.pk}/{sha[:2]}/{sha}",
     )
-    # After the row: a concurrent twin fails on the constraint before writing any bytes.
-    # The storage picks another name if a file (an orphan of a crash) has this one.
+    # After the row: a concurrent twin fails on the constraint before writing any bytes,
+    # so a file already under this name is an orphan of a killed process: replace it.
+    if default_storage.exists(stored.storage_name):
+        default_storage.delete(stored.storage_name)
     name = default_storage.save(stored.storage_name, ContentFile(data))
     written.names.append(name)
     if name != stored.storage_name:

@@ -31,6 +31,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
@@ -356,3 +357,26 @@ def invitation_accept(*, raw_token: str, user: User, ip: str | None) -> Membersh
         ip=ip,
     )
     return membership
+
+
+def invitation_mail_requeue() -> int:
+    """Enqueue the mail of every open invitation whose current link has not gone out.
+
+    The recovery for a worker killed mid-task: django-tasks leaves that task's row
+    ``RUNNING`` for ever, so nothing would run it again. Run this when a worker starts;
+    a task enqueued for a mail that is still queued or running elsewhere is harmless, as
+    :func:`invitation_mail_send` mails each link once. Returns how many were enqueued.
+    """
+    from ledgerbridge.hub.identity.tasks import send_invitation_mail  # tasks import services
+
+    due = Invitation.objects.filter(
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+        mailed_count__lt=F("sent_count"),
+    ).values_list("pk", "sent_count")
+    enqueued = 0
+    for invitation_id, sent_count in due.iterator():
+        send_invitation_mail.enqueue(invitation_id=invitation_id, sent_count=sent_count)
+        enqueued += 1
+    return enqueued
