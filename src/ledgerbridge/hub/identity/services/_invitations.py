@@ -124,7 +124,8 @@ def invitation_mail_send(*, invitation_id: int, sent_count: int) -> bool:
     is the one window left in which a retry mails again (at least once, never lost).
     """
     invitation = (
-        Invitation.objects.select_for_update()
+        # of=self: PostgreSQL refuses FOR UPDATE on the nullable side of the inviter join.
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("organization", "created_by")
         .filter(pk=invitation_id)
         .first()
