@@ -96,6 +96,13 @@ def _supervise(processes: list[subprocess.Popen[bytes]]) -> int:
     return 0 if stopping else next((c for c in codes if c), 1)
 
 
+def _worker(rest: list[str]) -> int:
+    """Re-enqueue what a killed worker left behind, then run the database task worker."""
+    if code := _django(["requeue_outbox"]):
+        return code
+    return _django(["db_worker", "--queue-name", "*", *rest])
+
+
 def _read(args: argparse.Namespace) -> int:
     from ledgerbridge.formats import cli as formats_cli
 
@@ -147,7 +154,6 @@ def _parser() -> argparse.ArgumentParser:
 # Hub administration commands are Django management commands; these names pass through.
 _DJANGO_COMMANDS: dict[str, Callable[[list[str]], list[str]]] = {
     "migrate": lambda rest: ["migrate", *rest],
-    "worker": lambda rest: ["db_worker", "--queue-name", "*", *rest],
     "createadmin": lambda rest: ["createadmin", *rest],
     "token": lambda rest: ["token", *rest],
     "audit": lambda rest: ["audit", *rest],
@@ -175,6 +181,8 @@ _DJANGO_HELP = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "worker":
+        return _worker(argv[1:])
     if argv and argv[0] in _DJANGO_COMMANDS:
         return _django(_DJANGO_COMMANDS[argv[0]](argv[1:]))
     args = _parser().parse_args(argv)

@@ -268,7 +268,7 @@ print(json.dumps(Invitation.objects.filter(mailed_count=1).count()))
 """
 _REQUEUE = """
 import json
-from ledgerbridge.hub.identity.services._invitations import invitation_mail_requeue
+from ledgerbridge.hub.identity.services import invitation_mail_requeue
 print(json.dumps(invitation_mail_requeue()))
 """
 

@@ -14,15 +14,13 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.management import call_command
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
 from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import Invitation
-from ledgerbridge.hub.identity.services._invitations import (
-    invitation_mail_requeue,
-    invitation_token,
-)
+from ledgerbridge.hub.identity.services import invitation_mail_requeue, invitation_token
 from ledgerbridge.hub.identity.tasks import send_invitation_mail
 from tests.hub.factories import admin_of
 
@@ -226,3 +224,16 @@ def test_requeue_enqueues_only_the_links_not_mailed_yet() -> None:
     # then
     assert (enqueued, results) == (1, [True])
     assert [m.to for m in mail.outbox] == [["mailed@example.test"], ["pending@example.test"]]
+
+
+def test_the_requeue_command_enqueues_the_mails_a_dead_worker_left() -> None:
+    # given an invitation whose mail task was taken by a worker that then died
+    invitation, _raw = _invite(admin_of())
+    DBTaskResult.objects.update(status="RUNNING")
+    # when the next worker starts (ledgerbridge worker runs this first)
+    call_command("requeue_outbox")
+    # then a fresh task is queued, and running it mails the invitation once
+    ready = DBTaskResult.objects.filter(status="READY")
+    assert ready.count() == 1
+    send_invitation_mail.call(invitation_id=invitation.pk, sent_count=invitation.sent_count)
+    assert [m.to for m in mail.outbox] == [["new@example.test"]]

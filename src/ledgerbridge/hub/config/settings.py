@@ -165,6 +165,8 @@ if ENV.get("EMAIL_HOST"):
     EMAIL_HOST_USER = ENV.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = ENV.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env.as_bool(ENV.get("EMAIL_USE_TLS"), default=True)
+    # The outbox task holds the invitation's row lock while it talks to the server.
+    EMAIL_TIMEOUT = int(ENV.get("EMAIL_TIMEOUT", "30"))
 else:
     EMAIL_BACKEND = "ledgerbridge.hub.core.mail.ConsoleAndFileBackend"
     EMAIL_FILE_PATH = DATA_DIR / "mail"

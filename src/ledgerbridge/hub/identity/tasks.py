@@ -16,7 +16,7 @@ from datetime import timedelta
 from django.utils import timezone
 from django_tasks import task
 
-from ledgerbridge.hub.identity.services._invitations import invitation_mail_send
+from ledgerbridge.hub.identity.services import invitation_mail_send
 
 __all__ = ["MAX_ATTEMPTS", "RETRYABLE", "retry_delay", "send_invitation_mail"]
 

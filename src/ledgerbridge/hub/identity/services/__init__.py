@@ -20,8 +20,11 @@ from ledgerbridge.hub.identity.services._invitations import (
     invitation_check_open,
     invitation_create,
     invitation_link,
+    invitation_mail_requeue,
+    invitation_mail_send,
     invitation_resend,
     invitation_revoke,
+    invitation_token,
 )
 from ledgerbridge.hub.identity.services._memberships import (
     membership_delete,
@@ -58,8 +61,11 @@ __all__ = [
     "invitation_check_open",
     "invitation_create",
     "invitation_link",
+    "invitation_mail_requeue",
+    "invitation_mail_send",
     "invitation_resend",
     "invitation_revoke",
+    "invitation_token",
     "membership_add_admin",
     "membership_delete",
     "membership_lock",
