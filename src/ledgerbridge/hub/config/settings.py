@@ -96,6 +96,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # thread keeps its connection, so the PRAGMAs do not run again on every request.
     DATABASES["default"]["CONN_MAX_AGE"] = 600
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Tests that serve pages to a browser answer requests in several threads at once. A
+    # test database in a file gets WAL and the busy timeout as production does; Django's
+    # default in-memory shared-cache database fails such requests at once with "database
+    # table is locked". One file per test process, removed by Django at the end.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
