@@ -78,7 +78,8 @@ def _log_in_on_scan_page(page: Page, email: str, shot: Callable[[Page, str], Pat
     page.fill("input[name=password]", PASSWORD)
     page.locator("form.scan-login [type=submit]").click()
     page.wait_for_url("**/scan/")
-    expect(page.locator("#photo-input")).to_be_attached()
+    # the scan app's script has attached its handlers (a file chosen earlier is missed)
+    expect(page.locator("html[data-scan-ready]")).to_be_attached()
 
 
 def _log_in_desktop(page: Page, email: str) -> None:

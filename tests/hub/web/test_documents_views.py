@@ -418,7 +418,7 @@ def test_upload_several_files_on_a_phone_then_read_them_on_a_desk(
     phone.fill("input[name=login]", "eve@example.com")
     phone.fill("input[name=password]", PASSWORD)
     phone.locator("form:has([name=password]) [type=submit]").first.click()
-    phone.wait_for_selector("#dropzone")
+    phone.wait_for_selector("html[data-upload-ready]", state="attached")
     # when three files are chosen at once: a QR-bill, an A4 PDF with one, and an HTML page
     photo, _entry = qrbill_file()
     pdf = (QRBILL_GENERATED / "s1_bill06_a4_pdf.pdf").read_bytes()

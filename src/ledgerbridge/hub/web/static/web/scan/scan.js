@@ -368,4 +368,6 @@
   setInterval(flush, 30000);
   showNet();
   renderQueue().then(flush);
+  /* Every handler is attached: tests (and scripts driving the page) wait for this. */
+  document.documentElement.dataset.scanReady = "true";
 })();

@@ -105,4 +105,6 @@
     if (event.dataTransfer && event.dataTransfer.files.length) { sendAll(event.dataTransfer.files); }
   });
   document.getElementById("upload-submit").hidden = true; /* choosing or dropping sends at once */
+  /* Every handler is attached: tests (and scripts driving the page) wait for this. */
+  document.documentElement.dataset.uploadReady = "true";
 })();
