@@ -63,6 +63,10 @@ def _serve(args: argparse.Namespace) -> int:
              "--port", str(args.inbox_port)]  # fmt: skip
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS}
     print(f"ledgerbridge hub on http://{args.host}:{args.port}/  (Ctrl+C stops it)", flush=True)
+    if args.host == "127.0.0.1":
+        # Browsers refuse an IP address as WebAuthn relying party; localhost is the same
+        # loopback interface and a secure context.
+        print(f"passkeys need a name: use http://localhost:{args.port}/ for them", flush=True)
     commands = [web, worker] if args.with_worker else [web]
     if args.inbox_port:
         commands.append(inbox)

@@ -271,8 +271,11 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "ledgerbridge"
 MFA_RECOVERY_CODES_SHOW_ONCE = True
-# WebAuthn needs a secure context; the embedded default listens on plain http://127.0.0.1
-# (a secure context for browsers), so an insecure origin is allowed only in debug.
+# WebAuthn needs a secure context and a domain as relying-party ID: browsers refuse an IP
+# address, so passkeys work at http://localhost:8000 (a secure context, and an origin that
+# python-fido2 accepts) or over HTTPS with a real name, never at http://127.0.0.1.
+# tests/hub/acceptance/test_passkeys.py drives this in Chromium. Other insecure origins
+# are allowed only in debug.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # One 30-second step either side absorbs a phone clock that is slightly off.
 MFA_TOTP_TOLERANCE = 1
