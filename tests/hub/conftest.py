@@ -120,9 +120,3 @@ def shot(artifacts_dir: Path, request: pytest.FixtureRequest) -> Callable[[Page,
         return path
 
     return take
-
-
-@pytest.fixture
-def fast_passwords(settings: Any) -> None:
-    """Hash passwords with MD5 while a test builds many users: PBKDF2 costs seconds there."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

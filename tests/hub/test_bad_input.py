@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
     from django.test import Client
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
+pytestmark = [pytest.mark.django_db]
 
 
 def _refused(call: Callable[[], object], error: type[ServiceError], code: str) -> ServiceError:

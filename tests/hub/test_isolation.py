@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords", "media")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 QRBILL = (
     Path(os.environ.get("LEDGERBRIDGE_CORPUS", Path(__file__).parents[3] / "shared" / "corpus"))

@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("fast_passwords"),
 ]
 
 PASSWORD = "Sturdy-Ledger-Password-77"  # the factories' password too

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("fast_passwords", "media"),
+    pytest.mark.usefixtures("media"),
 ]
 
 PHONE = {"width": 390, "height": 844}

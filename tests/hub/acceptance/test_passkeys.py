@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("fast_passwords"),
 ]
 
 # A platform authenticator with a PIN or fingerprint: it keeps discoverable credentials

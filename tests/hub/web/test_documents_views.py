@@ -406,7 +406,6 @@ def _file(name: str, mime_type: str, data: bytes) -> FilePayload:
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("fast_passwords")
 def test_upload_several_files_on_a_phone_then_read_them_on_a_desk(
     browser_context: Callable[..., BrowserContext], shot: Callable[[Page, str], Path]
 ) -> None:

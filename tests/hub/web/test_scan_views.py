@@ -250,7 +250,6 @@ def _file(name: str, mime_type: str, data: bytes) -> FilePayload:
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("fast_passwords")
 def test_a_phone_scan_appears_live_and_the_scanner_sees_it_processed(
     browser_context: Callable[..., BrowserContext], shot: Callable[[Page, str], Path]
 ) -> None:
@@ -308,7 +307,6 @@ window.BarcodeDetector = class {
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("fast_passwords")
 def test_the_app_opens_offline_queues_a_live_scan_and_sends_it_when_back_online(
     browser_context: Callable[..., BrowserContext], shot: Callable[[Page, str], Path]
 ) -> None:
