@@ -154,14 +154,14 @@ def test_schema_check_accepts_what_the_xsd_accepts(old: str, new: str) -> None:
     assert [c for c in codes if c.startswith("KSEF-SCHEMA")] == []
 
 
-def test_wrong_nip_check_digit_of_the_buyer_is_an_error() -> None:
+def test_wrong_nip_check_digit_of_the_buyer_is_a_warning() -> None:
     # given
     data = _mutate("<NIP>1111111111</NIP>", "<NIP>1111111112</NIP>")
     # when
     findings = ksef_read(data, options=OPTIONS).documents[0].findings
     # then
     assert [(f.severity.value, f.code, f.location) for f in findings] == [
-        ("error", "KSEF-NIP-CHECKSUM", "/Faktura/Podmiot2/DaneIdentyfikacyjne/NIP")
+        ("warning", "KSEF-NIP-CHECKSUM", "/Faktura/Podmiot2/DaneIdentyfikacyjne/NIP")
     ]
 
 
@@ -172,7 +172,9 @@ def test_wrong_nip_check_digit_of_the_buyer_is_an_error() -> None:
         ("<IDWew>1111111112-00001</IDWew>", "/Faktura/Podmiot3/DaneIdentyfikacyjne/IDWew"),
     ],
 )
-def test_wrong_nip_check_digit_of_a_third_party_is_an_error(identifier: str, location: str) -> None:
+def test_wrong_nip_check_digit_of_a_third_party_is_a_warning(
+    identifier: str, location: str
+) -> None:
     # given
     third = (
         f"<Podmiot3><DaneIdentyfikacyjne>{identifier}<Nazwa>Szkoła</Nazwa>"
@@ -184,11 +186,11 @@ def test_wrong_nip_check_digit_of_a_third_party_is_an_error(identifier: str, loc
     # then
     assert _xsd().validate(etree.fromstring(data)), _xsd().error_log
     assert [(f.severity.value, f.code, f.location) for f in findings] == [
-        ("error", "KSEF-NIP-CHECKSUM", location)
+        ("warning", "KSEF-NIP-CHECKSUM", location)
     ]
 
 
-def test_wrong_nip_check_digit_outside_the_parties_ksef_checks_is_a_warning() -> None:
+def test_wrong_nip_check_digit_of_the_corrected_buyer_is_a_warning() -> None:
     # given: the buyer as named on the corrected invoice
     corrected = (
         "<RodzajFaktury>KOR</RodzajFaktury><PrzyczynaKorekty>zmiana nabywcy</PrzyczynaKorekty>"
@@ -286,6 +288,34 @@ def test_duplicate_line_number_is_an_error_outside_corrections() -> None:
     codes = _codes(data)
     # then
     assert codes == ["KSEF-LINE-DUPLICATE"]
+
+
+def test_negative_quantity_outside_a_correction_is_an_error() -> None:
+    # given: a return written on a VAT invoice
+    data = _mutate("<P_8B>1</P_8B>", "<P_8B>-1</P_8B>")
+    # when
+    findings = ksef_read(data, options=OPTIONS).documents[0].findings
+    # then
+    assert [(f.severity.value, f.code, f.location) for f in findings] == [
+        ("error", "KSEF-LINE-NEGATIVE-QUANTITY", "/Faktura/Fa/FaWiersz[1]/P_8B")
+    ]
+
+
+def test_negative_quantity_on_a_correction_is_accepted() -> None:
+    # given
+    corrected = (
+        "<RodzajFaktury>KOR</RodzajFaktury><PrzyczynaKorekty>zwrot</PrzyczynaKorekty>"
+        "<DaneFaKorygowanej><DataWystFaKorygowanej>2026-02-01</DataWystFaKorygowanej>"
+        "<NrFaKorygowanej>FV/0</NrFaKorygowanej><NrKSeFN>1</NrKSeFN></DaneFaKorygowanej>"
+    )
+    data = _mutate("<RodzajFaktury>VAT</RodzajFaktury>", corrected).replace(
+        b"<P_8B>1</P_8B>", b"<P_8B>-1</P_8B>"
+    )
+    # when
+    codes = _codes(data)
+    # then
+    assert _xsd().validate(etree.fromstring(data)), _xsd().error_log
+    assert codes == []
 
 
 def test_bank_account_with_wrong_check_digits_is_a_warning() -> None:

@@ -15,25 +15,7 @@ from tests.formats.conformance.corpus import Tally, manifest, verdict
 
 TALLY = Tally("ksef")
 
-# KSeF 2.0 rejects a wrong NIP check digit in Podmiot1, Podmiot2, Podmiot3 and
-# PodmiotUpowazniony in production ("Weryfikacja faktury", CIRFMF/ksef-api
-# faktury/weryfikacja-faktury.md); the test environment, where these fixtures were made,
-# does not check it.
-_DUMMY_NIP = (
-    "the corpus's expectation is XSD-only; the NIP check digit is wrong (seller NIP "
-    "1234567890, rejected by KSeF production): KSEF-NIP-CHECKSUM is an error"
-)
-_DUMMY_THIRD_PARTY_NIP = (
-    "the corpus's expectation is XSD-only; the NIP check digits are wrong (Podmiot3 NIPs "
-    "1010101010 and 1212121212, rejected by KSeF production): KSEF-NIP-CHECKSUM is an error"
-)
 _MISSES = {
-    "ksef-fop/fa3_korygujaca__FA_3_Przyklad_4.xml": _DUMMY_NIP,
-    "ksef-fop/fa3_obciazeniowa__FA_3_obciazeniowa.xml": _DUMMY_NIP,
-    "ksef-fop/fa3_obciazeniowa__FA_3_obciazeniowa_rozliczona.xml": _DUMMY_NIP,
-    "ksef-fop/fa3_zalacznik__FA_3_Zalacznik_Przyklad_1.xml": _DUMMY_NIP,
-    "ksef-fop/PodmiotTemplateTest__multiple_roles.xml": _DUMMY_THIRD_PARTY_NIP,
-    "ksef-fop/fa3_podstawowa__FA_3_Przyklad_1.xml": _DUMMY_THIRD_PARTY_NIP,
     "ksef-fop/fa3_podstawowa__FA_3_Przyklad_3_netto_brutto.xml": (
         "the corpus's expectation is XSD-only; two lines numbered 1 in a VAT invoice (a "
         "renderer fixture: the second line is not in P_13_1/P_15 either). The schema "
@@ -55,11 +37,6 @@ _MISSES = {
         "ksefuj rule, not KSeF's: NrRB (TNrRB, 10-34 characters) is any full account number; "
         "a 25-digit one is neither a Polish NRB (26 digits) nor an IBAN and may be a foreign "
         "domestic number, which has no check digits to verify"
-    ),
-    "ksefuj-error-cases/25-negative-quantities.xml": (
-        "ksefuj rule, not KSeF's: P_8B (TIlosci) may be negative, and neither the schema's "
-        "documentation nor KSeF's verification forbids it outside corrections: "
-        "KSEF-LINE-NEGATIVE-QUANTITY is a warning"
     ),
 }
 

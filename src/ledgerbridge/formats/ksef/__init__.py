@@ -20,15 +20,14 @@ invoice every Polish VAT payer issues through KSeF since February 2026. It is ma
 - lines ``FaWiersz``: ``NrWierszaFa``, ``P_7``, ``P_8B``, ``P_8A``, ``P_11`` and ``P_12``.
 
 Validation (when ``options.validate``): the FA(3) schema restated in code
-(:mod:`._schema`: ``KSEF-SCHEMA-*``); NIP check digits (``KSEF-NIP-CHECKSUM``: an error
-for the parties KSeF production checks, ``Podmiot1``, ``Podmiot2``, ``Podmiot3`` incl.
-``IDWew`` and ``PodmiotUpowazniony``, a warning elsewhere); tax amounts ``P_14_1..3``
-against the rates the schema documents for ``P_13_1..3`` (``KSEF-TAX-AMOUNT``, not on
-corrections); unique line numbers outside corrections (``KSEF-LINE-DUPLICATE``). Warnings
-only: Polish account numbers and IBANs (``KSEF-ACCOUNT-CHECKSUM``), the third party the
-schema's documentation names to share the invoice for ``JST=1`` (role 8,
-``KSEF-JST-PODMIOT3``) and ``GV=1`` (role 10, ``KSEF-GV-PODMIOT3``), and negative
-quantities outside corrections (``KSEF-LINE-NEGATIVE-QUANTITY``).
+(:mod:`._schema`: ``KSEF-SCHEMA-*``); tax amounts ``P_14_1..3`` against the rates the
+schema documents for ``P_13_1..3`` (``KSEF-TAX-AMOUNT``, not on corrections); unique line
+numbers (``KSEF-LINE-DUPLICATE``) and no negative quantities
+(``KSEF-LINE-NEGATIVE-QUANTITY``) outside corrections. Warnings: NIP check digits
+(``KSEF-NIP-CHECKSUM``; KSeF production rejects them, its test environment and the schema
+do not), Polish account numbers and IBANs (``KSEF-ACCOUNT-CHECKSUM``), and the third party
+the schema's documentation names to share the invoice for ``JST=1`` (role 8,
+``KSEF-JST-PODMIOT3``) and ``GV=1`` (role 10, ``KSEF-GV-PODMIOT3``).
 
 >>> xml = example()
 >>> doc = read(xml, options=ReadOptions()).documents[0]

@@ -37,11 +37,11 @@ _FLAG_ROLES = (("JST", "8", "KSEF-JST-PODMIOT3"), ("GV", "10", "KSEF-GV-PODMIOT3
 
 # KSeF 2.0 ("Weryfikacja faktury", CIRFMF/ksef-api faktury/weryfikacja-faktury.md)
 # rejects in production an invoice whose NIP in Podmiot1, Podmiot2, Podmiot3 or
-# PodmiotUpowazniony, or the NIP part of a Podmiot3 IDWew, has a wrong check digit (the
-# test environment skips the check). NIPs elsewhere (Podmiot1K/Podmiot2K of a correction,
-# a carrier) are not checked by KSeF: a warning there.
-_PARTIES = frozenset({"Podmiot1", "Podmiot2", "Podmiot3", "PodmiotUpowazniony"})
-
+# PodmiotUpowazniony has a wrong check digit; its test environment, where sample and
+# fixture invoices are made, does not. The schema itself accepts any ten digits. A wrong
+# check digit is therefore a warning wherever it appears: on a file that went through
+# KSeF production it cannot occur, and on any other file it is a doubt for the person
+# booking it, not a defect of the invoice's structure.
 # The schema's documentation of P_13_1..3 and P_14_1..3: the tax on the net sum at the
 # basic rate ("aktualnie 23% albo 22%"), the first reduced ("8% albo 7%") and the second
 # reduced rate ("5%"); for advance invoices the same relation holds for the advance.
@@ -77,11 +77,8 @@ def _nip_findings(root: etree._Element) -> list[Finding]:
         value = (node.text or "").strip()
         number = value.partition("-")[0]  # IDWew is NIP-nnnnn
         if CHECKS["nip"](number) is None and not nip.is_valid(number):
-            where = _path(node)
-            make = _error if where.split("/")[2] in _PARTIES else _warning
-            findings.append(
-                make("KSEF-NIP-CHECKSUM", where, f"NIP {number} has a wrong check digit")
-            )
+            message = f"NIP {number} has a wrong check digit"
+            findings.append(_warning("KSEF-NIP-CHECKSUM", _path(node), message))
     return findings
 
 
@@ -115,6 +112,9 @@ def _third_party_findings(root: etree._Element) -> list[Finding]:
     return findings
 
 
+# A returned good lowers the taxable amount only through a correcting invoice (art. 106j
+# ust. 1 pkt 2 of the VAT act), so a negative quantity on any other kind of invoice is an
+# error; a discount shows as a lower price or amount, not as a negative quantity.
 def _line_findings(root: etree._Element) -> list[Finding]:
     kind = root.findtext("fa:Fa/fa:RodzajFaktury", "", _NS).strip()
     if kind.startswith("KOR"):
@@ -127,12 +127,19 @@ def _line_findings(root: etree._Element) -> list[Finding]:
             where = f"/Faktura/Fa/FaWiersz[{index}]/NrWierszaFa"
             findings.append(_error("KSEF-LINE-DUPLICATE", where, f"line number {number} repeats"))
         numbers.add(number)
-        quantity = line.findtext("fa:P_8B", "", _NS).strip()
-        if quantity.startswith("-"):
+        quantity = _number(line.findtext("fa:P_8B", None, _NS))
+        if quantity is not None and quantity < 0:
             where = f"/Faktura/Fa/FaWiersz[{index}]/P_8B"
             message = "a negative quantity outside a correction; a return belongs on a KOR invoice"
-            findings.append(_warning("KSEF-LINE-NEGATIVE-QUANTITY", where, message))
+            findings.append(_error("KSEF-LINE-NEGATIVE-QUANTITY", where, message))
     return findings
+
+
+def _number(text: str | None) -> Decimal | None:
+    # A quantity of the schema's TIlosci form; anything else is already a KSEF-SCHEMA finding.
+    if text is None or CHECKS["ilosc"](text) is not None:
+        return None
+    return Decimal(text.strip())
 
 
 def _amount(text: str | None) -> Decimal | None:
