@@ -271,13 +271,38 @@ def test_correction_of_the_tax_alone_is_accepted() -> None:
     assert codes == []
 
 
-def test_group_member_without_third_party_is_a_warning() -> None:
+@pytest.mark.parametrize(
+    ("flag", "code"), [("GV", "KSEF-GV-PODMIOT3"), ("JST", "KSEF-JST-PODMIOT3")]
+)
+def test_group_member_or_subordinate_unit_without_third_party_is_an_error(
+    flag: str, code: str
+) -> None:
     # given
-    data = _mutate("<GV>2</GV>", "<GV>1</GV>")
+    data = _mutate(f"<{flag}>2</{flag}>", f"<{flag}>1</{flag}>")
     # when
     findings = ksef_read(data, options=OPTIONS).documents[0].findings
     # then
-    assert [(f.severity.value, f.code) for f in findings] == [("warning", "KSEF-GV-PODMIOT3")]
+    assert [(f.severity.value, f.code, f.location) for f in findings] == [
+        ("error", code, f"/Faktura/Podmiot2/{flag}")
+    ]
+
+
+@pytest.mark.parametrize(("flag", "role"), [("GV", "10"), ("JST", "8")])
+def test_group_member_or_subordinate_unit_named_as_third_party_is_accepted(
+    flag: str, role: str
+) -> None:
+    # given
+    third = (
+        "<Podmiot3><DaneIdentyfikacyjne><NIP>5555555555</NIP><Nazwa>Jednostka</Nazwa>"
+        f"</DaneIdentyfikacyjne><Rola>{role}</Rola></Podmiot3>"
+    )
+    flags = "<JST>2</JST><GV>2</GV></Podmiot2>"
+    data = _mutate(flags, flags.replace(f"<{flag}>2", f"<{flag}>1") + third)
+    # when
+    codes = _codes(data)
+    # then
+    assert _xsd().validate(etree.fromstring(data)), _xsd().error_log
+    assert codes == []
 
 
 def test_duplicate_line_number_is_an_error_outside_corrections() -> None:

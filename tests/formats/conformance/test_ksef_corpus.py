@@ -22,16 +22,11 @@ _MISSES = {
         "documents NrWierszaFa as the consecutive line number, so KSEF-LINE-DUPLICATE is an "
         "error; KSeF itself does not check it"
     ),
-    "ksefuj-error-cases/05-jst1-without-podmiot3.xml": (
-        "ksefuj rule, not KSeF's: the schema says Podmiot3 Rola 8 is filled 'to make the "
-        "invoice available' to the unit, KSeF's verification does not check it, and the MF "
-        "client's integration template (cirfmf-templates/java__...subject_2) sends JST=1 "
-        "without it: KSEF-JST-PODMIOT3 is a warning"
-    ),
-    "ksefuj-error-cases/17-gv1-without-podmiot3.xml": (
-        "ksefuj rule, not KSeF's: the schema says Podmiot3 Rola 10 is filled 'to make the "
-        "invoice available' to the group member and KSeF's verification does not check it: "
-        "KSEF-GV-PODMIOT3 is a warning"
+    "cirfmf-templates/java__invoice-template-fa-3-with-custom-subject_2.xml": (
+        "the corpus's expectation is XSD-only; JST=1 (the invoice concerns a subordinate "
+        "local-government unit) without the Podmiot3 with role 8 that the schema's "
+        "documentation says must name it: KSEF-JST-PODMIOT3 is an error, although KSeF's "
+        "submission check, which this integration-test template passes, does not enforce it"
     ),
     "ksefuj-error-cases/23-missing-bank-account-validation.xml": (
         "ksefuj rule, not KSeF's: NrRB (TNrRB, 10-34 characters) is any full account number; "

@@ -23,11 +23,11 @@ Validation (when ``options.validate``): the FA(3) schema restated in code
 (:mod:`._schema`: ``KSEF-SCHEMA-*``); tax amounts ``P_14_1..3`` against the rates the
 schema documents for ``P_13_1..3`` (``KSEF-TAX-AMOUNT``, not on corrections); unique line
 numbers (``KSEF-LINE-DUPLICATE``) and no negative quantities
-(``KSEF-LINE-NEGATIVE-QUANTITY``) outside corrections. Warnings: NIP check digits
-(``KSEF-NIP-CHECKSUM``; KSeF production rejects them, its test environment and the schema
-do not), Polish account numbers and IBANs (``KSEF-ACCOUNT-CHECKSUM``), and the third party
-the schema's documentation names to share the invoice for ``JST=1`` (role 8,
-``KSEF-JST-PODMIOT3``) and ``GV=1`` (role 10, ``KSEF-GV-PODMIOT3``).
+(``KSEF-LINE-NEGATIVE-QUANTITY``) outside corrections; the third party the schema's
+documentation requires for ``JST=1`` (role 8, ``KSEF-JST-PODMIOT3``) and ``GV=1`` (role 10,
+``KSEF-GV-PODMIOT3``). Warnings: NIP check digits (``KSEF-NIP-CHECKSUM``; KSeF production
+rejects them, its test environment and the schema do not), and Polish account numbers and
+IBANs (``KSEF-ACCOUNT-CHECKSUM``).
 
 >>> xml = example()
 >>> doc = read(xml, options=ReadOptions()).documents[0]

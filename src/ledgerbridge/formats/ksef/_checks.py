@@ -28,10 +28,11 @@ from ledgerbridge.formats.model import Finding, Severity
 __all__ = ["semantic_findings"]
 
 _NS = {"fa": NAMESPACE}
-# FA(3) documentation of Podmiot2/JST and Podmiot2/GV: with "1", the invoice is made
-# available to the subordinate local-government unit (role 8) or the VAT-group member
-# (role 10) only through a Podmiot3 with that role. Without it the invoice is still
-# valid (the MF's own CIRFMF template omits it), so this is a warning.
+# FA(3) documentation of Podmiot2/JST and Podmiot2/GV: with "1", the invoice concerns a
+# subordinate local-government unit or a VAT-group member, and a Podmiot3 with role 8 or
+# 10 "must be filled" ("należy wypełnić") to name it. Without it the receiver cannot tell
+# which unit or member the invoice belongs to, and KSeF does not make it available to
+# them: an error, although KSeF's submission check does not enforce it.
 _FLAG_ROLES = (("JST", "8", "KSEF-JST-PODMIOT3"), ("GV", "10", "KSEF-GV-PODMIOT3"))
 
 
@@ -108,7 +109,7 @@ def _third_party_findings(root: etree._Element) -> list[Finding]:
     for flag, role, code in _FLAG_ROLES:
         if root.findtext(f"fa:Podmiot2/fa:{flag}", "", _NS).strip() == "1" and role not in roles:
             message = f"{flag}=1 but no Podmiot3 with Rola {role} to make the invoice available"
-            findings.append(_warning(code, f"/Faktura/Podmiot2/{flag}", message))
+            findings.append(_error(code, f"/Faktura/Podmiot2/{flag}", message))
     return findings
 
 
