@@ -3,10 +3,15 @@
 The schema ``schemat_FA(3)_v1-0E`` is restated here as nested particles (:class:`El`,
 :class:`Seq`, :class:`Choice` with min/max occurrences), so a file is checked for order,
 presence and choice of elements and for the simple types of the leaves without loading
-any XSD at run time. The parts a bookkeeper needs (header, seller, buyer, third parties,
-totals, annotations, corrections, lines, payment) are modelled to the leaf; the rarer
-sections (settlement, transaction terms, order, footer, attachment) are accepted as opaque
-blocks: their presence and position are checked, their inside is not.
+any XSD at run time. Every section is modelled to the leaf: header, seller, buyer, third
+parties, totals, annotations, corrections, lines, settlement, payment, transaction terms,
+order, footer and attachment. A few elements inside them are still opaque (presence and
+position checked, inside not) because they have not been restated yet: ``IDNabywcy``,
+``Podmiot3/DaneIdentyfikacyjne``, ``PodmiotUpowazniony``, ``NowySrodekTransportu``,
+``Podmiot1K``, ``Podmiot2K``, ``DodatkowyOpis``, ``LinkDoPlatnosci`` and ``IPKSeF``.
+Attributes are checked only on the elements that declare some (``KodFormularza``, ``Kol``);
+a stray attribute elsewhere is not reported, which spares the walk reading the attributes
+of every element.
 
 Finding codes: ``KSEF-SCHEMA-UNEXPECTED`` (an element not allowed here),
 ``KSEF-SCHEMA-MISSING`` (a mandatory element absent), ``KSEF-SCHEMA-CONTENT`` (text in
@@ -29,12 +34,17 @@ from ledgerbridge.formats.model import Finding, Severity
 __all__ = ["NAMESPACE", "ROOT", "Choice", "El", "Seq", "validate"]
 
 NAMESPACE = "http://crd.gov.pl/wzor/2025/06/25/13775/"
+_XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
 _MAX_FINDINGS = 200
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class El:
-    """An element: a simple ``type`` key, a complex ``model``, or neither (opaque)."""
+    """An element: a simple ``type`` key, a complex ``model``, or neither (opaque).
+
+    Its required attributes are ``fixed`` (name, only value) or ``attributes`` (name, type
+    key); an element declaring either may carry no other attribute outside ``xsi``.
+    """
 
     name: str
     type: str | None = None
@@ -42,6 +52,7 @@ class El:
     min: int = 1
     max: int = 1
     fixed: tuple[tuple[str, str], ...] = ()
+    attributes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -186,6 +197,47 @@ _PAYMENT = Seq((
     _opt("Skonto", model=Seq((El("WarunkiSkonta", "znak"), El("WysokoscSkonta", "znak")))),
     _opt("LinkDoPlatnosci"), _opt("IPKSeF"),
 ))  # fmt: skip
+_CHARGE = Seq((El("Kwota", "kwota"), El("Powod", "znak")))
+_SETTLEMENT = Seq((
+    _many("Obciazenia", 100, model=_CHARGE), _opt("SumaObciazen", "kwota"),
+    _many("Odliczenia", 100, model=_CHARGE), _opt("SumaOdliczen", "kwota"),
+    Choice((El("DoZaplaty", "kwota"), El("DoRozliczenia", "kwota")), min=0),
+))  # fmt: skip
+_CARRIER = Seq((El("DaneIdentyfikacyjne", model=_ID_BUYER), El("AdresPrzewoznika", model=_ADDRESS)))
+_TRANSPORT = Seq((
+    Choice((El("RodzajTransportu", "transport"),
+            Seq((El("TransportInny", "wybor1"), El("OpisInnegoTransportu", "znak50"))))),
+    _opt("Przewoznik", model=_CARRIER), _opt("NrZleceniaTransportu", "znak"),
+    Choice((El("OpisLadunku", "ladunek"),
+            Seq((El("LadunekInny", "wybor1"), El("OpisInnegoLadunku", "znak50"))))),
+    _opt("JednostkaOpakowania", "znak"),
+    Seq((
+        _opt("DataGodzRozpTransportu", "dataczas2021"),
+        _opt("DataGodzZakTransportu", "dataczas2021"),
+        _opt("WysylkaZ", model=_ADDRESS), _many("WysylkaPrzez", 20, model=_ADDRESS),
+        _opt("WysylkaDo", model=_ADDRESS),
+    ), min=0),
+))  # fmt: skip
+_TERMS = Seq((
+    _many("Umowy", 100, model=Seq((_opt("DataUmowy", "data1990"), _opt("NrUmowy", "znak")), min=0)),
+    _many("Zamowienia", 100, model=Seq((_opt("DataZamowienia", "data1990"),
+                                        _opt("NrZamowienia", "znak")), min=0)),
+    _many("NrPartiiTowaru", 1000, "znak"), _opt("WarunkiDostawy", "znak"),
+    Seq((El("KursUmowny", "ilosc"), El("WalutaUmowna", "waluta")), min=0),
+    _many("Transport", 20, model=_TRANSPORT), _opt("PodmiotPosredniczacy", "wybor1"),
+))  # fmt: skip
+_ORDER_LINE = Seq((
+    El("NrWierszaZam", "naturalny"), _opt("UU_IDZ", "znak50"), _opt("P_7Z", "znak512"),
+    _opt("IndeksZ", "znak50"), _opt("GTINZ", "znak20"), _opt("PKWiUZ", "znak50"),
+    _opt("CNZ", "znak50"), _opt("PKOBZ", "znak50"), _opt("P_8AZ", "znak"), _opt("P_8BZ", "ilosc"),
+    _opt("P_9AZ", "kwota8"), _opt("P_11NettoZ", "kwota"), _opt("P_11VatZ", "kwota"),
+    _opt("P_12Z", "stawka"), _opt("P_12Z_XII", "procent"), _opt("P_12Z_Zal_15", "wybor1"),
+    _opt("GTUZ", "gtu"), _opt("ProceduraZ", "procedura_z"), _opt("KwotaAkcyzyZ", "kwota"),
+    _opt("StanPrzedZ", "wybor1"),
+))  # fmt: skip
+_ORDER = Seq((
+    El("WartoscZamowienia", "kwota"), El("ZamowienieWiersz", model=_ORDER_LINE, max=10000),
+))  # fmt: skip
 _ADVANCE = Seq((El("P_6Z", "data"), El("P_15Z", "kwota"), _opt("KursWalutyZW", "ilosc")))
 _ADVANCE_INVOICE = Choice((
     Seq((El("NrKSeFZN", "wybor1"), El("NrFaZaliczkowej", "znak"))),
@@ -202,13 +254,33 @@ _INVOICE = Seq((
     El("Adnotacje", model=_ANNOTATIONS), El("RodzajFaktury", "rodzaj"), _CORRECTION,
     _many("ZaliczkaCzesciowa", 31, model=_ADVANCE), _opt("FP", "wybor1"), _opt("TP", "wybor1"),
     _many("DodatkowyOpis", 10000), _many("FakturaZaliczkowa", 100, model=_ADVANCE_INVOICE),
-    _opt("ZwrotAkcyzy", "wybor1"), _many("FaWiersz", 10000, model=_LINE), _opt("Rozliczenie"),
-    _opt("Platnosc", model=_PAYMENT), _opt("WarunkiTransakcji"), _opt("Zamowienie"),
+    _opt("ZwrotAkcyzy", "wybor1"), _many("FaWiersz", 10000, model=_LINE),
+    _opt("Rozliczenie", model=_SETTLEMENT), _opt("Platnosc", model=_PAYMENT),
+    _opt("WarunkiTransakcji", model=_TERMS), _opt("Zamowienie", model=_ORDER),
 ))  # fmt: skip
+_FOOTER = Seq((
+    _many("Informacje", 3, model=Seq((_opt("StopkaFaktury", "tekst"),), min=0)),
+    _many("Rejestry", 100, model=Seq((
+        _opt("PelnaNazwa", "znak"), _opt("KRS", "krs"), _opt("REGON", "regon"), _opt("BDO", "bdo"),
+    ), min=0)),
+), min=0)  # fmt: skip
+_KEY_VALUE = Seq((El("ZKlucz", "znak"), El("ZWartosc", "znak")))
+_TABLE = Seq((
+    _many("TMetaDane", 1000, model=Seq((El("TKlucz", "znak"), El("TWartosc", "znak")))),
+    _opt("Opis", "znak512"),
+    El("TNaglowek", model=El("Kol", model=El("NKom", "znak0"), max=20,
+                             attributes=(("Typ", "kolumna"),))),
+    El("Wiersz", model=El("WKom", "znak0", max=20), max=1000),
+    _opt("Suma", model=El("SKom", "znak0", max=20)),
+))  # fmt: skip
+_ATTACHMENT = El("BlokDanych", max=1000, model=Seq((
+    _opt("ZNaglowek", "znak512"), El("MetaDane", model=_KEY_VALUE, max=1000),
+    _opt("Tekst", model=El("Akapit", "znak512", max=10)), _many("Tabela", 1000, model=_TABLE),
+)))  # fmt: skip
 ROOT = El("Faktura", model=Seq((
     El("Naglowek", model=_HEADER), El("Podmiot1", model=_SELLER), El("Podmiot2", model=_BUYER),
     _many("Podmiot3", 100, model=_THIRD), _opt("PodmiotUpowazniony"), El("Fa", model=_INVOICE),
-    _opt("Stopka"), _opt("Zalacznik"),
+    _opt("Stopka", model=_FOOTER), _opt("Zalacznik", model=_ATTACHMENT),
 )))  # fmt: skip
 
 
@@ -277,12 +349,26 @@ def _check_leaf(node: etree._Element, decl: El, path: str, out: list[Finding]) -
     problem = CHECKS[decl.type or "znak"](node.text or "")
     if problem is not None:
         _error(out, problem[0], path, problem[1])
+
+
+def _check_attributes(node: etree._Element, decl: El, path: str, out: list[Finding]) -> None:
     for attribute, value in decl.fixed:
         if node.get(attribute) != value:
             _error(out, "KSEF-SCHEMA-ATTRIBUTE", path, f"attribute {attribute} must be {value!r}")
+    for attribute, type_ in decl.attributes:
+        text = node.get(attribute)
+        problem = ("", "is required") if text is None else CHECKS[type_](text)
+        if problem is not None:
+            _error(out, "KSEF-SCHEMA-ATTRIBUTE", path, f"attribute {attribute}: {problem[1]}")
+    declared = {name for name, _ in (*decl.fixed, *decl.attributes)}
+    for name in map(str, node.attrib):  # the stubs say str | bytes; lxml gives str
+        if name not in declared and not name.startswith(_XSI):
+            _error(out, "KSEF-SCHEMA-ATTRIBUTE", path, f"attribute {name} is not allowed")
 
 
 def _check(node: etree._Element, decl: El, path: str, out: list[Finding]) -> None:
+    if decl.fixed or decl.attributes:
+        _check_attributes(node, decl, path, out)
     if decl.type is not None:
         _check_leaf(node, decl, path, out)
         return

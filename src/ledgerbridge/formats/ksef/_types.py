@@ -4,7 +4,9 @@ Each checker takes the element text and returns ``None`` when the value is allow
 ``(code, message)`` pair. Codes are the stable ``KSEF-SCHEMA-*`` family; the value sets
 are those of the FA(3) schema ``schemat_FA(3)_v1-0E`` and its imported base types
 (``ElementarneTypyDanych_v10-0E``, ``KodyKrajow_v10-0E``). Values are compared after
-collapsing surrounding whitespace, as the schema's ``xsd:token`` and numeric types do.
+collapsing surrounding whitespace, as the schema's ``xsd:token`` and numeric types do;
+``xsd:string`` types are taken as written, and a restricted date-time must come without
+surrounding blanks, which is how libxml2 reads it.
 
 >>> CHECKS["kwota"]("1000.123")[0]
 'KSEF-SCHEMA-AMOUNT'
@@ -64,6 +66,9 @@ _GTU = frozenset(f"GTU_{n:02d}" for n in range(1, 14))
 _PROCEDURES = frozenset(
     {"WSTO_EE", "IED", "TT_D", "I_42", "I_63", "B_SPV", "B_SPV_DOSTAWA", "B_MPV_PROWIZJA"}
 )
+_ORDER_PROCEDURES = _PROCEDURES - {"I_42", "I_63"}
+_TRANSPORT_MODES = frozenset({1, 2, 3, 4, 5, 7, 8})
+_COLUMN_TYPES = frozenset({"date", "datetime", "dec", "int", "time", "txt"})
 
 _AMOUNT = re.compile(r"-?([1-9]\d{0,15}|0)(\.\d{1,2})?")
 _AMOUNT8 = re.compile(r"-?([1-9]\d{0,13}|0)(\.\d{1,8})?")
@@ -71,11 +76,21 @@ _QUANTITY = re.compile(r"-?([1-9]\d{0,15}|0)(\.\d{1,6})?")
 _PERCENT = re.compile(r"\d{1,3}(\.\d{1,6})?")
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _DATETIME = re.compile(r"(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?")
+# libxml2 takes a restricted date-time only without surrounding blanks: none are stripped.
+_DATETIME_PARTS = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2}(?:\.[0-9]+)?)"
+    r"(Z|[+-]([0-9]{2}):([0-9]{2}))?"
+)
 _NIP = re.compile(r"[1-9]((\d[1-9])|([1-9]\d))\d{7}")
 _VAT_UE = re.compile(r"(\d|[A-Z]|\+|\*){1,12}")
 _SWIFT = re.compile(r"[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?")
 _NATURAL = re.compile(r"\+?\d{1,14}")
 _INTEGER = re.compile(r"[+-]?\d+")
+_XSD_INTEGER = re.compile(r"[+-]?[0-9]+")
+_XML_BLANKS = " \t\n\r"
+# xsd:string patterns: no whitespace is collapsed, and \d is any Unicode digit, as in XSD.
+_KRS = re.compile(r"\d{10}")
+_REGON = re.compile(r"\d{9}|\d{14}")
 _KSEF_NUMBER = re.compile(
     r"([1-9]((\d[1-9])|([1-9]\d))\d{7}|M\d{9}|[A-Z]{3}\d{7})-(20[2-9][0-9]|2[1-9][0-9]{2}|"
     r"[3-9][0-9]{3})(0[1-9]|1[0-2])(0[1-9]|[1-2][0-9]|3[0-1])-([0-9A-F]{6})-?([0-9A-F]{6})-"
@@ -83,9 +98,11 @@ _KSEF_NUMBER = re.compile(
 )
 
 
-def _pattern(regex: re.Pattern[str], code: str, what: str) -> Check:
+def _pattern(regex: re.Pattern[str], code: str, what: str, *, collapse: bool = True) -> Check:
+    """A pattern facet; ``collapse=False`` for an ``xsd:string``, whose blanks count."""
+
     def check(value: str) -> Problem | None:
-        if regex.fullmatch(value.strip()):
+        if regex.fullmatch(value.strip() if collapse else value):
             return None
         return code, f"{value!r} is not {what}"
 
@@ -107,6 +124,41 @@ def _enum(values: frozenset[str], what: str) -> Check:
         if " ".join(value.split()) in values:
             return None
         return "KSEF-SCHEMA-ENUM", f"{value!r} is not {what}"
+
+    return check
+
+
+def _number_enum(values: frozenset[int], what: str) -> Check:
+    """An enumeration over ``xsd:integer``: ``01`` and ``+1`` are the value 1."""
+
+    def check(value: str) -> Problem | None:
+        text = value.strip(_XML_BLANKS)
+        if _XSD_INTEGER.fullmatch(text) and int(text) in values:
+            return None
+        return "KSEF-SCHEMA-ENUM", f"{value!r} is not {what}"
+
+    return check
+
+
+def _exact(values: frozenset[str], what: str) -> Check:
+    """An enumeration over ``xsd:string``: compared as written, blanks included."""
+
+    def check(value: str) -> Problem | None:
+        if value in values:
+            return None
+        return "KSEF-SCHEMA-ENUM", f"{value!r} is not {what}"
+
+    return check
+
+
+def _text(low: int, high: int) -> Check:
+    """Length of an ``xsd:string``, whose blanks count."""
+
+    def check(value: str) -> Problem | None:
+        size = len(value)
+        if low <= size <= high:
+            return None
+        return "KSEF-SCHEMA-LENGTH", f"the text has {size} characters; {low} to {high} allowed"
 
     return check
 
@@ -133,6 +185,66 @@ def _datetime(value: str) -> Problem | None:
     if match is None or checked is not None:
         return "KSEF-SCHEMA-DATE", f"{value!r} is not a date-time from 2025-09-01 to 2050-01-01"
     return None
+
+
+_DAY = 86400
+_Instant = tuple[int, Decimal]
+
+
+def _instant(value: str) -> tuple[_Instant, bool] | None:
+    """Day number and second of that day in UTC, as libxml2 orders date-times.
+
+    The flag says whether the value has a time zone. ``24:00:00`` stays the end of its own
+    day unless an offset moves it, as in libxml2. ``None`` if not a date-time.
+    """
+    match = _DATETIME_PARTS.fullmatch(value)
+    if match is None:
+        return None
+    year, month, day, hour, minute = (int(g) for g in match.groups()[:5])
+    second = Decimal(match[6])
+    try:
+        ordinal = date(year, month, day).toordinal()
+    except ValueError:
+        return None
+    end_of_day = hour == 24 and minute == 0 and second == 0
+    if not end_of_day and (hour > 23 or minute > 59 or second >= 60):
+        return None
+    seconds = hour * 3600 + minute * 60 + second
+    zone = match[7]
+    if zone is None or zone == "Z":
+        return (ordinal, seconds), zone is not None
+    hours, minutes = int(match[8]), int(match[9])
+    if minutes > 59 or hours * 60 + minutes > 14 * 60:
+        return None
+    offset = (hours * 60 + minutes) * 60 * (1 if zone[0] == "+" else -1)
+    if offset == 0:
+        return (ordinal, seconds), True
+    total = ordinal * _DAY + seconds - offset
+    return (int(total // _DAY), total % _DAY), True
+
+
+def _datetime_between(low: str, high: str) -> Check:
+    """``xsd:dateTime`` within the facets ``low`` and ``high`` (UTC), both inclusive.
+
+    A value without a time zone is compared as UTC, except that libxml2 takes one equal to
+    a bound as indeterminate, hence outside; so does this check.
+    """
+    bounds = _instant(low), _instant(high)
+    if bounds[0] is None or bounds[1] is None:
+        raise ValueError(f"facets {low}, {high} are not date-times")
+    lowest, highest = bounds[0][0], bounds[1][0]
+    what = f"a date-time from {low} to {high}"
+
+    def check(value: str) -> Problem | None:
+        found = _instant(value)
+        if found is None:
+            return "KSEF-SCHEMA-DATE", f"{value!r} is not a date-time"
+        instant, zoned = found
+        if lowest <= instant <= highest if zoned else lowest < instant < highest:
+            return None
+        return "KSEF-SCHEMA-DATE", f"{value!r} is not {what}"
+
+    return check
 
 
 def _percent(value: str) -> Problem | None:
@@ -162,11 +274,18 @@ CHECKS: dict[str, Check] = {
     "ilosc": _pattern(_QUANTITY, "KSEF-SCHEMA-AMOUNT", "a quantity with at most 6 decimals"),
     "data": _date(date(2006, 1, 1), date(2050, 1, 1)),
     "data2016": _date(date(2016, 7, 1), date(2050, 1, 1)),
+    "data1990": _date(date(1990, 1, 1), date(2050, 1, 1)),  # TDataU
     "dataczas": _datetime,
+    "dataczas2021": _datetime_between(  # TDataCzas
+        "2021-10-01T00:00:00Z", "2050-01-01T23:59:59Z"
+    ),
     "znak": _token(1, 256),
     "znak20": _token(1, 20),
     "znak50": _token(1, 50),
     "znak512": _token(1, 512),
+    "znak0": _token(0, 256),  # TZnakowy2, may be empty
+    "bdo": _token(1, 9),  # TZnakowy restricted to 9 characters
+    "tekst": _text(1, 3500),  # etd:TTekstowy
     "tel": _token(1, 16),
     "gln": _token(1, 13),
     "nrid": _token(1, 50),
@@ -175,6 +294,8 @@ CHECKS: dict[str, Check] = {
     "nrvatue": _pattern(_VAT_UE, "KSEF-SCHEMA-PATTERN", "an EU VAT number without prefix"),
     "swift": _pattern(_SWIFT, "KSEF-SCHEMA-PATTERN", "a BIC"),
     "nrksef": _pattern(_KSEF_NUMBER, "KSEF-SCHEMA-PATTERN", "a KSeF number"),
+    "krs": _pattern(_KRS, "KSEF-SCHEMA-PATTERN", "a KRS number (10 digits)", collapse=False),
+    "regon": _pattern(_REGON, "KSEF-SCHEMA-PATTERN", "a REGON (9 or 14 digits)", collapse=False),
     "calkowita": _pattern(_INTEGER, "KSEF-SCHEMA-PATTERN", "a whole number"),
     "naturalny": _natural,
     "procent": _percent,
@@ -192,6 +313,10 @@ CHECKS: dict[str, Check] = {
     "stawka": _enum(_VAT_RATES, "a VAT rate of the FA(3) list"),
     "gtu": _enum(_GTU, "a GTU code GTU_01..GTU_13"),
     "procedura": _enum(_PROCEDURES, "a procedure code of the FA(3) list"),
+    "procedura_z": _enum(_ORDER_PROCEDURES, "a procedure code of the order list"),
+    "transport": _number_enum(_TRANSPORT_MODES, "a transport mode 1..5, 7 or 8"),
+    "ladunek": _number_enum(frozenset(range(1, 21)), "a cargo kind 1..20"),
+    "kolumna": _exact(_COLUMN_TYPES, "a column type (date, datetime, dec, int, time, txt)"),
     "kodform": _enum(frozenset({"FA"}), "FA"),
     "wariant": _enum(frozenset({"3"}), "3"),
 }
