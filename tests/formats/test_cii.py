@@ -215,6 +215,37 @@ def test_minimum_and_basic_wl_are_read_with_a_warning_and_no_en16931_rules(profi
     assert {f.code for f in document.findings[1:]} == {"FX-PROFILE-ELEMENT"}
 
 
+def test_factur_x_guideline_in_its_prerelease_spelling_is_an_error() -> None:
+    # given
+    data = _cii(profile="urn:cen.eu:en16931:2017:compliant:factur-x.eu:1p0:basic")
+
+    # when
+    document = _read(data)
+
+    # then
+    assert [(f.severity, f.code, f.location) for f in document.findings] == [
+        (
+            Severity.ERROR,
+            "FX-PROFILE-UNKNOWN",
+            "/rsm:CrossIndustryInvoice/ExchangedDocumentContext",
+        )
+    ]
+    assert "urn:cen.eu:en16931:2017#compliant#urn:factur-x.eu:1p0:basic" in (
+        document.findings[0].message
+    )
+
+
+def test_factur_x_basic_guideline_is_no_finding() -> None:
+    # given
+    data = _cii(profile="urn:cen.eu:en16931:2017#compliant#urn:factur-x.eu:1p0:basic")
+
+    # when
+    document = _read(data)
+
+    # then
+    assert document.findings == ()
+
+
 def test_validation_adds_the_en16931_findings() -> None:
     # given
     data = _cii(grand="999.00")

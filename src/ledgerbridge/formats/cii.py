@@ -20,7 +20,9 @@ Findings of the reader itself (codes are stable):
   are booking aids, not invoices under EN 16931; they are read but not checked against
   the EN 16931 rules. Warning, not error: the Factur-X standard defines them as
   conforming files (the ZUGFeRD corpus files them under ``correct``);
-* ``FX-PROFILE-UNKNOWN``: a ZUGFeRD 1.0 guideline that is none of BASIC, COMFORT, EXTENDED;
+* ``FX-PROFILE-UNKNOWN``: a ZUGFeRD 1.0 guideline that is none of BASIC, COMFORT, EXTENDED,
+  or a Factur-X guideline in the spelling of Factur-X 1.0's first release, which the
+  Factur-X code list does not have (the file is still checked as that profile);
 * ``FX-PRERELEASE`` (warning): the ZUGFeRD 1.0 release-candidate dialect. Invoices of the
   pre-release were exchanged, so they are read, but no published schema or rule set
   applies to them; ``Document.profile`` is their guideline (``urn:ferd:invoice:rc:...``).
@@ -237,6 +239,17 @@ def _profile_findings(
                 "FX-NOT-AN-INVOICE",
                 where,
                 f"profile {profile} is not an invoice under EN 16931 (MINIMUM / BASIC WL)",
+            )
+        ]
+    if profile in fxprofile.PRERELEASE_GUIDELINES:
+        final = fxprofile.PRERELEASE_GUIDELINES[profile]
+        return [
+            Finding(
+                Severity.ERROR,
+                "FX-PROFILE-UNKNOWN",
+                where,
+                f"guideline {profile!r} is a pre-release spelling that the Factur-X code list "
+                f"does not have; the profile's identifier is {final!r}",
             )
         ]
     known = {_ZUGFERD1: _ZUGFERD1_PROFILES, _ZUGFERD1_RC: _ZUGFERD1_RC_PROFILES}.get(dialect)

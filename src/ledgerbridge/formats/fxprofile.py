@@ -67,8 +67,16 @@ class Profile(enum.IntEnum):
 
 _LETTERS = {"M": Profile.MINIMUM, "W": Profile.BASIC_WL, "B": Profile.BASIC, "E": Profile.EN16931}
 
-# BT-24 values, both the Factur-X and the ZUGFeRD 2.x spellings, including the
-# colon-separated form of Factur-X 1.0's first release.
+#: BT-24 spellings of Factur-X 1.0's first release (2017) -> the value the Factur-X code
+#: list (``cl id="1"`` of the profile's codedb) has instead. They are read as that profile,
+#: but the official Factur-X schematron rejects them, and so do we.
+PRERELEASE_GUIDELINES = {
+    "urn:cen.eu:en16931:2017:compliant:factur-x.eu:1p0:basic": (
+        "urn:cen.eu:en16931:2017#compliant#urn:factur-x.eu:1p0:basic"
+    ),
+}
+
+# BT-24 values, both the Factur-X and the ZUGFeRD 2.x spellings, and the pre-release ones.
 _GUIDELINES = {
     "urn:factur-x.eu:1p0:minimum": Profile.MINIMUM,
     "urn:zugferd.de:2p0:minimum": Profile.MINIMUM,
