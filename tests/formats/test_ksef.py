@@ -120,6 +120,11 @@ def test_example_is_valid_for_the_official_schema() -> None:
         ("<JST>2</JST>", "<JST>2</JST><JST>2</JST>", "KSEF-SCHEMA-UNEXPECTED"),
         ("<RodzajFaktury>VAT</RodzajFaktury>", "<RodzajFaktury>FV</RodzajFaktury>",
          "KSEF-SCHEMA-ENUM"),
+        ("10:00:00Z", "25:00:00Z", "KSEF-SCHEMA-DATE"),
+        ("2026-02-01T10:00:00Z", "2025-09-01T00:00:00", "KSEF-SCHEMA-DATE"),  # no zone, at min
+        ("<FaWiersz>", "<FaWiersz>\u00a0", "KSEF-SCHEMA-CONTENT"),  # a no-break space is text
+        ("<NrWierszaFa>1</", "<NrWierszaFa>\u0661</", "KSEF-SCHEMA-PATTERN"),  # Arabic-Indic 1
+        ("<P_1>2026-02-15</P_1>", "<P_1>\u0662026-02-15</P_1>", "KSEF-SCHEMA-DATE"),
     ],
 )  # fmt: skip
 def test_schema_check_agrees_with_the_xsd(old: str, new: str, code: str) -> None:
@@ -142,6 +147,11 @@ def test_schema_check_agrees_with_the_xsd(old: str, new: str, code: str) -> None
         ("<P_19N>1</P_19N>", "<P_19>1</P_19><P_19A>art. 43</P_19A>"),
         ("</FaWiersz>", "</FaWiersz><Platnosc><FormaPlatnosci>6</FormaPlatnosci></Platnosc>"),
         ("<P_1>2026-02-15</P_1>", "<P_1>2026-02-15</P_1><!-- note --><?pi x?>"),
+        ("<P_16>2</P_16>", "<P_16>02</P_16>"),
+        ("<WariantFormularza>3</", "<WariantFormularza>+3</"),
+        ("<NrWierszaFa>1</", "<NrWierszaFa>000000000000001</"),
+        ("<P_12>23</P_12>", "<P_12>23</P_12><P_12_XII>5.0000000</P_12_XII>"),
+        ("2026-02-01T10:00:00Z", "2025-08-31T23:00:00-02:00"),
     ],
 )
 def test_schema_check_accepts_what_the_xsd_accepts(old: str, new: str) -> None:

@@ -35,6 +35,7 @@ __all__ = ["NAMESPACE", "ROOT", "Choice", "El", "Seq", "validate"]
 
 NAMESPACE = "http://crd.gov.pl/wzor/2025/06/25/13775/"
 _XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
+_BLANKS = " \t\n\r"  # XML's whitespace; a no-break space is text
 _MAX_FINDINGS = 200
 
 
@@ -376,7 +377,7 @@ def _check(node: etree._Element, decl: El, path: str, out: list[Finding]) -> Non
         return
     children = [child for child in node if isinstance(child.tag, str)]
     texts = [node.text, *(child.tail for child in node)]
-    if any(text and text.strip() for text in texts):
+    if any(text and text.strip(_BLANKS) for text in texts):
         _error(out, "KSEF-SCHEMA-CONTENT", path, f"{decl.name} holds elements only, found text")
     names = [_local(child) for child in children]
     far = [0]

@@ -73,9 +73,8 @@ _COLUMN_TYPES = frozenset({"date", "datetime", "dec", "int", "time", "txt"})
 _AMOUNT = re.compile(r"-?([1-9]\d{0,15}|0)(\.\d{1,2})?")
 _AMOUNT8 = re.compile(r"-?([1-9]\d{0,13}|0)(\.\d{1,8})?")
 _QUANTITY = re.compile(r"-?([1-9]\d{0,15}|0)(\.\d{1,6})?")
-_PERCENT = re.compile(r"\d{1,3}(\.\d{1,6})?")
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_DATETIME = re.compile(r"(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?")
+_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 # libxml2 takes a restricted date-time only without surrounding blanks: none are stripped.
 _DATETIME_PARTS = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2}(?:\.[0-9]+)?)"
@@ -84,7 +83,7 @@ _DATETIME_PARTS = re.compile(
 _NIP = re.compile(r"[1-9]((\d[1-9])|([1-9]\d))\d{7}")
 _VAT_UE = re.compile(r"(\d|[A-Z]|\+|\*){1,12}")
 _SWIFT = re.compile(r"[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?")
-_NATURAL = re.compile(r"\+?\d{1,14}")
+_NATURAL = re.compile(r"\+?[0-9]+")
 _INTEGER = re.compile(r"[+-]?\d+")
 _XSD_INTEGER = re.compile(r"[+-]?[0-9]+")
 _XML_BLANKS = " \t\n\r"
@@ -129,9 +128,12 @@ def _enum(values: frozenset[str], what: str) -> Check:
 
 
 def _number_enum(values: frozenset[int], what: str) -> Check:
-    """An enumeration over ``xsd:integer``: ``01`` and ``+1`` are the value 1."""
+    """An enumeration over ``xsd:integer`` or ``xsd:byte``: ``01`` and ``+1`` are 1."""
+    canonical = frozenset(str(number) for number in values)
 
     def check(value: str) -> Problem | None:
+        if value in canonical:  # the usual spelling, without the parse below
+            return None
         text = value.strip(_XML_BLANKS)
         if _XSD_INTEGER.fullmatch(text) and int(text) in values:
             return None
@@ -177,14 +179,6 @@ def _date(low: date, high: date) -> Check:
         return None
 
     return check
-
-
-def _datetime(value: str) -> Problem | None:
-    match = _DATETIME.fullmatch(value.strip())
-    checked = _date(date(2025, 9, 1), date(2050, 1, 1))(match.group(1)) if match else None
-    if match is None or checked is not None:
-        return "KSEF-SCHEMA-DATE", f"{value!r} is not a date-time from 2025-09-01 to 2050-01-01"
-    return None
 
 
 _DAY = 86400
@@ -248,15 +242,20 @@ def _datetime_between(low: str, high: str) -> Check:
 
 
 def _percent(value: str) -> Problem | None:
-    text = value.strip()
-    if _PERCENT.fullmatch(text) and Decimal(text) <= 100:
-        return None
+    """TProcentowy: a decimal 0..100 with at most 6 decimals, trailing zeros not counted."""
+    text = value.strip(_XML_BLANKS)
+    if _DECIMAL.fullmatch(text):
+        number = Decimal(text)
+        exponent = number.normalize().as_tuple().exponent
+        if 0 <= number <= 100 and isinstance(exponent, int) and exponent >= -6:
+            return None
     return "KSEF-SCHEMA-PATTERN", f"{value!r} is not a percentage 0..100"
 
 
 def _natural(value: str) -> Problem | None:
-    text = value.strip()
-    if _NATURAL.fullmatch(text) and int(text) > 0:
+    """TNaturalny: 1 up to 14 digits, leading zeros not counted."""
+    text = value.strip(_XML_BLANKS)
+    if _NATURAL.fullmatch(text) and 0 < int(text) < 10**14:
         return None
     return "KSEF-SCHEMA-PATTERN", f"{value!r} is not a positive whole number"
 
@@ -275,7 +274,7 @@ CHECKS: dict[str, Check] = {
     "data": _date(date(2006, 1, 1), date(2050, 1, 1)),
     "data2016": _date(date(2016, 7, 1), date(2050, 1, 1)),
     "data1990": _date(date(1990, 1, 1), date(2050, 1, 1)),  # TDataU
-    "dataczas": _datetime,
+    "dataczas": _datetime_between("2025-09-01T00:00:00Z", "2050-01-01T23:59:59Z"),
     "dataczas2021": _datetime_between(  # TDataCzas
         "2021-10-01T00:00:00Z", "2050-01-01T23:59:59Z"
     ),
@@ -303,12 +302,12 @@ CHECKS: dict[str, Check] = {
     "kraj": _enum(_COUNTRIES, "an ISO 3166 country code"),
     "kraj_ue": _enum(_EU_COUNTRIES, "an EU country code"),
     "waluta": _enum(_CURRENCIES, "an ISO 4217 currency code"),
-    "wybor1": _enum(frozenset({"1"}), "1"),
-    "wybor12": _enum(frozenset({"1", "2"}), "1 or 2"),
-    "wybor123": _enum(frozenset({"1", "2", "3"}), "1, 2 or 3"),
-    "wybor1234": _enum(frozenset("1234"), "1, 2, 3 or 4"),
-    "rola3": _enum(frozenset(str(n) for n in range(1, 12)), "a third-party role 1..11"),
-    "forma": _enum(frozenset("1234567"), "a payment form 1..7"),
+    "wybor1": _number_enum(frozenset({1}), "1"),
+    "wybor12": _number_enum(frozenset({1, 2}), "1 or 2"),
+    "wybor123": _number_enum(frozenset({1, 2, 3}), "1, 2 or 3"),
+    "wybor1234": _number_enum(frozenset({1, 2, 3, 4}), "1, 2, 3 or 4"),
+    "rola3": _number_enum(frozenset(range(1, 12)), "a third-party role 1..11"),
+    "forma": _number_enum(frozenset(range(1, 8)), "a payment form 1..7"),
     "rodzaj": _enum(_INVOICE_KINDS, "an invoice kind (RodzajFaktury)"),
     "stawka": _enum(_VAT_RATES, "a VAT rate of the FA(3) list"),
     "gtu": _enum(_GTU, "a GTU code GTU_01..GTU_13"),
@@ -318,5 +317,5 @@ CHECKS: dict[str, Check] = {
     "ladunek": _number_enum(frozenset(range(1, 21)), "a cargo kind 1..20"),
     "kolumna": _exact(_COLUMN_TYPES, "a column type (date, datetime, dec, int, time, txt)"),
     "kodform": _enum(frozenset({"FA"}), "FA"),
-    "wariant": _enum(frozenset({"3"}), "3"),
+    "wariant": _number_enum(frozenset({3}), "3"),
 }
