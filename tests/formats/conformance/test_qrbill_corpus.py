@@ -33,15 +33,34 @@ TALLY = Tally("qrbill")
 
 # SwissQRBill ValidationConstants key -> our codes (see the qrbill module docstring).
 KEY_CODES = {
+    "account_iban_invalid": {"qrbill-iban-invalid", "qrbill-iban-checksum"},
+    "account_iban_not_from_ch_or_li": {"qrbill-iban-country"},
+    "additional_info_too_long": {"qrbill-field-too-long"},
+    "address_type_conflict": {"qrbill-address-combined-extra", "qrbill-address-type-invalid"},
+    "alt_scheme_max_exceed": {"qrbill-alternative-procedures-too-many"},
     "amount_outside_valid_range": {"qrbill-amount-range"},
+    "bill_info_invalid": {"qrbill-bill-information-invalid"},
     "number_invalid": {"qrbill-amount-invalid"},
+    "country_code_invalid": {"qrbill-address-country-invalid"},
+    "field_value_missing": {
+        "qrbill-iban-missing",
+        "qrbill-currency-missing",
+        "qrbill-creditor-missing",
+        "qrbill-address-name-missing",
+        "qrbill-address-postal-code-missing",
+        "qrbill-address-town-missing",
+        "qrbill-reference-missing",
+    },
     "field_value_too_long": {"qrbill-field-too-long"},
     "coding_type_unsupported": {"qrbill-coding-type-unsupported"},
     "currency_not_chf_or_eur": {"qrbill-currency-invalid"},
+    # A decoder sees a 35th element as a broken structure; we name what it is: a third
+    # alternative procedure.
     "data_structure_invalid": {
         "qrbill-header-invalid",
         "qrbill-too-few-lines",
         "qrbill-trailer-missing",
+        "qrbill-alternative-procedures-too-many",
     },
     "qr_ref_invalid_use_for_non_qr_iban": {"qrbill-qrr-requires-qr-iban"},
     "cred_ref_invalid_use_for_qr_iban": {"qrbill-qr-iban-requires-qrr"},

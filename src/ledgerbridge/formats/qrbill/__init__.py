@@ -17,13 +17,16 @@ Error findings: ``qrbill-field-too-long``, ``qrbill-character-invalid`` (outside
 Latin set), ``qrbill-iban-missing``, ``qrbill-iban-country`` (not CH/LI),
 ``qrbill-iban-invalid``, ``qrbill-iban-checksum``, ``qrbill-creditor-missing``,
 ``qrbill-address-type-invalid``, ``qrbill-address-name-missing``,
-``qrbill-address-town-missing``, ``qrbill-address-country-invalid``,
+``qrbill-address-postal-code-missing``, ``qrbill-address-town-missing``,
+``qrbill-address-country-invalid``,
 ``qrbill-address-combined-extra``, ``qrbill-ultimate-creditor-not-empty``,
 ``qrbill-amount-invalid``, ``qrbill-amount-decimals``, ``qrbill-amount-range``,
-``qrbill-currency-invalid``, ``qrbill-reference-type-invalid``,
+``qrbill-currency-missing``, ``qrbill-currency-invalid``, ``qrbill-reference-type-invalid``
+(also for a valid reference of the other type),
 ``qrbill-qr-iban-requires-qrr``, ``qrbill-qrr-requires-qr-iban``,
 ``qrbill-reference-missing``, ``qrbill-reference-not-allowed``, ``qrbill-qrr-invalid``,
 ``qrbill-qrr-check-digit``, ``qrbill-scor-invalid``, ``qrbill-scor-checksum``,
+``qrbill-bill-information-invalid`` (not ``//`` and a two-character syntax name),
 ``qrbill-alternative-procedures-too-many``, and the ``swico-*`` codes of
 :mod:`ledgerbridge.formats.swico` for broken ``//S1/`` bill information.
 

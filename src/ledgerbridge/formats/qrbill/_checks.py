@@ -30,6 +30,8 @@ __all__ = [
 _IBAN = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}")
 _SCOR = re.compile(r"RF[0-9]{2}[A-Z0-9]{1,21}")
 _QRR = re.compile(r"[0-9]{27}")
+# ISO 13616 check digits are 98 minus a remainder mod 97 of 1..96: never 00, 01 or 99.
+_MIN_CHECK, _MAX_CHECK = 2, 98
 # The recursive mod-10 table of the Swiss payment slip (ESR/QR reference) check digit.
 _MOD10_TABLE = (0, 9, 4, 6, 8, 2, 7, 1, 3, 5)
 
@@ -46,9 +48,13 @@ def mod97(text: str) -> int:
 
 
 def is_valid_iban(value: str) -> bool:
-    """Generic IBAN check: shape and mod-97 checksum (spaces are ignored)."""
+    """Generic IBAN check: shape, check digits 02-98 and mod-97 checksum (spaces ignored).
+
+    >>> is_valid_iban("RF0072"), is_valid_iban("RF991X")  # mod 97 holds, check digits don't
+    (False, False)
+    """
     iban = compact(value)
-    if not _IBAN.fullmatch(iban):
+    if not _IBAN.fullmatch(iban) or not _MIN_CHECK <= int(iban[2:4]) <= _MAX_CHECK:
         return False
     return mod97(iban[4:] + iban[:4]) == 1
 

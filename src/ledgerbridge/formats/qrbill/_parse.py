@@ -33,6 +33,9 @@ _QRR_LENGTH = 27
 _ADDRESS_FIELDS = ("address_type", "name", "street", "building_number", "postal_code", "town")
 # (max length) of each address line in the order of the payload; index 3 is 70 for "K".
 _ADDRESS_MAX = (1, 70, 70, 16, 16, 35, 2)
+_AMOUNT_MAX_LENGTH = 12
+# IG v2.3: bill information starts with "//" and the two-character abbreviation of its syntax.
+_BILL_INFORMATION = re.compile(r"//[A-Za-z0-9]{2}")
 _LINE2 = 3
 _COMBINED_LINE_MAX = 70
 
@@ -47,9 +50,13 @@ class _Findings:
     def warning(self, code: str, location: str, message: str) -> None:
         self.items.append(Finding(Severity.WARNING, code, location, message))
 
-    def text(self, value: str, location: str, max_length: int) -> None:
-        """Length and character-set rules shared by every element."""
-        if len(value) > max_length:
+    def text(self, value: str, location: str, max_length: int | None) -> None:
+        """Length and character-set rules shared by every element.
+
+        ``max_length`` is ``None`` for an element whose own rule already bounds its length
+        (IBAN, country code): one mistake gets one finding, not two.
+        """
+        if max_length is not None and len(value) > max_length:
             self.error(
                 "qrbill-field-too-long",
                 location,
@@ -116,7 +123,7 @@ def _address(lines: list[str], start: int, role: str, found: _Findings) -> Addre
     kind = raw[0]
     for offset, name in enumerate((*_ADDRESS_FIELDS, "country")):
         limit = _COMBINED_LINE_MAX if (offset == _LINE2 and kind == "K") else _ADDRESS_MAX[offset]
-        found.text(raw[offset], f"{role}.{name}", limit)
+        found.text(raw[offset], f"{role}.{name}", None if name == "country" else limit)
     if kind not in ("S", "K"):
         found.error("qrbill-address-type-invalid", f"{role}.address_type", f"{kind!r} is not S")
     if not raw[1]:
@@ -125,11 +132,15 @@ def _address(lines: list[str], start: int, role: str, found: _Findings) -> Addre
         found.error("qrbill-address-country-invalid", f"{role}.country", f"{raw[6]!r}")
     if kind == "K":
         return _combined(raw, role, found)
-    if kind == "S" and not (raw[4] and raw[5]):
+    if kind == "S" and not raw[4]:
         found.error(
-            "qrbill-address-town-missing",
-            f"{role}.town",
-            "a structured address needs postal code and town",
+            "qrbill-address-postal-code-missing",
+            f"{role}.postal_code",
+            "a structured address needs a postal code",
+        )
+    if kind == "S" and not raw[5]:
+        found.error(
+            "qrbill-address-town-missing", f"{role}.town", "a structured address needs a town"
         )
     values = [v or None for v in raw]
     return Address(*values)
@@ -156,7 +167,7 @@ def _combined(raw: list[str], role: str, found: _Findings) -> Address:
 def _amount(value: str, found: _Findings) -> Decimal | None:
     if not value:
         return None
-    found.text(value, "amount", 12)
+    found.text(value, "amount", None)
     if not _AMOUNT.fullmatch(value):
         found.error("qrbill-amount-invalid", "amount", f"{value!r} is not a number")
         return None
@@ -167,8 +178,14 @@ def _amount(value: str, found: _Findings) -> Decimal | None:
         return None
     if "." in value and len(value.split(".")[1]) > _MAX_DECIMALS:
         found.error("qrbill-amount-decimals", "amount", f"{value!r} has more than 2 decimals")
-    if not _MIN_AMOUNT <= amount <= _MAX_AMOUNT:
+    elif not _MIN_AMOUNT <= amount <= _MAX_AMOUNT:
         found.error("qrbill-amount-range", "amount", f"{value} is outside 0.01 to 999999999.99")
+    elif len(value) > _AMOUNT_MAX_LENGTH:  # a valid amount padded with zeros
+        found.error(
+            "qrbill-field-too-long",
+            "amount",
+            f"{len(value)} characters; at most {_AMOUNT_MAX_LENGTH} are allowed",
+        )
     return amount
 
 
@@ -176,7 +193,7 @@ def _iban(value: str, found: _Findings) -> str:
     iban = _checks.compact(value)
     if iban != value:
         found.warning("qrbill-iban-spaces", "iban", "the IBAN is written with spaces or lower case")
-    found.text(iban, "iban", _IBAN_LENGTH)
+    found.text(iban, "iban", None)
     if not iban:
         found.error("qrbill-iban-missing", "iban", "the account (IBAN) is empty")
     elif iban[:2] not in ("CH", "LI"):
@@ -188,7 +205,8 @@ def _iban(value: str, found: _Findings) -> str:
     return iban
 
 
-def _reference(ref_type: str, value: str, qr_iban: bool, found: _Findings) -> str | None:
+def _reference(ref_type: str, value: str, qr_iban: bool | None, found: _Findings) -> str | None:
+    """``qr_iban`` is ``None`` when the IBAN is itself wrong: no rule then ties it to the type."""
     ref = value.replace(" ", "")
     if ref != value:
         found.warning("qrbill-reference-spaces", "reference", "the reference contains spaces")
@@ -197,11 +215,21 @@ def _reference(ref_type: str, value: str, qr_iban: bool, found: _Findings) -> st
     if ref_type not in ("QRR", "SCOR", "NON"):
         found.error("qrbill-reference-type-invalid", "reference_type", f"{ref_type!r}")
         return ref or None
-    if qr_iban and ref_type != "QRR":
+    actual = _reference_kind(ref)
+    if ref_type != "NON" and actual not in (None, ref_type):
+        # A valid reference of the other kind: the type is what is wrong, and the rules
+        # that tie the type to the IBAN would only repeat it.
+        found.error(
+            "qrbill-reference-type-invalid",
+            "reference_type",
+            f"the reference is a valid {actual} reference, but the type says {ref_type}",
+        )
+        return ref
+    if qr_iban is True and ref_type != "QRR":
         found.error(
             "qrbill-qr-iban-requires-qrr", "reference_type", "a QR-IBAN needs a QR reference (QRR)"
         )
-    if ref_type == "QRR" and not qr_iban:
+    if ref_type == "QRR" and qr_iban is False:
         found.error("qrbill-qrr-requires-qr-iban", "reference", "a QR reference needs a QR-IBAN")
     if ref_type == "NON":
         if ref:
@@ -214,6 +242,14 @@ def _reference(ref_type: str, value: str, qr_iban: bool, found: _Findings) -> st
     else:
         _check_scor(ref, found)
     return ref or None
+
+
+def _reference_kind(ref: str) -> str | None:
+    if _checks.is_valid_qr_reference(ref):
+        return "QRR"
+    if _checks.is_valid_creditor_reference(ref):
+        return "SCOR"
+    return None
 
 
 def _check_qrr(ref: str, found: _Findings) -> None:
@@ -235,6 +271,12 @@ def _additional(lines: list[str], found: _Findings) -> tuple[str | None, tuple[s
     message, bill_info = lines[29], (lines[31] if len(lines) > _MIN_LINES else "")
     found.text(message, "message", _MAX_ADDITIONAL_INFO)
     found.text(bill_info, "bill_information", _MAX_ADDITIONAL_INFO)
+    if bill_info and not _BILL_INFORMATION.match(bill_info):
+        found.error(
+            "qrbill-bill-information-invalid",
+            "bill_information",
+            "bill information starts with '//' and the two-character name of its syntax",
+        )
     if len(message) + len(bill_info) > _MAX_ADDITIONAL_INFO:
         found.error(
             "qrbill-field-too-long",
@@ -272,10 +314,13 @@ def parse_payload(text: str) -> tuple[PaymentSlip, list[Finding]]:
         )
     amount = _amount(lines[18], found)
     currency = lines[19]
-    if currency not in ("CHF", "EUR"):
+    if not currency:
+        found.error("qrbill-currency-missing", "currency", "the currency is empty")
+    elif currency not in ("CHF", "EUR"):
         found.error("qrbill-currency-invalid", "currency", f"{currency!r}: only CHF and EUR")
     debtor = _address(lines, 20, "ultimate_debtor", found)
-    qr_iban = len(iban) == _IBAN_LENGTH and _checks.is_qr_iban(iban)
+    iban_ok = not any(f.location == "iban" and f.is_error for f in found.items)
+    qr_iban = _checks.is_qr_iban(iban) if iban_ok else None
     reference = _reference(lines[27], lines[28], qr_iban, found)
     bill_info, procedures = _additional(lines, found)
     bill = None
