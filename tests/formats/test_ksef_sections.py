@@ -1,8 +1,10 @@
-"""KSeF FA(3): the settlement, transaction terms, order, footer and attachment sections.
+"""KSeF FA(3): the sections and parts of the invoice beyond the example, to the leaf.
 
-Each case adds one section to the example invoice; the FA(3) XSD of the shared corpus
-(loaded as in :mod:`tests.formats.test_ksef`) must give the same verdict as the schema
-checks written in code, which must also name the offending element.
+Each case puts one section (settlement, transaction terms, order, footer, attachment,
+third parties, authorised party, buyer's identifier, new means of transport, corrected
+parties, additional description, payment link) into the example invoice; the FA(3) XSD of
+the shared corpus (loaded as in :mod:`tests.formats.test_ksef`) must give the same verdict
+as the schema checks written in code, which must also name the offending element.
 """
 
 from __future__ import annotations
@@ -57,13 +59,77 @@ _ATTACHMENT = (
     "<WKom>47.5</WKom></Wiersz><Wiersz><WKom></WKom><WKom>0</WKom></Wiersz>"
     "<Suma><SKom/><SKom>47.5</SKom></Suma></Tabela></BlokDanych></Zalacznik>"
 )
-_IN_FA = ("<Rozliczenie", "<WarunkiTransakcji", "<Zamowienie")  # the others follow Fa
+_THIRD = (
+    "<Podmiot3><IDNabywcy>ODB-7</IDNabywcy><NrEORI>PL123</NrEORI><DaneIdentyfikacyjne>"
+    "<IDWew>1111111111-00001</IDWew><Nazwa>Szkoła nr 1</Nazwa></DaneIdentyfikacyjne>"
+    f"<Adres>{_ADDRESS}</Adres><Rola>8</Rola></Podmiot3>"
+    "<Podmiot3><DaneIdentyfikacyjne><KodUE>DE</KodUE><NrVatUE>123456789</NrVatUE>"
+    "</DaneIdentyfikacyjne><RolaInna>1</RolaInna><OpisRoli>Agent</OpisRoli></Podmiot3>"
+    "<Podmiot3><DaneIdentyfikacyjne><KodKraju>US</KodKraju><NrID>12-3456789</NrID>"
+    "</DaneIdentyfikacyjne><Rola>1</Rola><Udzial>50</Udzial></Podmiot3>"
+    "<Podmiot3><DaneIdentyfikacyjne><BrakID>1</BrakID></DaneIdentyfikacyjne><Rola>4</Rola>"
+    "</Podmiot3>"
+)
+_AUTHORISED = (
+    "<PodmiotUpowazniony><NrEORI>PL9</NrEORI><DaneIdentyfikacyjne><NIP>5555555555</NIP>"
+    "<Nazwa>Komornik Sądowy</Nazwa></DaneIdentyfikacyjne>"
+    f"<Adres>{_ADDRESS}</Adres><AdresKoresp>{_ADDRESS}</AdresKoresp><DaneKontaktowe>"
+    "<EmailPU>biuro@komornik.pl</EmailPU><TelefonPU>221234567</TelefonPU></DaneKontaktowe>"
+    "<DaneKontaktowe/><RolaPU>1</RolaPU></PodmiotUpowazniony>"
+)
+_BUYER_ID = "<IDNabywcy>ODB-0001</IDNabywcy>"
+_VEHICLES = (
+    "<NoweSrodkiTransportu><P_22>1</P_22><P_42_5>2</P_42_5><NowySrodekTransportu>"
+    "<P_22A>2026-01-10</P_22A><P_NrWierszaNST>1</P_NrWierszaNST><P_22BMK>Skoda</P_22BMK>"
+    "<P_22BMD>Octavia</P_22BMD><P_22BK>szary</P_22BK><P_22BNR>WA12345</P_22BNR>"
+    "<P_22BRP>2025</P_22BRP><P_22B>1200</P_22B><P_22B1>TMBJJ7NE1L0123456</P_22B1>"
+    "<P_22BT>osobowy</P_22BT></NowySrodekTransportu><NowySrodekTransportu>"
+    "<P_22A>2026-01-11</P_22A><P_NrWierszaNST>2</P_NrWierszaNST><P_22C>30</P_22C>"
+    "<P_22C1>PL-1234</P_22C1></NowySrodekTransportu><NowySrodekTransportu>"
+    "<P_22A>2026-01-12</P_22A><P_NrWierszaNST>3</P_NrWierszaNST><P_22D>15</P_22D>"
+    "</NowySrodekTransportu></NoweSrodkiTransportu>"
+)
+_VEHICLE = "/Faktura/Fa[1]/Adnotacje[1]/NoweSrodkiTransportu[1]/NowySrodekTransportu"
+_CORRECTION = (
+    "<RodzajFaktury>KOR</RodzajFaktury><PrzyczynaKorekty>zmiana danych</PrzyczynaKorekty>"
+    "<TypKorekty>1</TypKorekty><DaneFaKorygowanej><DataWystFaKorygowanej>2026-02-01"
+    "</DataWystFaKorygowanej><NrFaKorygowanej>FV/0</NrFaKorygowanej><NrKSeFN>1</NrKSeFN>"
+    "</DaneFaKorygowanej><Podmiot1K><PrefiksPodatnika>DE</PrefiksPodatnika>"
+    "<DaneIdentyfikacyjne><NIP>9999999999</NIP><Nazwa>ABC</Nazwa></DaneIdentyfikacyjne>"
+    f"<Adres>{_ADDRESS}</Adres></Podmiot1K><Podmiot2K><DaneIdentyfikacyjne>"
+    "<NIP>1111111111</NIP><Nazwa>Jan</Nazwa></DaneIdentyfikacyjne>"
+    f"<Adres>{_ADDRESS}</Adres><IDNabywcy>ODB-1</IDNabywcy></Podmiot2K>"
+    "<Podmiot2K><DaneIdentyfikacyjne><BrakID>1</BrakID></DaneIdentyfikacyjne></Podmiot2K>"
+)
+_DESCRIPTION = (
+    "<DodatkowyOpis><NrWiersza>1</NrWiersza><Klucz>Kolor</Klucz><Wartosc>czerwony</Wartosc>"
+    "</DodatkowyOpis><DodatkowyOpis><Klucz>Uwagi</Klucz><Wartosc>brak</Wartosc></DodatkowyOpis>"
+)
+_LINK = "https://pay.bank.pl/ksef?IPKSeF=123AbCdE12345&amp;lang=pl"
+_PAYMENT = (
+    f"<Platnosc><FormaPlatnosci>6</FormaPlatnosci><LinkDoPlatnosci>{_LINK}</LinkDoPlatnosci>"
+    "<IPKSeF>123AbCdE12345</IPKSeF></Platnosc>"
+)
+# Where a section goes in the example invoice: (how it starts, anchor, anchor rewritten);
+# any other section goes last.
+_PLACES = (
+    (("<Rozliczenie", "<WarunkiTransakcji", "<Zamowienie", "<Platnosc"),
+     "</FaWiersz>", "</FaWiersz>{}"),
+    (("<Podmiot3", "<PodmiotUpowazniony"), "</Podmiot2>", "</Podmiot2>{}"),
+    (("<IDNabywcy",), "<JST>", "{}<JST>"),
+    (("<PrefiksPodatnika",), "<Podmiot1>", "<Podmiot1>{}"),
+    (("<DodatkowyOpis",), "<FaWiersz>", "{}<FaWiersz>"),
+    (("<NoweSrodkiTransportu",),
+     "<NoweSrodkiTransportu><P_22N>1</P_22N>\n   </NoweSrodkiTransportu>", "{}"),
+    (("<RodzajFaktury",), "<RodzajFaktury>VAT</RodzajFaktury>", "{}"),
+)  # fmt: skip
 
 
 def _with(section: str) -> bytes:
-    """The example invoice with one of the five sections, in its place."""
-    if section.startswith(_IN_FA):
-        return _mutate("</FaWiersz>", "</FaWiersz>" + section)
+    """The example invoice with ``section`` in its place."""
+    for starts, anchor, rewritten in _PLACES:
+        if section.startswith(starts):
+            return _mutate(anchor, rewritten.format(section))
     return _mutate("</Faktura>", section + "</Faktura>")
 
 
@@ -91,9 +157,26 @@ def _changed(section: str, old: str, new: str) -> bytes:
         _ATTACHMENT,
         "<Zalacznik><BlokDanych><MetaDane><ZKlucz>k</ZKlucz><ZWartosc>v</ZWartosc></MetaDane>"
         "</BlokDanych></Zalacznik>",
+        _THIRD,
+        "<Podmiot3><DaneIdentyfikacyjne><NIP>1111111111</NIP></DaneIdentyfikacyjne>"
+        "<Rola>2</Rola></Podmiot3>",
+        _AUTHORISED,
+        "<PodmiotUpowazniony><DaneIdentyfikacyjne><NIP>5555555555</NIP><Nazwa>K</Nazwa>"
+        f"</DaneIdentyfikacyjne><Adres>{_ADDRESS}</Adres><RolaPU>3</RolaPU></PodmiotUpowazniony>",
+        _BUYER_ID,
+        "<PrefiksPodatnika>PL</PrefiksPodatnika>",
+        "<PrefiksPodatnika/>",  # an empty element takes the fixed value PL
+        _VEHICLES,
+        _CORRECTION,
+        _DESCRIPTION,
+        _PAYMENT,
+        "<Platnosc><IPKSeF>123AbCdE12345</IPKSeF></Platnosc>",
     ],
     ids=["settlement", "settlement-empty", "settlement-credit", "terms", "terms-empty",
-         "order", "footer", "footer-empty", "attachment", "attachment-minimal"],
+         "order", "footer", "footer-empty", "attachment", "attachment-minimal",
+         "third-parties", "third-party-minimal", "authorised", "authorised-minimal",
+         "buyer-id", "seller-prefix", "seller-prefix-empty", "new-vehicles",
+         "corrected-parties", "additional-description", "payment-link", "payment-id-only"],
 )  # fmt: skip
 def test_section_valid_for_the_xsd_has_no_schema_finding(section: str) -> None:
     # given
@@ -256,6 +339,201 @@ def test_section_valid_for_the_xsd_has_no_schema_finding(section: str) -> None:
              "/Faktura/Zalacznik[1]/BlokDanych[1]/Tabela[1]/Wiersz[1]/WKom[2]"),
             id="attachment-cell-length",
         ),
+        pytest.param(
+            _BUYER_ID, "ODB-0001", "x" * 33,
+            ("KSEF-SCHEMA-LENGTH", "/Faktura/Podmiot2[1]/IDNabywcy[1]"),
+            id="buyer-id-length",
+        ),
+        pytest.param(
+            _THIRD, "<IDNabywcy>ODB-7</IDNabywcy><NrEORI>PL123</NrEORI>",
+            "<NrEORI>PL123</NrEORI><IDNabywcy>ODB-7</IDNabywcy>",
+            ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/Podmiot3[1]/IDNabywcy"),
+            id="third-party-order",
+        ),
+        pytest.param(
+            _THIRD, "<IDWew>1111111111-00001</IDWew>",
+            "<NIP>1111111111</NIP><IDWew>1111111111-00001</IDWew>",
+            ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/Podmiot3[1]/DaneIdentyfikacyjne[1]/IDWew"),
+            id="third-party-two-identifiers",
+        ),
+        pytest.param(
+            _THIRD, "<IDWew>1111111111-00001</IDWew>", "<IDWew>1111111111-0001</IDWew>",
+            ("KSEF-SCHEMA-PATTERN", "/Faktura/Podmiot3[1]/DaneIdentyfikacyjne[1]/IDWew[1]"),
+            id="third-party-internal-id",
+        ),
+        pytest.param(
+            _THIRD, "<NrVatUE>123456789</NrVatUE>", "",
+            ("KSEF-SCHEMA-MISSING", "/Faktura/Podmiot3[2]/DaneIdentyfikacyjne[1]"),
+            id="third-party-eu-vat-number-missing",
+        ),
+        pytest.param(
+            _THIRD, "<KodKraju>US</KodKraju><NrID>12-3456789</NrID>",
+            "<NrID>12-3456789</NrID><KodKraju>US</KodKraju>",
+            ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/Podmiot3[3]/DaneIdentyfikacyjne[1]/KodKraju"),
+            id="third-party-foreign-id-order",
+        ),
+        pytest.param(
+            _THIRD, "<BrakID>1</BrakID>", "<BrakID>2</BrakID>",
+            ("KSEF-SCHEMA-ENUM", "/Faktura/Podmiot3[4]/DaneIdentyfikacyjne[1]/BrakID[1]"),
+            id="third-party-no-id-flag",
+        ),
+        pytest.param(
+            _AUTHORISED, "<RolaPU>1</RolaPU>", "",
+            ("KSEF-SCHEMA-MISSING", "/Faktura/PodmiotUpowazniony[1]"),
+            id="authorised-role-missing",
+        ),
+        pytest.param(
+            _AUTHORISED, "<RolaPU>1</RolaPU>", "<RolaPU>4</RolaPU>",
+            ("KSEF-SCHEMA-ENUM", "/Faktura/PodmiotUpowazniony[1]/RolaPU[1]"),
+            id="authorised-role",
+        ),
+        pytest.param(
+            _AUTHORISED, f"<Adres>{_ADDRESS}</Adres>", "",
+            ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/PodmiotUpowazniony[1]/AdresKoresp"),
+            id="authorised-address-missing",
+        ),
+        pytest.param(
+            _AUTHORISED, "<NrEORI>PL9</NrEORI>", "<RolaPU>1</RolaPU><NrEORI>PL9</NrEORI>",
+            ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/PodmiotUpowazniony[1]/RolaPU"),
+            id="authorised-order",
+        ),
+        pytest.param(
+            _AUTHORISED, "<NIP>5555555555</NIP><Nazwa>Komornik Sądowy</Nazwa>",
+            "<BrakID>1</BrakID>",
+            ("KSEF-SCHEMA-UNEXPECTED",
+             "/Faktura/PodmiotUpowazniony[1]/DaneIdentyfikacyjne[1]/BrakID"),
+            id="authorised-needs-a-nip",
+        ),
+        pytest.param(
+            _AUTHORISED, "<EmailPU>biuro@komornik.pl</EmailPU>",
+            "<EmailPU>biuro.komornik.pl</EmailPU>",
+            ("KSEF-SCHEMA-PATTERN",
+             "/Faktura/PodmiotUpowazniony[1]/DaneKontaktowe[1]/EmailPU[1]"),
+            id="authorised-email",
+        ),
+        pytest.param(
+            _AUTHORISED, "<EmailPU>biuro@komornik.pl</EmailPU>",
+            "<Email>biuro@komornik.pl</Email>",
+            ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/PodmiotUpowazniony[1]/DaneKontaktowe[1]/Email"),
+            id="authorised-email-of-a-party",
+        ),
+        pytest.param(
+            _AUTHORISED, "<DaneKontaktowe/>",
+            "<DaneKontaktowe/><DaneKontaktowe/><DaneKontaktowe/>",
+            ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/PodmiotUpowazniony[1]/DaneKontaktowe"),
+            id="authorised-contacts-too-many",
+        ),
+        pytest.param(
+            _VEHICLES, "<P_22B1>TMBJJ7NE1L0123456</P_22B1>",
+            "<P_22B1>TMBJJ7NE1L0123456</P_22B1><P_22B2>X</P_22B2>",
+            ("KSEF-SCHEMA-UNEXPECTED", f"{_VEHICLE}[1]/P_22B2"),
+            id="vehicle-two-land-numbers",
+        ),
+        pytest.param(
+            _VEHICLES, "<P_22BT>osobowy</P_22BT>", "<P_22C>1</P_22C>",
+            ("KSEF-SCHEMA-UNEXPECTED", f"{_VEHICLE}[1]/P_22C"),
+            id="vehicle-land-and-water",
+        ),
+        pytest.param(
+            _VEHICLES, "<P_22BMD>Octavia</P_22BMD><P_22BK>szary</P_22BK>",
+            "<P_22BK>szary</P_22BK><P_22BMD>Octavia</P_22BMD>",
+            ("KSEF-SCHEMA-UNEXPECTED", f"{_VEHICLE}[1]/P_22BMD"),
+            id="vehicle-order",
+        ),
+        pytest.param(
+            _VEHICLES, "<P_NrWierszaNST>2</P_NrWierszaNST>", "",
+            ("KSEF-SCHEMA-UNEXPECTED", f"{_VEHICLE}[2]/P_22C"),
+            id="vehicle-line-missing",
+        ),
+        pytest.param(
+            _VEHICLES, "<P_22D>15</P_22D>", "",
+            ("KSEF-SCHEMA-MISSING", f"{_VEHICLE}[3]"),
+            id="vehicle-kind-missing",
+        ),
+        pytest.param(
+            _VEHICLES, "<P_22A>2026-01-10</P_22A>", "<P_22A>2005-12-31</P_22A>",
+            ("KSEF-SCHEMA-DATE", f"{_VEHICLE}[1]/P_22A[1]"),
+            id="vehicle-date",
+        ),
+        pytest.param(
+            _VEHICLES, "<P_NrWierszaNST>3</P_NrWierszaNST>", "<P_NrWierszaNST>0</P_NrWierszaNST>",
+            ("KSEF-SCHEMA-PATTERN", f"{_VEHICLE}[3]/P_NrWierszaNST[1]"),
+            id="vehicle-line-number",
+        ),
+        pytest.param(
+            _CORRECTION, f"<Adres>{_ADDRESS}</Adres></Podmiot1K>", "</Podmiot1K>",
+            ("KSEF-SCHEMA-MISSING", "/Faktura/Fa[1]/Podmiot1K[1]"),
+            id="corrected-seller-address-missing",
+        ),
+        pytest.param(
+            _CORRECTION, "<PrefiksPodatnika>DE</PrefiksPodatnika>",
+            "<PrefiksPodatnika>US</PrefiksPodatnika>",
+            ("KSEF-SCHEMA-ENUM", "/Faktura/Fa[1]/Podmiot1K[1]/PrefiksPodatnika[1]"),
+            id="corrected-seller-prefix",
+        ),
+        pytest.param(
+            _CORRECTION, f"<Adres>{_ADDRESS}</Adres><IDNabywcy>ODB-1</IDNabywcy>",
+            f"<IDNabywcy>ODB-1</IDNabywcy><Adres>{_ADDRESS}</Adres>",
+            ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/Fa[1]/Podmiot2K[1]/Adres"),
+            id="corrected-buyer-order",
+        ),
+        pytest.param(
+            _CORRECTION, "<BrakID>1</BrakID>", "<IDWew>1111111111-00001</IDWew>",
+            ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/Fa[1]/Podmiot2K[2]/DaneIdentyfikacyjne[1]/IDWew"),
+            id="corrected-buyer-internal-id",
+        ),
+        pytest.param(
+            _CORRECTION, "<NIP>9999999999</NIP><Nazwa>ABC</Nazwa>", "<NIP>9999999999</NIP>",
+            ("KSEF-SCHEMA-MISSING", "/Faktura/Fa[1]/Podmiot1K[1]/DaneIdentyfikacyjne[1]"),
+            id="corrected-seller-name-missing",
+        ),
+        pytest.param(
+            _DESCRIPTION, "<Klucz>Kolor</Klucz><Wartosc>czerwony</Wartosc>",
+            "<Wartosc>czerwony</Wartosc><Klucz>Kolor</Klucz>",
+            ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/Fa[1]/DodatkowyOpis[1]/Wartosc"),
+            id="description-order",
+        ),
+        pytest.param(
+            _DESCRIPTION, "<Wartosc>brak</Wartosc>", "",
+            ("KSEF-SCHEMA-MISSING", "/Faktura/Fa[1]/DodatkowyOpis[2]"),
+            id="description-value-missing",
+        ),
+        pytest.param(
+            _DESCRIPTION, "<NrWiersza>1</NrWiersza>", "<NrWiersza>0</NrWiersza>",
+            ("KSEF-SCHEMA-PATTERN", "/Faktura/Fa[1]/DodatkowyOpis[1]/NrWiersza[1]"),
+            id="description-line-number",
+        ),
+        pytest.param(
+            _DESCRIPTION, "<Klucz>Uwagi</Klucz>", f"<Klucz>{'x' * 257}</Klucz>",
+            ("KSEF-SCHEMA-LENGTH", "/Faktura/Fa[1]/DodatkowyOpis[2]/Klucz[1]"),
+            id="description-key-length",
+        ),
+        pytest.param(
+            _PAYMENT, _LINK, _LINK.replace("IPKSeF=", "id="),
+            ("KSEF-SCHEMA-PATTERN", "/Faktura/Fa[1]/Platnosc[1]/LinkDoPlatnosci[1]"),
+            id="payment-link-without-id",
+        ),
+        pytest.param(
+            _PAYMENT, _LINK, _LINK + "&amp;x=" + "y" * 470,
+            ("KSEF-SCHEMA-LENGTH", "/Faktura/Fa[1]/Platnosc[1]/LinkDoPlatnosci[1]"),
+            id="payment-link-length",
+        ),
+        pytest.param(
+            _PAYMENT, "<IPKSeF>123AbCdE12345</IPKSeF>", "<IPKSeF>12AbCdE123456</IPKSeF>",
+            ("KSEF-SCHEMA-PATTERN", "/Faktura/Fa[1]/Platnosc[1]/IPKSeF[1]"),
+            id="payment-id",
+        ),
+        pytest.param(
+            _PAYMENT, "<FormaPlatnosci>6</FormaPlatnosci>",
+            "<FormaPlatnosci>6</FormaPlatnosci><IPKSeF>123AbCdE12345</IPKSeF>",
+            ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/Fa[1]/Platnosc[1]/LinkDoPlatnosci"),
+            id="payment-id-before-link",
+        ),
+        pytest.param(
+            "<PrefiksPodatnika>PL</PrefiksPodatnika>", "PL", "DE",
+            ("KSEF-SCHEMA-ENUM", "/Faktura/Podmiot1[1]/PrefiksPodatnika[1]"),
+            id="seller-prefix-fixed",
+        ),
     ],
 )  # fmt: skip
 def test_broken_section_gets_the_finding_the_xsd_agrees_with(
@@ -310,6 +588,49 @@ _START = "<DataGodzRozpTransportu>2026-02-14T06:00:00Z</DataGodzRozpTransportu>"
         (_FOOTER, "<StopkaFaktury>Dziękujemy za zakupy.</StopkaFaktury>",
          f"<StopkaFaktury>{value}</StopkaFaktury>", valid)
         for value, valid in [("   ", True), ("x" * 3500, True), ("x" * 3501, False)]
+    ]
+    + [
+        (_PAYMENT, _LINK, _LINK.replace(old, new), valid)
+        for old, new, valid in [
+            ("https", "http", True),
+            ("https", "HTTPS", False),
+            (".pl/", ".pl:8443/", True),
+            (".pl/", ".pl:123456/", False),
+            (".pl/ksef", ".pl", True),  # no path
+            ("pay.bank.pl", "localhost", False),  # the host needs a dot and a top level
+            ("pay.bank.pl", "-pay.bank.pl", False),
+            ("?IPKSeF", "?a=1&amp;IPKSeF", True),
+            ("?IPKSeF", "?a=1IPKSeF", False),
+            ("/ksef", "/ks ef", False),
+            ("/ksef", "/k#sef", False),
+            ("12345&amp;", "123456&amp;", False),  # the identifier has 13 characters
+            ("&amp;lang=pl", "", True),
+            ("&amp;lang=pl", "#x?y#z  w", True),  # a fragment takes anything, blanks collapse
+            ("https", " https", True),
+        ]
+    ]
+    + [
+        (_PAYMENT, _LINK, "https://a.pl/?IPKSeF=123AbCdE12345#" + "x" * size, size <= 477)
+        for size in (477, 478)  # 512 characters and one more
+    ]
+    + [
+        (_PAYMENT, "<IPKSeF>123AbCdE12345</IPKSeF>", f"<IPKSeF>{value}</IPKSeF>", valid)
+        for value, valid in [(" 123AbCdE12345\n", True), ("1234567890123", True),
+                             ("A23AbCdE12345", False), ("123AbCdE1234Ł", False)]
+    ]
+    + [
+        (_BUYER_ID, "ODB-0001", value, valid)
+        for value, valid in [("x" * 32, True), (f" {'x' * 32}\n", True), ("", False),
+                             (f"{'x' * 16}  {'x' * 15}", True)]
+    ]
+    + [
+        (_THIRD, "<IDWew>1111111111-00001</IDWew>", f"<IDWew>{value}</IDWew>", valid)
+        for value, valid in [(" 1111111111-00001 ", True), ("1011111111-00001", True),
+                             ("1111111111-000010", False), ("1111111111 -00001", False)]
+    ]
+    + [
+        ("<PrefiksPodatnika>PL</PrefiksPodatnika>", "PL", value, valid)
+        for value, valid in [(" ", False), (" PL", False), ("pl", False)]
     ],
 )  # fmt: skip
 def test_simple_type_at_its_edge_agrees_with_the_xsd(

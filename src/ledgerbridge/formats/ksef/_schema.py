@@ -3,15 +3,13 @@
 The schema ``schemat_FA(3)_v1-0E`` is restated here as nested particles (:class:`El`,
 :class:`Seq`, :class:`Choice` with min/max occurrences), so a file is checked for order,
 presence and choice of elements and for the simple types of the leaves without loading
-any XSD at run time. Every section is modelled to the leaf: header, seller, buyer, third
-parties, totals, annotations, corrections, lines, settlement, payment, transaction terms,
-order, footer and attachment. A few elements inside them are still opaque (presence and
-position checked, inside not) because they have not been restated yet: ``IDNabywcy``,
-``Podmiot3/DaneIdentyfikacyjne``, ``PodmiotUpowazniony``, ``NowySrodekTransportu``,
-``Podmiot1K``, ``Podmiot2K``, ``DodatkowyOpis``, ``LinkDoPlatnosci`` and ``IPKSeF``.
-Attributes are checked only on the elements that declare some (``KodFormularza``, ``Kol``);
-a stray attribute elsewhere is not reported, which spares the walk reading the attributes
-of every element.
+any XSD at run time. Every element is modelled to the leaf, none is opaque: header,
+seller, buyer, third parties, authorised party, totals, annotations (new means of transport
+included), corrections (with the seller and buyers as they were), additional descriptions,
+lines, settlement, payment, transaction terms, order, footer and attachment. Attributes
+are checked only on the elements that declare some (``KodFormularza``, ``Kol``); a stray
+attribute elsewhere is not reported, which spares the walk reading the attributes of every
+element.
 
 Finding codes: ``KSEF-SCHEMA-UNEXPECTED`` (an element not allowed here),
 ``KSEF-SCHEMA-MISSING`` (a mandatory element absent), ``KSEF-SCHEMA-CONTENT`` (text in
@@ -85,15 +83,23 @@ _ADDRESS = Seq((El("KodKraju", "kraj"), El("AdresL1", "znak512"), _opt("AdresL2"
                 _opt("GLN", "gln")))  # fmt: skip
 _CONTACT = Seq((_opt("Email", "email"), _opt("Telefon", "tel")), min=0)
 _ID_SELLER = Seq((El("NIP", "nip"), El("Nazwa", "znak512")))
-_ID_BUYER = Seq((
-    Choice((
-        El("NIP", "nip"),
-        Seq((El("KodUE", "kraj_ue"), El("NrVatUE", "nrvatue"))),
-        Seq((_opt("KodKraju", "kraj"), El("NrID", "nrid"))),
-        El("BrakID", "wybor1"),
-    )),
-    _opt("Nazwa", "znak512"),
-))  # fmt: skip
+
+
+def _party_id(*after_nip: Particle) -> Seq:
+    """TPodmiot2 or, with ``IDWew`` after the NIP, TPodmiot3: one identifier, then a name."""
+    return Seq((
+        Choice((
+            El("NIP", "nip"), *after_nip,
+            Seq((El("KodUE", "kraj_ue"), El("NrVatUE", "nrvatue"))),
+            Seq((_opt("KodKraju", "kraj"), El("NrID", "nrid"))),
+            El("BrakID", "wybor1"),
+        )),
+        _opt("Nazwa", "znak512"),
+    ))  # fmt: skip
+
+
+_ID_BUYER = _party_id()
+_ID_THIRD = _party_id(El("IDWew", "nip_wew"))
 _HEADER = Seq((
     El("KodFormularza", "kodform", fixed=(("kodSystemowy", "FA (3)"), ("wersjaSchemy", "1-0E"))),
     El("WariantFormularza", "wariant"),
@@ -101,7 +107,7 @@ _HEADER = Seq((
     _opt("SystemInfo", "znak"),
 ))  # fmt: skip
 _SELLER = Seq((
-    _opt("PrefiksPodatnika", "kraj_ue"), _opt("NrEORI", "znak"),
+    _opt("PrefiksPodatnika", "prefiks_pl"), _opt("NrEORI", "znak"),
     El("DaneIdentyfikacyjne", model=_ID_SELLER), El("Adres", model=_ADDRESS),
     _opt("AdresKoresp", model=_ADDRESS), _many("DaneKontaktowe", 3, model=_CONTACT),
     _opt("StatusInfoPodatnika", "wybor1234"),
@@ -109,15 +115,21 @@ _SELLER = Seq((
 _BUYER = Seq((
     _opt("NrEORI", "znak"), El("DaneIdentyfikacyjne", model=_ID_BUYER),
     _opt("Adres", model=_ADDRESS), _opt("AdresKoresp", model=_ADDRESS),
-    _many("DaneKontaktowe", 3, model=_CONTACT), _opt("NrKlienta", "znak"), _opt("IDNabywcy"),
-    El("JST", "wybor12"), El("GV", "wybor12"),
+    _many("DaneKontaktowe", 3, model=_CONTACT), _opt("NrKlienta", "znak"),
+    _opt("IDNabywcy", "znak32"), El("JST", "wybor12"), El("GV", "wybor12"),
 ))  # fmt: skip
 _THIRD = Seq((
-    _opt("IDNabywcy"), _opt("NrEORI", "znak"), El("DaneIdentyfikacyjne"),
+    _opt("IDNabywcy", "znak32"), _opt("NrEORI", "znak"), El("DaneIdentyfikacyjne", model=_ID_THIRD),
     _opt("Adres", model=_ADDRESS), _opt("AdresKoresp", model=_ADDRESS),
     _many("DaneKontaktowe", 3, model=_CONTACT),
     Choice((El("Rola", "rola3"), Seq((El("RolaInna", "wybor1"), El("OpisRoli", "znak"))))),
     _opt("Udzial", "procent"), _opt("NrKlienta", "znak"),
+))  # fmt: skip
+_AUTHORISED = Seq((
+    _opt("NrEORI", "znak"), El("DaneIdentyfikacyjne", model=_ID_SELLER),
+    El("Adres", model=_ADDRESS), _opt("AdresKoresp", model=_ADDRESS),
+    _many("DaneKontaktowe", 3, model=Seq((_opt("EmailPU", "email"), _opt("TelefonPU", "tel")))),
+    El("RolaPU", "wybor123"),
 ))  # fmt: skip
 
 
@@ -125,12 +137,23 @@ def _either(flag: str, no_flag: str, *detail: Particle) -> Choice:
     return Choice((Seq((El(flag, "wybor1"), *detail)), El(no_flag, "wybor1")))
 
 
+_NEW_VEHICLE = Seq((
+    El("P_22A", "data"), El("P_NrWierszaNST", "naturalny"),
+    *(_opt(f"P_22B{x}", "znak") for x in ("MK", "MD", "K", "NR", "RP")),
+    Choice((
+        Seq((El("P_22B", "znak"), Choice(tuple(_opt(f"P_22B{n}", "znak") for n in "1234"), min=0),
+             _opt("P_22BT", "znak"))),
+        Seq((El("P_22C", "znak"), _opt("P_22C1", "znak"))),
+        Seq((El("P_22D", "znak"), _opt("P_22D1", "znak"))),
+    )),
+))  # fmt: skip
 _ANNOTATIONS = Seq((
     El("P_16", "wybor12"), El("P_17", "wybor12"), El("P_18", "wybor12"), El("P_18A", "wybor12"),
     El("Zwolnienie", model=_either(
         "P_19", "P_19N", Choice(tuple(El(f"P_19{x}", "znak") for x in "ABC")))),
     El("NoweSrodkiTransportu", model=_either(
-        "P_22", "P_22N", El("P_42_5", "wybor12"), El("NowySrodekTransportu", max=10000))),
+        "P_22", "P_22N", El("P_42_5", "wybor12"),
+        El("NowySrodekTransportu", model=_NEW_VEHICLE, max=10000))),
     El("P_23", "wybor12"),
     El("PMarzy", model=_either("P_PMarzy", "P_PMarzyN", Choice(tuple(
         El(f"P_PMarzy_{x}", "wybor1") for x in ("2", "3_1", "3_2", "3_3"))))),
@@ -154,7 +177,12 @@ _CORRECTION = Seq((
     _opt("PrzyczynaKorekty", "znak"), _opt("TypKorekty", "wybor123"),
     El("DaneFaKorygowanej", model=_CORRECTED, max=50000),
     _opt("OkresFaKorygowanej", "znak"), _opt("NrFaKorygowany", "znak"),
-    _opt("Podmiot1K"), _many("Podmiot2K", 101),
+    _opt("Podmiot1K", model=Seq((_opt("PrefiksPodatnika", "kraj_ue"),
+                                 El("DaneIdentyfikacyjne", model=_ID_SELLER),
+                                 El("Adres", model=_ADDRESS)))),
+    _many("Podmiot2K", 101, model=Seq((El("DaneIdentyfikacyjne", model=_ID_BUYER),
+                                       _opt("Adres", model=_ADDRESS),
+                                       _opt("IDNabywcy", "znak32")))),
     Seq((El("P_15ZK", "kwota"), _opt("KursWalutyZK", "ilosc")), min=0),
 ), min=0)  # fmt: skip
 _LINE = Seq((
@@ -196,7 +224,7 @@ _PAYMENT = Seq((
     _many("RachunekBankowy", 100, model=_ACCOUNT),
     _many("RachunekBankowyFaktora", 20, model=_ACCOUNT),
     _opt("Skonto", model=Seq((El("WarunkiSkonta", "znak"), El("WysokoscSkonta", "znak")))),
-    _opt("LinkDoPlatnosci"), _opt("IPKSeF"),
+    _opt("LinkDoPlatnosci", "link_platnosci"), _opt("IPKSeF", "ipksef"),
 ))  # fmt: skip
 _CHARGE = Seq((El("Kwota", "kwota"), El("Powod", "znak")))
 _SETTLEMENT = Seq((
@@ -239,6 +267,7 @@ _ORDER_LINE = Seq((
 _ORDER = Seq((
     El("WartoscZamowienia", "kwota"), El("ZamowienieWiersz", model=_ORDER_LINE, max=10000),
 ))  # fmt: skip
+_KEY_VALUE_LINE = Seq((_opt("NrWiersza", "naturalny"), El("Klucz", "znak"), El("Wartosc", "znak")))
 _ADVANCE = Seq((El("P_6Z", "data"), El("P_15Z", "kwota"), _opt("KursWalutyZW", "ilosc")))
 _ADVANCE_INVOICE = Choice((
     Seq((El("NrKSeFZN", "wybor1"), El("NrFaZaliczkowej", "znak"))),
@@ -254,7 +283,8 @@ _INVOICE = Seq((
     El("P_15", "kwota"), _opt("KursWalutyZ", "ilosc"),
     El("Adnotacje", model=_ANNOTATIONS), El("RodzajFaktury", "rodzaj"), _CORRECTION,
     _many("ZaliczkaCzesciowa", 31, model=_ADVANCE), _opt("FP", "wybor1"), _opt("TP", "wybor1"),
-    _many("DodatkowyOpis", 10000), _many("FakturaZaliczkowa", 100, model=_ADVANCE_INVOICE),
+    _many("DodatkowyOpis", 10000, model=_KEY_VALUE_LINE),
+    _many("FakturaZaliczkowa", 100, model=_ADVANCE_INVOICE),
     _opt("ZwrotAkcyzy", "wybor1"), _many("FaWiersz", 10000, model=_LINE),
     _opt("Rozliczenie", model=_SETTLEMENT), _opt("Platnosc", model=_PAYMENT),
     _opt("WarunkiTransakcji", model=_TERMS), _opt("Zamowienie", model=_ORDER),
@@ -280,7 +310,8 @@ _ATTACHMENT = El("BlokDanych", max=1000, model=Seq((
 )))  # fmt: skip
 ROOT = El("Faktura", model=Seq((
     El("Naglowek", model=_HEADER), El("Podmiot1", model=_SELLER), El("Podmiot2", model=_BUYER),
-    _many("Podmiot3", 100, model=_THIRD), _opt("PodmiotUpowazniony"), El("Fa", model=_INVOICE),
+    _many("Podmiot3", 100, model=_THIRD), _opt("PodmiotUpowazniony", model=_AUTHORISED),
+    El("Fa", model=_INVOICE),
     _opt("Stopka", model=_FOOTER), _opt("Zalacznik", model=_ATTACHMENT),
 )))  # fmt: skip
 

@@ -81,6 +81,13 @@ _DATETIME_PARTS = re.compile(
     r"(Z|[+-]([0-9]{2}):([0-9]{2}))?"
 )
 _NIP = re.compile(r"[1-9]((\d[1-9])|([1-9]\d))\d{7}")
+_NIP_INTERNAL = re.compile(r"[1-9]((\d[1-9])|([1-9]\d))\d{7}-\d{5}")
+_PAYMENT_ID = re.compile(r"[0-9]{3}[a-zA-Z0-9]{10}")
+# The XSD's \s is only the four XML blanks and its "." anything but a line break.
+_PAYMENT_LINK = re.compile(
+    r"(https?)://([a-zA-Z0-9][a-zA-Z0-9-]*\.)+[a-zA-Z]{2,}(:[0-9]{1,5})?(/[^ \t\n\r?#]*)?"
+    r"\?([^# \t\n\r]*&)?IPKSeF=[0-9]{3}[a-zA-Z0-9]{10}(&[^# \t\n\r]*)?(#[^\n\r]*)?"
+)
 _VAT_UE = re.compile(r"(\d|[A-Z]|\+|\*){1,12}")
 _SWIFT = re.compile(r"[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?")
 _NATURAL = re.compile(r"\+?[0-9]+")
@@ -241,6 +248,23 @@ def _datetime_between(low: str, high: str) -> Check:
     return check
 
 
+def _payment_link(value: str) -> Problem | None:
+    """LinkDoPlatnosci: a TZnakowy512 whose pattern asks for an http(s) link with IPKSeF."""
+    text = " ".join(value.split())
+    if not 1 <= len(text) <= 512:
+        return "KSEF-SCHEMA-LENGTH", f"the text has {len(text)} characters; 1 to 512 allowed"
+    if _PAYMENT_LINK.fullmatch(text):
+        return None
+    return "KSEF-SCHEMA-PATTERN", f"{value!r} is not an http(s) payment link with IPKSeF"
+
+
+def _prefix_pl(value: str) -> Problem | None:
+    """PrefiksPodatnika of the seller: fixed to PL, which an empty element takes."""
+    if value in ("PL", ""):
+        return None
+    return "KSEF-SCHEMA-ENUM", f"{value!r} is not PL, the only prefix of the seller"
+
+
 def _percent(value: str) -> Problem | None:
     """TProcentowy: a decimal 0..100 with at most 6 decimals, trailing zeros not counted."""
     text = value.strip(_XML_BLANKS)
@@ -280,6 +304,7 @@ CHECKS: dict[str, Check] = {
     ),
     "znak": _token(1, 256),
     "znak20": _token(1, 20),
+    "znak32": _token(1, 32),  # IDNabywcy, a TZnakowy50 of at most 32 characters
     "znak50": _token(1, 50),
     "znak512": _token(1, 512),
     "znak0": _token(0, 256),  # TZnakowy2, may be empty
@@ -290,6 +315,9 @@ CHECKS: dict[str, Check] = {
     "nrid": _token(1, 50),
     "nrrb": _token(10, 34),
     "nip": _pattern(_NIP, "KSEF-SCHEMA-PATTERN", "a NIP (10 digits)"),
+    "nip_wew": _pattern(_NIP_INTERNAL, "KSEF-SCHEMA-PATTERN", "a NIP with a unit number"),
+    "ipksef": _pattern(_PAYMENT_ID, "KSEF-SCHEMA-PATTERN", "a payment identifier IPKSeF"),
+    "link_platnosci": _payment_link,
     "nrvatue": _pattern(_VAT_UE, "KSEF-SCHEMA-PATTERN", "an EU VAT number without prefix"),
     "swift": _pattern(_SWIFT, "KSEF-SCHEMA-PATTERN", "a BIC"),
     "nrksef": _pattern(_KSEF_NUMBER, "KSEF-SCHEMA-PATTERN", "a KSeF number"),
@@ -301,6 +329,7 @@ CHECKS: dict[str, Check] = {
     "email": _email,
     "kraj": _enum(_COUNTRIES, "an ISO 3166 country code"),
     "kraj_ue": _enum(_EU_COUNTRIES, "an EU country code"),
+    "prefiks_pl": _prefix_pl,
     "waluta": _enum(_CURRENCIES, "an ISO 4217 currency code"),
     "wybor1": _number_enum(frozenset({1}), "1"),
     "wybor12": _number_enum(frozenset({1, 2}), "1 or 2"),
