@@ -125,6 +125,13 @@ def test_example_is_valid_for_the_official_schema() -> None:
         ("<FaWiersz>", "<FaWiersz>\u00a0", "KSEF-SCHEMA-CONTENT"),  # a no-break space is text
         ("<NrWierszaFa>1</", "<NrWierszaFa>\u0661</", "KSEF-SCHEMA-PATTERN"),  # Arabic-Indic 1
         ("<P_1>2026-02-15</P_1>", "<P_1>\u0662026-02-15</P_1>", "KSEF-SCHEMA-DATE"),
+        ("<P_15>123.00</P_15>", "<P_15>1\u06623.00</P_15>", "KSEF-SCHEMA-AMOUNT"),  # decimal: 0-9
+        ("<P_1>2026-02-15</P_1>", "<P_1>2026-02-15\u00a0</P_1>", "KSEF-SCHEMA-DATE"),
+        ("<RodzajFaktury>VAT</", "<RodzajFaktury>VAT\u00a0</", "KSEF-SCHEMA-ENUM"),  # not a blank
+        ("<NIP>1111111111</NIP>", "<NIP>1111111111 </NIP>", "KSEF-SCHEMA-PATTERN"),  # xsd:string
+        ("<KodWaluty>PLN</", "<KodWaluty> PLN</", "KSEF-SCHEMA-ENUM"),  # normalizedString
+        ("<KodKraju>PL</KodKraju>", "<KodKraju>PL\t</KodKraju>", "KSEF-SCHEMA-ENUM"),
+        (">FA</KodFormularza>", "> FA</KodFormularza>", "KSEF-SCHEMA-ENUM"),
     ],
 )  # fmt: skip
 def test_schema_check_agrees_with_the_xsd(old: str, new: str, code: str) -> None:
@@ -152,6 +159,10 @@ def test_schema_check_agrees_with_the_xsd(old: str, new: str, code: str) -> None
         ("<NrWierszaFa>1</", "<NrWierszaFa>000000000000001</"),
         ("<P_12>23</P_12>", "<P_12>23</P_12><P_12_XII>5.0000000</P_12_XII>"),
         ("2026-02-01T10:00:00Z", "2025-08-31T23:00:00-02:00"),
+        ("<P_2>FV/1</P_2>", "<P_2>\u00a0</P_2>"),  # a no-break space is a character, not a blank
+        ("<P_1>2026-02-15</P_1>", "<P_1>2026-<!-- x -->02-15</P_1>"),  # one value, cut by a comment
+        ("<NIP>1111111111</NIP>", "<NrID>  </NrID>"),  # whiteSpace replace: two characters
+        ("<JST>", "<DaneKontaktowe><Email>jan kowalski@example.pl</Email></DaneKontaktowe><JST>"),
     ],
 )
 def test_schema_check_accepts_what_the_xsd_accepts(old: str, new: str) -> None:

@@ -607,6 +607,7 @@ _START = "<DataGodzRozpTransportu>2026-02-14T06:00:00Z</DataGodzRozpTransportu>"
             ("&amp;lang=pl", "", True),
             ("&amp;lang=pl", "#x?y#z  w", True),  # a fragment takes anything, blanks collapse
             ("https", " https", True),
+            ("/ksef", "/k\u00a0sef", True),  # the XSD's \\s is XML's four blanks only
         ]
     ]
     + [
@@ -630,7 +631,25 @@ _START = "<DataGodzRozpTransportu>2026-02-14T06:00:00Z</DataGodzRozpTransportu>"
     ]
     + [
         ("<PrefiksPodatnika>PL</PrefiksPodatnika>", "PL", value, valid)
-        for value, valid in [(" ", False), (" PL", False), ("pl", False)]
+        for value, valid in [(" ", False), (" PL", False), ("pl", False), ("P<!-- x -->L", True),
+                             ("<!-- x -->", True)]
+    ]
+    + [
+        (_PAYMENT, "<FormaPlatnosci>6</FormaPlatnosci>",
+         f"<FormaPlatnosci>6</FormaPlatnosci><RachunekBankowy>{account}</RachunekBankowy>", valid)
+        for account, valid in [
+            ("<NrRB> 123456789 </NrRB>", True),  # xsd:string: the blanks count to 10
+            ("<NrRB>123456789 </NrRB><SWIFT>BREXPLPW</SWIFT>", True),
+            ("<NrRB>1234567890</NrRB><SWIFT>BREXPLPW </SWIFT>", False),
+        ]
+    ]
+    + [
+        (_AUTHORISED, "<EmailPU>biuro@komornik.pl</EmailPU>", f"<EmailPU>{value}</EmailPU>", valid)
+        for value, valid in [("biuro\u00a0@komornik.pl", True), (" @a ", False), ("a@@", True)]
+    ]
+    + [
+        (_TERMS, "<KursUmowny>4.5678</KursUmowny>", f"<KursUmowny>{value}</KursUmowny>", valid)
+        for value, valid in [(" 4.5678\n", True), ("4.567\u0668", False), ("4.5678\u00a0", False)]
     ],
 )  # fmt: skip
 def test_simple_type_at_its_edge_agrees_with_the_xsd(

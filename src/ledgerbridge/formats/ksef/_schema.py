@@ -375,10 +375,14 @@ def _error(out: list[Finding], code: str, location: str, message: str) -> None:
 
 
 def _check_leaf(node: etree._Element, decl: El, path: str, out: list[Finding]) -> None:
-    if any(isinstance(child.tag, str) for child in node):
-        _error(out, "KSEF-SCHEMA-CONTENT", path, f"{decl.name} holds a value, not elements")
-        return
-    problem = CHECKS[decl.type or "znak"](node.text or "")
+    text = node.text or ""
+    if len(node):
+        if any(isinstance(child.tag, str) for child in node):
+            _error(out, "KSEF-SCHEMA-CONTENT", path, f"{decl.name} holds a value, not elements")
+            return
+        # a comment or processing instruction cuts the text, not the value, in two
+        text += "".join(child.tail or "" for child in node)
+    problem = CHECKS[decl.type or "znak"](text)
     if problem is not None:
         _error(out, problem[0], path, problem[1])
 

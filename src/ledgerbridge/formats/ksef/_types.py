@@ -3,10 +3,11 @@
 Each checker takes the element text and returns ``None`` when the value is allowed, or a
 ``(code, message)`` pair. Codes are the stable ``KSEF-SCHEMA-*`` family; the value sets
 are those of the FA(3) schema ``schemat_FA(3)_v1-0E`` and its imported base types
-(``ElementarneTypyDanych_v10-0E``, ``KodyKrajow_v10-0E``). Values are compared after
-collapsing surrounding whitespace, as the schema's ``xsd:token`` and numeric types do;
-``xsd:string`` types are taken as written, and a restricted date-time must come without
-surrounding blanks, which is how libxml2 reads it.
+(``ElementarneTypyDanych_v10-0E``, ``KodyKrajow_v10-0E``). Values of the schema's
+``xsd:token`` and numeric types are compared after collapsing XML's four blanks (a
+no-break space is not one of them, it is text); ``xsd:string`` and ``xsd:normalizedString``
+types are taken as written (no value they allow holds a blank), and a restricted date-time
+must come without surrounding blanks, which is how libxml2 reads it.
 
 >>> CHECKS["kwota"]("1000.123")[0]
 'KSEF-SCHEMA-AMOUNT'
@@ -70,9 +71,10 @@ _ORDER_PROCEDURES = _PROCEDURES - {"I_42", "I_63"}
 _TRANSPORT_MODES = frozenset({1, 2, 3, 4, 5, 7, 8})
 _COLUMN_TYPES = frozenset({"date", "datetime", "dec", "int", "time", "txt"})
 
-_AMOUNT = re.compile(r"-?([1-9]\d{0,15}|0)(\.\d{1,2})?")
-_AMOUNT8 = re.compile(r"-?([1-9]\d{0,13}|0)(\.\d{1,8})?")
-_QUANTITY = re.compile(r"-?([1-9]\d{0,15}|0)(\.\d{1,6})?")
+# The XSD writes \d, but an xsd:decimal has ASCII digits only: [0-9] is what both allow.
+_AMOUNT = re.compile(r"-?([1-9][0-9]{0,15}|0)(\.[0-9]{1,2})?")
+_AMOUNT8 = re.compile(r"-?([1-9][0-9]{0,13}|0)(\.[0-9]{1,8})?")
+_QUANTITY = re.compile(r"-?([1-9][0-9]{0,15}|0)(\.[0-9]{1,6})?")
 _DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 # libxml2 takes a restricted date-time only without surrounding blanks: none are stripped.
@@ -91,9 +93,9 @@ _PAYMENT_LINK = re.compile(
 _VAT_UE = re.compile(r"(\d|[A-Z]|\+|\*){1,12}")
 _SWIFT = re.compile(r"[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?")
 _NATURAL = re.compile(r"\+?[0-9]+")
-_INTEGER = re.compile(r"[+-]?\d+")
 _XSD_INTEGER = re.compile(r"[+-]?[0-9]+")
 _XML_BLANKS = " \t\n\r"
+_BLANK_RUNS = re.compile(r"[ \t\n\r]+")
 # xsd:string patterns: no whitespace is collapsed, and \d is any Unicode digit, as in XSD.
 _KRS = re.compile(r"\d{10}")
 _REGON = re.compile(r"\d{9}|\d{14}")
@@ -104,11 +106,21 @@ _KSEF_NUMBER = re.compile(
 )
 
 
+def _collapse(value: str) -> str:
+    """XML's whitespace collapse, which a no-break space or an em space survives."""
+    if value.isascii() or value.isprintable():  # then str.split() splits at XML blanks only
+        return " ".join(value.split())
+    return _BLANK_RUNS.sub(" ", value).strip(" ")
+
+
 def _pattern(regex: re.Pattern[str], code: str, what: str, *, collapse: bool = True) -> Check:
-    """A pattern facet; ``collapse=False`` for an ``xsd:string``, whose blanks count."""
+    """A pattern facet; ``collapse=False`` for an ``xsd:string``, whose blanks count.
+
+    Stripping the ends is collapsing for these patterns: none allows a blank inside.
+    """
 
     def check(value: str) -> Problem | None:
-        if regex.fullmatch(value.strip() if collapse else value):
+        if regex.fullmatch(value.strip(_XML_BLANKS) if collapse else value):
             return None
         return code, f"{value!r} is not {what}"
 
@@ -117,7 +129,9 @@ def _pattern(regex: re.Pattern[str], code: str, what: str, *, collapse: bool = T
 
 def _token(low: int, high: int) -> Check:
     def check(value: str) -> Problem | None:
-        size = len(" ".join(value.split()))
+        # _collapse inlined: this check runs on most leaves of an invoice
+        plain = value.isascii() or value.isprintable()
+        size = len(" ".join(value.split()) if plain else _collapse(value))
         if low <= size <= high:
             return None
         return "KSEF-SCHEMA-LENGTH", f"the text has {size} characters; {low} to {high} allowed"
@@ -127,7 +141,7 @@ def _token(low: int, high: int) -> Check:
 
 def _enum(values: frozenset[str], what: str) -> Check:
     def check(value: str) -> Problem | None:
-        if " ".join(value.split()) in values:
+        if value in values or _collapse(value) in values:
             return None
         return "KSEF-SCHEMA-ENUM", f"{value!r} is not {what}"
 
@@ -174,7 +188,7 @@ def _text(low: int, high: int) -> Check:
 
 def _date(low: date, high: date) -> Check:
     def check(value: str) -> Problem | None:
-        match = _DATE.fullmatch(value.strip())
+        match = _DATE.fullmatch(value.strip(_XML_BLANKS))
         try:
             day = date(*(int(g) for g in match.groups())) if match else None
         except ValueError:
@@ -250,7 +264,7 @@ def _datetime_between(low: str, high: str) -> Check:
 
 def _payment_link(value: str) -> Problem | None:
     """LinkDoPlatnosci: a TZnakowy512 whose pattern asks for an http(s) link with IPKSeF."""
-    text = " ".join(value.split())
+    text = _collapse(value)
     if not 1 <= len(text) <= 512:
         return "KSEF-SCHEMA-LENGTH", f"the text has {len(text)} characters; 1 to 512 allowed"
     if _PAYMENT_LINK.fullmatch(text):
@@ -285,8 +299,9 @@ def _natural(value: str) -> Problem | None:
 
 
 def _email(value: str) -> Problem | None:
-    text = value.strip()
-    if 3 <= len(text) <= 255 and "@" in text and not any(c.isspace() for c in text):
+    """TAdresEmail: a token of 3 to 255 characters matching ``(.)+@(.)+``, blanks allowed."""
+    text = _collapse(value)
+    if 3 <= len(text) <= 255 and "@" in text[1:-1]:
         return None
     return "KSEF-SCHEMA-PATTERN", f"{value!r} is not an e-mail address"
 
@@ -312,25 +327,27 @@ CHECKS: dict[str, Check] = {
     "tekst": _text(1, 3500),  # etd:TTekstowy
     "tel": _token(1, 16),
     "gln": _token(1, 13),
-    "nrid": _token(1, 50),
-    "nrrb": _token(10, 34),
-    "nip": _pattern(_NIP, "KSEF-SCHEMA-PATTERN", "a NIP (10 digits)"),
+    "nrid": _text(1, 50),  # whiteSpace replace: a blank is a character like any other
+    "nrrb": _text(10, 34),
+    "nip": _pattern(_NIP, "KSEF-SCHEMA-PATTERN", "a NIP (10 digits)", collapse=False),
     "nip_wew": _pattern(_NIP_INTERNAL, "KSEF-SCHEMA-PATTERN", "a NIP with a unit number"),
     "ipksef": _pattern(_PAYMENT_ID, "KSEF-SCHEMA-PATTERN", "a payment identifier IPKSeF"),
     "link_platnosci": _payment_link,
-    "nrvatue": _pattern(_VAT_UE, "KSEF-SCHEMA-PATTERN", "an EU VAT number without prefix"),
-    "swift": _pattern(_SWIFT, "KSEF-SCHEMA-PATTERN", "a BIC"),
+    "nrvatue": _pattern(
+        _VAT_UE, "KSEF-SCHEMA-PATTERN", "an EU VAT number without prefix", collapse=False
+    ),
+    "swift": _pattern(_SWIFT, "KSEF-SCHEMA-PATTERN", "a BIC", collapse=False),
     "nrksef": _pattern(_KSEF_NUMBER, "KSEF-SCHEMA-PATTERN", "a KSeF number"),
     "krs": _pattern(_KRS, "KSEF-SCHEMA-PATTERN", "a KRS number (10 digits)", collapse=False),
     "regon": _pattern(_REGON, "KSEF-SCHEMA-PATTERN", "a REGON (9 or 14 digits)", collapse=False),
-    "calkowita": _pattern(_INTEGER, "KSEF-SCHEMA-PATTERN", "a whole number"),
+    "calkowita": _pattern(_XSD_INTEGER, "KSEF-SCHEMA-PATTERN", "a whole number"),
     "naturalny": _natural,
     "procent": _percent,
     "email": _email,
-    "kraj": _enum(_COUNTRIES, "an ISO 3166 country code"),
-    "kraj_ue": _enum(_EU_COUNTRIES, "an EU country code"),
+    "kraj": _exact(_COUNTRIES, "an ISO 3166 country code"),
+    "kraj_ue": _exact(_EU_COUNTRIES, "an EU country code"),
     "prefiks_pl": _prefix_pl,
-    "waluta": _enum(_CURRENCIES, "an ISO 4217 currency code"),
+    "waluta": _exact(_CURRENCIES, "an ISO 4217 currency code"),
     "wybor1": _number_enum(frozenset({1}), "1"),
     "wybor12": _number_enum(frozenset({1, 2}), "1 or 2"),
     "wybor123": _number_enum(frozenset({1, 2, 3}), "1, 2 or 3"),
@@ -345,6 +362,6 @@ CHECKS: dict[str, Check] = {
     "transport": _number_enum(_TRANSPORT_MODES, "a transport mode 1..5, 7 or 8"),
     "ladunek": _number_enum(frozenset(range(1, 21)), "a cargo kind 1..20"),
     "kolumna": _exact(_COLUMN_TYPES, "a column type (date, datetime, dec, int, time, txt)"),
-    "kodform": _enum(frozenset({"FA"}), "FA"),
+    "kodform": _exact(frozenset({"FA"}), "FA"),
     "wariant": _number_enum(frozenset({3}), "3"),
 }
