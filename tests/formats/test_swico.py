@@ -83,3 +83,16 @@ def test_other_syntaxes_are_not_decoded() -> None:
     # given / when / then
     assert swico.decode("///S1/10/X") == (None, [])
     assert swico.decode("10/X.66711") == (None, [])
+
+
+def test_backslash_that_escapes_nothing_is_kept_with_a_warning() -> None:
+    # given
+    text = "//S1/10/X.66711/20/\\405-1/40/0:30"
+    # when
+    bill, findings = swico.decode(text)
+    # then
+    assert bill is not None
+    assert bill.customer_reference == "\\405-1"
+    assert [(f.severity, f.code, f.location) for f in findings] == [
+        (Severity.WARNING, "swico-escape-invalid", "bill_information/20")
+    ]

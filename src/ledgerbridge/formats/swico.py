@@ -14,7 +14,8 @@ Warning codes (location ``bill_information/<tag>``): ``swico-truncated`` (a tag 
 ``swico-tag-invalid`` (not a number), ``swico-tag-unknown``, ``swico-tag-order`` (tags must
 ascend, each once), ``swico-value-empty``, ``swico-invoice-date-invalid``,
 ``swico-vat-dates-invalid``, ``swico-vat-rates-invalid``, ``swico-import-vat-invalid``,
-``swico-payment-conditions-invalid``. Info: ``swico-date-format`` for a date written with
+``swico-payment-conditions-invalid``, ``swico-escape-invalid`` (a ``\\`` before anything
+but ``/`` or ``\\``). Info: ``swico-date-format`` for a date written with
 a time (YYMMDDHHMM[SS]), which the syntax does not allow but producers emit.
 
 >>> bill, findings = decode("//S1/10/10201409/11/190512/20/405\\\\/1/32/7.7/40/2:10;0:30")
@@ -68,22 +69,31 @@ class _State:
         self.bill = replace(self.bill, **values)
 
 
-def _split(body: str) -> list[str]:
-    """Split at unescaped slashes and undo the ``\\/`` and ``\\\\`` escapes."""
+def _split(body: str) -> tuple[list[str], set[int]]:
+    """Split at unescaped slashes and undo the ``\\/`` and ``\\\\`` escapes.
+
+    Also returns the indexes of the parts with a backslash that escapes neither: kept as
+    written, as decoders do, but not what the syntax allows.
+    """
     parts: list[str] = []
+    stray: set[int] = set()
     current: list[str] = []
     chars = iter(body)
     for ch in chars:
         if ch == "\\":
             nxt = next(chars, "")
-            current.append(nxt if nxt in ("/", "\\") else ch + nxt)
+            if nxt in ("/", "\\"):
+                current.append(nxt)
+            else:
+                current.append(ch + nxt)
+                stray.add(len(parts))
         elif ch == "/":
             parts.append("".join(current))
             current = []
         else:
             current.append(ch)
     parts.append("".join(current))
-    return parts
+    return parts, stray
 
 
 def _date(text: str, tag: int, state: _State) -> date | None:
@@ -180,7 +190,11 @@ def decode(text: str) -> tuple[BillInformation | None, list[Finding]]:
     if not text.startswith(_PREFIX):
         return None, []
     state = _State()
-    parts = _split(text[len(_PREFIX) :])
+    parts, stray = _split(text[len(_PREFIX) :])
+    for index in sorted(stray):
+        where = parts[index - 1] if index % 2 else parts[index]
+        message = "a backslash that escapes neither '/' nor '\\' is kept as written"
+        state.warning("swico-escape-invalid", where, message)
     if len(parts) % 2:
         state.warning("swico-truncated", parts[-1], "the last tag has no value")
     last = 0
