@@ -1,8 +1,9 @@
 """Element walks by prefixed names and the values they read, shared by UBL and CII.
 
 A :class:`Walk` turns a path of prefixed names (``"cac:Party"``, ``"ram:ID"``) into
-Clark names with the binding's own ``clark`` function and follows it with ``find`` and
-``iterchildren``: no XPath is compiled or evaluated per call, which keeps validation fast.
+Clark names with the binding's own ``clark`` function and follows it with
+``iterchildren``, which matches tags in C: no ElementPath or XPath is parsed or evaluated
+per call, which keeps validation fast.
 
 >>> from lxml import etree
 >>> walk = Walk(lambda name: "{urn:x}" + name.partition(":")[2])
@@ -17,11 +18,11 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from lxml import etree
 
-__all__ = ["Walk", "boolean", "string"]
+__all__ = ["Walk", "boolean", "location", "string"]
 
 _BOOLEAN = {"true": True, "1": True, "false": False, "0": False}
 
@@ -55,7 +56,8 @@ class Walk:
         for name in names:
             if el is None:
                 return None
-            el = el.find(self._clark(name))
+            # iterchildren matches the tag in C; find() would parse it as an ElementPath.
+            el = next(el.iterchildren(self._clark(name)), None)
         return el
 
     def children(self, el: etree._Element | None, *names: str) -> list[etree._Element]:
@@ -74,3 +76,27 @@ class Walk:
     def texts(self, el: etree._Element | None, *names: str) -> list[str]:
         """The texts of all elements at the path, in document order."""
         return [string(node) for node in self.children(el, *names)]
+
+
+def location(el: etree._Element, prefixes: Mapping[str, str]) -> str:
+    """The path of ``el`` from the root with the syntax's ``prefixes`` (``{ns}`` -> ``cac``).
+
+    A step gets a position (``cac:InvoiceLine[2]``) where its parent has several children
+    of the same name, like the paths of the bindings. A namespace without a prefix (UBL's
+    document element) is written bare.
+    """
+    steps = []
+    node: etree._Element | None = el
+    while node is not None:
+        tag = str(node.tag)
+        namespace, _, local = tag.rpartition("}")
+        prefix = prefixes.get(namespace + "}")
+        step = f"{prefix}:{local}" if prefix else local
+        parent = node.getparent()
+        if parent is not None:
+            same = list(parent.iterchildren(tag))
+            if len(same) > 1:
+                step += f"[{same.index(node) + 1}]"
+        steps.append(step)
+        node = parent
+    return "/" + "/".join(reversed(steps))
