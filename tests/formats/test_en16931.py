@@ -379,3 +379,210 @@ def test_the_facturx_extended_profile_grades_widened_code_lists_down_to_warnings
     # then: the reason code list is widened, the currency list is not
     assert extended_found == [("BR-CL-04", Severity.ERROR), ("BR-CL-19", Severity.WARNING)]
     assert en16931_found == [("BR-CL-04", Severity.ERROR), ("BR-CL-19", Severity.ERROR)]
+
+
+def _without(root: etree._Element, path: str) -> etree._Element:
+    element = root.find(path)
+    assert element is not None, path
+    parent = element.getparent()
+    assert parent is not None
+    parent.remove(element)
+    return root
+
+
+def test_a_supplier_group_without_its_party_is_br_co_26() -> None:
+    # given
+    empty, given = _without(_ubl(), f"{_CAC}AccountingSupplierParty/{_CAC}Party"), _ubl()
+    # when
+    empty_codes = {f.code for f in check_ubl(empty) if f.is_error}
+    given_codes = {f.code for f in check_ubl(given) if f.is_error}
+    # then
+    assert "BR-CO-26" in empty_codes
+    assert "BR-CO-26" not in given_codes
+
+
+def test_a_sepa_creditor_identifier_does_not_identify_the_seller() -> None:
+    # given
+    sepa, other = _ubl(), _ubl()
+    for root, scheme in ((sepa, "SEPA"), (other, "0088")):
+        _without(root, f"{_CAC}AccountingSupplierParty/{_CAC}Party/{_CAC}PartyTaxScheme")
+        _party_id(root, "AccountingSupplierParty", scheme)
+    # when
+    sepa_codes = {f.code for f in check_ubl(sepa) if f.is_error}
+    other_codes = {f.code for f in check_ubl(other) if f.is_error}
+    # then
+    assert "BR-CO-26" in sepa_codes
+    assert "BR-CO-26" not in other_codes
+
+
+_BREAKDOWN = f"{_CAC}TaxTotal/{_CAC}TaxSubtotal"
+
+
+def test_a_ubl_breakdown_category_outside_the_vat_scheme_is_br_47() -> None:
+    # given
+    root = _without(_ubl(), f"{_BREAKDOWN}/{_CAC}TaxCategory/{_CAC}TaxScheme")
+    # when
+    codes = {f.code for f in check_ubl(root) if f.is_error}
+    # then: it is no VAT category, so the standard rate rules do not read it
+    assert "BR-47" in codes
+    assert {"BR-S-08", "BR-S-09", "BR-S-10"}.isdisjoint(codes)
+    assert "BR-47" not in {f.code for f in check_ubl(_ubl()) if f.is_error}
+
+
+def test_a_standard_rate_breakdown_without_rate_or_taxable_amount_is_br_s_09() -> None:
+    # given
+    no_rate = _without(_ubl(), f"{_BREAKDOWN}/{_CAC}TaxCategory/{_CBC}Percent")
+    no_taxable = _without(_ubl(), f"{_BREAKDOWN}/{_CBC}TaxableAmount")
+    # when
+    no_rate_codes = {f.code for f in check_ubl(no_rate) if f.is_error}
+    no_taxable_codes = {f.code for f in check_ubl(no_taxable) if f.is_error}
+    # then
+    assert "BR-S-09" in no_rate_codes
+    assert "BR-S-08" not in no_rate_codes
+    assert "BR-S-09" in no_taxable_codes
+    assert "BR-S-09" not in {f.code for f in check_ubl(_ubl()) if f.is_error}
+
+
+def test_a_positive_amount_due_without_due_date_or_terms_is_no_longer_an_error() -> None:
+    # given: CEN withdrew BR-CO-25 in schematron 1.3.16
+    root = _without(_ubl(), f"{_CBC}DueDate")
+    # when
+    codes = {f.code for f in check_ubl(root)}
+    # then
+    assert "BR-CO-25" not in codes
+
+
+def test_a_credit_note_with_invoice_lines_has_lines() -> None:
+    # given: the CEN rules read cac:InvoiceLine and cac:CreditNoteLine in either document
+    root = etree.fromstring(
+        b'<CreditNote xmlns="urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"'
+        b' xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2">'
+        b"<cac:InvoiceLine/></CreditNote>"
+    )
+    # when
+    codes = {f.code for f in check_ubl(root)}
+    # then
+    assert "BR-16" not in codes
+    assert {"BR-21", "BR-22", "UBL-SR-48"} <= codes
+
+
+_CII_DOC = (
+    '<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:'
+    'CrossIndustryInvoice:100" xmlns:ram="urn:un:unece:uncefact:data:standard:'
+    'ReusableAggregateBusinessInformationEntity:100"><rsm:SupplyChainTradeTransaction>'
+    "{lines}<ram:ApplicableHeaderTradeAgreement>{parties}</ram:ApplicableHeaderTradeAgreement>"
+    "<ram:ApplicableHeaderTradeSettlement><ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>"
+    "{settlement}</ram:ApplicableHeaderTradeSettlement></rsm:SupplyChainTradeTransaction>"
+    "</rsm:CrossIndustryInvoice>"
+)
+_CII_ADDRESS = "<ram:PostalTradeAddress><ram:CountryID>DE</ram:CountryID></ram:PostalTradeAddress>"
+_CII_S_TAX = (
+    "<ram:TypeCode>VAT</ram:TypeCode><ram:CategoryCode>S</ram:CategoryCode>"
+    "<ram:RateApplicablePercent>19</ram:RateApplicablePercent>"
+)
+_CII_S_LINE = (
+    "<ram:IncludedSupplyChainTradeLineItem><ram:SpecifiedLineTradeSettlement>"
+    f"<ram:ApplicableTradeTax>{_CII_S_TAX}</ram:ApplicableTradeTax>"
+    "</ram:SpecifiedLineTradeSettlement></ram:IncludedSupplyChainTradeLineItem>"
+)
+_CII_S_BREAKDOWN = (
+    "<ram:ApplicableTradeTax><ram:CalculatedAmount>19.00</ram:CalculatedAmount>"
+    f"<ram:BasisAmount>100.00</ram:BasisAmount>{_CII_S_TAX}</ram:ApplicableTradeTax>"
+)
+
+
+def cii_doc(lines: str = "", parties: str = "", settlement: str = "") -> etree._Element:
+    """A CII invoice of the given line items, header parties and settlement children."""
+    xml = _CII_DOC.format(lines=lines, parties=parties, settlement=settlement)
+    return etree.fromstring(xml.encode())
+
+
+def test_cii_br_09_fires_without_a_seller_address_and_ubl_br_09_does_not() -> None:
+    # given: the CII binding asks the invoice for the country, the UBL one the address
+    cii_bare = cii_doc(parties="<ram:SellerTradeParty/><ram:BuyerTradeParty/>")
+    cii_given = cii_doc(
+        parties=f"<ram:SellerTradeParty>{_CII_ADDRESS}</ram:SellerTradeParty>"
+        f"<ram:BuyerTradeParty>{_CII_ADDRESS}</ram:BuyerTradeParty>"
+    )
+    ubl_bare = _without(_ubl(), f"{_CAC}AccountingSupplierParty/{_CAC}Party/{_CAC}PostalAddress")
+    # when
+    cii_bare_codes = {f.code for f in check_cii(cii_bare)}
+    cii_given_codes = {f.code for f in check_cii(cii_given)}
+    ubl_bare_codes = {f.code for f in check_ubl(ubl_bare)}
+    # then
+    assert {"BR-09", "BR-11"} <= cii_bare_codes
+    assert {"BR-09", "BR-11"}.isdisjoint(cii_given_codes)
+    assert "BR-08" in ubl_bare_codes
+    assert "BR-09" not in ubl_bare_codes
+
+
+def test_a_cii_credit_transfer_without_account_is_cii_sr_470_not_br_61() -> None:
+    # given
+    means = "<ram:SpecifiedTradeSettlementPaymentMeans><ram:TypeCode>58</ram:TypeCode>{}"
+    means += "</ram:SpecifiedTradeSettlementPaymentMeans>"
+    account = "<ram:PayeePartyCreditorFinancialAccount><ram:AccountName>A</ram:AccountName>"
+    account += "</ram:PayeePartyCreditorFinancialAccount>"
+    without = cii_doc(settlement=means.format(""))
+    unnumbered = cii_doc(settlement=means.format(account))
+    # when
+    without_codes = {f.code for f in check_cii(without) if f.is_error}
+    unnumbered_codes = {f.code for f in check_cii(unnumbered) if f.is_error}
+    # then
+    assert "CII-SR-470" in without_codes
+    assert "BR-61" not in without_codes
+    assert "BR-61" in unnumbered_codes
+
+
+def test_a_cii_vat_total_is_br_co_14_even_without_breakdowns() -> None:
+    # given
+    summation = (
+        "<ram:SpecifiedTradeSettlementHeaderMonetarySummation>"
+        '<ram:TaxTotalAmount currencyID="EUR">{}</ram:TaxTotalAmount>'
+        "</ram:SpecifiedTradeSettlementHeaderMonetarySummation>"
+    )
+    positive = cii_doc(settlement=summation.format("19.00"))
+    zero = cii_doc(settlement=summation.format("0.00"))
+    # when
+    positive_codes = {f.code for f in check_cii(positive)}
+    zero_codes = {f.code for f in check_cii(zero)}
+    # then
+    assert "BR-CO-14" in positive_codes
+    assert "BR-CO-14" not in zero_codes
+
+
+def test_cii_br_s_01_counts_lines_and_breakdowns_like_the_cii_binding() -> None:
+    # given: one S line needs one S breakdown (or a second S line); a lone breakdown passes
+    one_line = cii_doc(lines=_CII_S_LINE)
+    two_lines = cii_doc(lines=_CII_S_LINE * 2)
+    breakdown_only = cii_doc(settlement=_CII_S_BREAKDOWN)
+    # when
+    one_line_codes = {f.code for f in check_cii(one_line)}
+    two_lines_codes = {f.code for f in check_cii(two_lines)}
+    breakdown_only_codes = {f.code for f in check_cii(breakdown_only)}
+    # then
+    assert "BR-S-01" in one_line_codes
+    assert "BR-S-01" not in two_lines_codes
+    assert "BR-S-01" not in breakdown_only_codes
+
+
+def test_ubl_br_s_01_refuses_a_standard_rate_breakdown_without_lines() -> None:
+    # given
+    root = _without(_ubl(), f"{_CAC}InvoiceLine")
+    # when
+    codes = {f.code for f in check_ubl(root)}
+    # then
+    assert "BR-S-01" in codes
+
+
+def test_a_cii_breakdown_category_code_is_br_47_enough_without_type_code() -> None:
+    # given: the CII binding asks only for ram:CategoryCode
+    untyped = cii_doc(settlement=_CII_S_BREAKDOWN.replace("<ram:TypeCode>VAT</ram:TypeCode>", ""))
+    uncoded = cii_doc(
+        settlement=_CII_S_BREAKDOWN.replace("<ram:CategoryCode>S</ram:CategoryCode>", "")
+    )
+    # when
+    untyped_codes = {f.code for f in check_cii(untyped)}
+    uncoded_codes = {f.code for f in check_cii(uncoded)}
+    # then
+    assert "BR-47" not in untyped_codes
+    assert "BR-47" in uncoded_codes

@@ -185,6 +185,7 @@ def _settlement(doc: Doc, el: etree._Element | None, path: str) -> None:
         sub.exemption_reason = text(node, "ram:ExemptionReason")
         sub.exemption_code = text(node, "ram:ExemptionReasonCode")
         sub.is_vat = (text(node, "ram:TypeCode") or "").strip().upper() == "VAT"
+        sub.coded = sub.category is not None
         doc.subtotals.append(sub)
         taxes.append(sub.tax)
         doc.tax_point_date = doc.tax_point_date or text(node, "ram:TaxPointDate", "udt:DateString")
@@ -194,6 +195,7 @@ def _settlement(doc: Doc, el: etree._Element | None, path: str) -> None:
         total = TaxTotal(doc.totals_path, string(amount), currency)
         if currency == doc.currency:
             total.subtotal_taxes = taxes
+            total.sums_without_breakdowns = True
         doc.tax_totals.append(total)
     doc.allowances = _allowances(el, path) + _logistics_charges(el, path)
     _payments(doc, el, path)

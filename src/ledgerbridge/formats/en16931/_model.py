@@ -62,6 +62,9 @@ class Party:
     name: str | None = None  # BT-27 / BT-44 / BT-59 / BT-62 registration or party name
     trading_names: list[str] = field(default_factory=list)
     identifiers: list[str] = field(default_factory=list)  # BT-29 / BT-46 / BT-60
+    # How many of ``identifiers`` are UBL's bank assigned creditor identifier (BT-90, a
+    # PartyIdentification with scheme "SEPA"), which does not identify the seller.
+    sepa_ids: int = 0
     legal_ids: list[str] = field(default_factory=list)  # BT-30 / BT-47 / BT-61
     vat_ids: list[str] = field(default_factory=list)  # BT-31 / BT-48 / BT-63
     tax_reg_ids: list[str] = field(default_factory=list)  # BT-32
@@ -98,6 +101,9 @@ class Subtotal:
     exemption_reason: str | None = None  # BT-120
     exemption_code: str | None = None  # BT-121
     is_vat: bool = True  # the category belongs to the VAT scheme (TaxScheme / TypeCode)
+    # BT-118 given as the binding asks (BR-47): UBL, the ID of a VAT TaxCategory; CII,
+    # a CategoryCode whatever the TypeCode.
+    coded: bool = False
 
 
 @dataclass
@@ -108,6 +114,9 @@ class TaxTotal:
     amount: str | None
     currency: str | None
     subtotal_taxes: list[str | None] = field(default_factory=list)
+    # BR-CO-14 holds even without breakdowns (the CII binding: Σ of none is 0); the UBL
+    # binding skips a TaxTotal without TaxSubtotal.
+    sums_without_breakdowns: bool = False
 
 
 @dataclass

@@ -82,12 +82,19 @@ def _document(doc: Doc) -> Iterator[Finding]:
             )
 
 
+def _country_missing(doc: Doc, party: Party | None) -> bool:
+    if doc.syntax == "cii":
+        # The CII binding asks the invoice for a non-empty CountryID of the party, so a
+        # missing party or address fires the rule too.
+        return party is None or not party.country
+    return party is not None and party.has_address and not filled(party.country)
+
+
 def _parties(doc: Doc) -> Iterator[Finding]:
     for party, codes in ((doc.seller, ("BR-09", "Seller")), (doc.buyer, ("BR-11", "Buyer"))):
-        if party is not None and party.has_address and not filled(party.country):
-            yield error(
-                codes[0], f"{party.path}/PostalAddress", f"{codes[1]} country code missing."
-            )
+        if _country_missing(doc, party):
+            where = doc.root if party is None else f"{party.path}/PostalAddress"
+            yield error(codes[0], where, f"{codes[1]} country code missing.")
     for party, code in ((doc.seller, "BR-62"), (doc.buyer, "BR-63")):
         if party is not None and party.endpoint is not None and party.endpoint_scheme is None:
             yield error(code, f"{party.path}/EndpointID", "Electronic address needs a scheme.")
@@ -105,10 +112,11 @@ def _parties(doc: Doc) -> Iterator[Finding]:
             yield error("BR-56", rep.path, "The Seller tax representative needs a VAT identifier.")
     if doc.delivery_country is not None and doc.delivery_country[1] is None:
         yield error("BR-57", doc.delivery_country[0], "Deliver to address needs a country code.")
-    if doc.seller is not None and not (
-        doc.seller.vat_ids or doc.seller.identifiers or doc.seller.legal_ids
+    seller = doc.seller
+    if seller is not None and not (
+        seller.vat_ids or len(seller.identifiers) > seller.sepa_ids or seller.legal_ids
     ):
-        yield error("BR-CO-26", doc.seller.path, "Seller identifier, legal or VAT id needed.")
+        yield error("BR-CO-26", seller.path, "Seller identifier, legal or VAT id needed.")
     for party in (doc.seller, doc.buyer, doc.tax_rep, doc.payee):
         if party is None:
             continue
@@ -211,6 +219,14 @@ def _line(line: Line) -> Iterator[Finding]:
             yield error("BR-54", p, "Each Item attribute shall have a name and a value.")
 
 
+def _account_missing(doc: Doc, accounts: list[str | None]) -> bool:
+    if doc.syntax == "cii":
+        # The CII binding asks each creditor account for an IBAN or proprietary ID; a
+        # credit transfer without any account is CII-SR-470, a syntax rule.
+        return any(a is None for a in accounts)
+    return not any(a is not None for a in accounts)
+
+
 def _payments(doc: Doc) -> Iterator[Finding]:
     for path, code, accounts in doc.payment_means:
         if code is None:
@@ -219,7 +235,7 @@ def _payments(doc: Doc) -> Iterator[Finding]:
         for account in accounts if credit_transfer else []:
             if not filled(account):
                 yield error("BR-50", path, "A payment account identifier (BT-84) is needed.")
-        if credit_transfer and not any(a is not None for a in accounts):
+        if credit_transfer and _account_missing(doc, accounts):
             yield error("BR-61", path, "Credit transfer needs a payment account (BT-84).")
     for pan in doc.card_numbers:
         if len(pan.strip()) > 10:

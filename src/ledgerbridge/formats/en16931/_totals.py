@@ -1,9 +1,10 @@
 """The EN 16931 document totals and VAT sums: BR-12 … BR-15, BR-45 … BR-48,
-BR-CO-10 … BR-CO-17, BR-CO-25 and the amount BR-DEC rules.
+BR-CO-10 … BR-CO-17 and the amount BR-DEC rules.
 
 The sums reproduce the CEN schematron 1.3.x, including its rounding: totals are compared
 after ``round(x*100) div 100`` and BR-CO-17 allows a deviation of one currency unit
-(exclusive in the UBL binding, inclusive in the CII one).
+(exclusive in the UBL binding, inclusive in the CII one). BR-CO-25 (a positive amount
+due needs BT-9 or BT-20) is not checked: CEN withdrew it in schematron 1.3.16.
 
 >>> from ledgerbridge.formats.en16931._model import Doc
 >>> [f.code for f in check_totals(Doc(root="/Invoice", syntax="ubl", has_totals=True))][:4]
@@ -15,7 +16,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ledgerbridge.formats.en16931._model import Doc, dec, r2
+from ledgerbridge.formats.en16931._model import Doc, Subtotal, dec, r2
 from ledgerbridge.formats.en16931._rules import decimals_ok, error
 
 if TYPE_CHECKING:
@@ -59,7 +60,6 @@ def _totals(doc: Doc) -> Iterator[Finding]:
         yield error("BR-CO-13", p, "BT-109 shall equal BT-106 - BT-107 + BT-108.")
     if not _co16(doc):
         yield error("BR-CO-16", p, "BT-115 shall equal BT-112 - BT-113 + BT-114.")
-    yield from _co25(doc)
     for code, value in (
         ("BR-DEC-09", doc.line_total),
         ("BR-DEC-10", doc.allowance_total),
@@ -107,18 +107,11 @@ def _co16(doc: Doc) -> bool:
     return left == (gross if doc.prepaid is None else r2(gross - paid))
 
 
-def _co25(doc: Doc) -> Iterator[Finding]:
-    due = dec(doc.payable)
-    if doc.root != "/Invoice" and doc.syntax == "ubl":
-        return
-    if due is not None and due > 0 and doc.due_date is None and doc.payment_terms is None:
-        yield error("BR-CO-25", doc.totals_path, "A positive amount due needs BT-9 or BT-20.")
-
-
 def _taxes(doc: Doc) -> Iterator[Finding]:
     for total in doc.tax_totals:
         amount = dec(total.amount)
-        if total.subtotal_taxes and (amount is None or amount != r2(_sum(total.subtotal_taxes))):
+        summed = total.subtotal_taxes or total.sums_without_breakdowns
+        if summed and (amount is None or amount != r2(_sum(total.subtotal_taxes))):
             yield error("BR-CO-14", total.path, "BT-110 shall equal the sum of BT-117.")
     if doc.currency is not None:
         in_currency = [
@@ -139,7 +132,7 @@ def _taxes(doc: Doc) -> Iterator[Finding]:
         if in_tax_currency and not decimals_ok(t.amount):
             yield error("BR-DEC-15", t.path, "BT-111 shall have at most 2 decimals.")
     for sub in doc.subtotals:
-        yield from _subtotal(sub.path, sub.taxable, sub.tax, sub.category, sub.rate)
+        yield from _subtotal(sub)
         # BR-CO-17 reads the rate of the VAT category only; the CII binding admits a
         # deviation of exactly one currency unit (<=, >=), the UBL one does not (<, >).
         rate = sub.rate if sub.is_vat else None
@@ -147,20 +140,19 @@ def _taxes(doc: Doc) -> Iterator[Finding]:
             yield error("BR-CO-17", sub.path, "BT-117 shall equal BT-116 x BT-119 / 100, rounded.")
 
 
-def _subtotal(
-    path: str, taxable: str | None, tax: str | None, category: str | None, rate: str | None
-) -> Iterator[Finding]:
-    if taxable is None:
+def _subtotal(sub: Subtotal) -> Iterator[Finding]:
+    path, category = sub.path, sub.category
+    if sub.taxable is None:
         yield error("BR-45", path, "Each VAT breakdown shall have a taxable amount (BT-116).")
-    if tax is None:
+    if sub.tax is None:
         yield error("BR-46", path, "Each VAT breakdown shall have a tax amount (BT-117).")
-    if category is None:
+    if not sub.coded:
         yield error("BR-47", path, "Each VAT breakdown shall have a category code (BT-118).")
-    if rate is None and (category is None or category.strip() != "O"):
+    if sub.rate is None and (category is None or category.strip() != "O"):
         yield error("BR-48", path, "Each VAT breakdown shall have a rate (BT-119).")
-    if not decimals_ok(taxable):
+    if not decimals_ok(sub.taxable):
         yield error("BR-DEC-19", path, "BT-116 shall have at most 2 decimals.")
-    if not decimals_ok(tax):
+    if not decimals_ok(sub.tax):
         yield error("BR-DEC-20", path, "BT-117 shall have at most 2 decimals.")
 
 

@@ -40,6 +40,8 @@ def _clark(name: str) -> str:
     return (CAC if prefix == "cac" else CBC) + local
 
 
+_LINE = CAC + "InvoiceLine"
+_CREDIT_LINE = CAC + "CreditNoteLine"
 _WALK = Walk(_clark)
 child = _WALK.child
 children = _WALK.children
@@ -62,7 +64,9 @@ def _party(el: etree._Element | None, path: str) -> Party | None:
     party = Party(path=path)
     party.name = text(el, "cac:PartyLegalEntity", "cbc:RegistrationName")
     party.trading_names = _texts(el, "cac:PartyName", "cbc:Name")
-    party.identifiers = _texts(el, "cac:PartyIdentification", "cbc:ID")
+    idents = children(el, "cac:PartyIdentification", "cbc:ID")
+    party.identifiers = [string(ident) for ident in idents]
+    party.sepa_ids = sum(ident.get("schemeID") == "SEPA" for ident in idents)
     party.legal_ids = _texts(el, "cac:PartyLegalEntity", "cbc:CompanyID")
     for scheme in children(el, "cac:PartyTaxScheme"):
         company = text(scheme, "cbc:CompanyID")
@@ -170,6 +174,7 @@ def _taxes(doc: Doc, root: etree._Element) -> None:
             sub.exemption_reason = text(category, "cbc:TaxExemptionReason")
             sub.exemption_code = text(category, "cbc:TaxExemptionReasonCode")
             sub.is_vat = category is not None and _is_vat(category)
+            sub.coded = sub.is_vat and sub.category is not None
             doc.subtotals.append(sub)
             entry.subtotal_taxes.append(sub.tax)
 
@@ -193,6 +198,28 @@ def _references(doc: Doc, root: etree._Element) -> None:
         doc.preceding_invoices.append((path, text(ref, "cac:InvoiceDocumentReference", "cbc:ID")))
 
 
+def _seller(doc: Doc, root: etree._Element) -> Party | None:
+    """BG-4; an AccountingSupplierParty without its Party is a seller with nothing given.
+
+    The CEN rules on the seller group (BR-CO-26) read AccountingSupplierParty itself.
+    """
+    supplier = child(root, "cac:AccountingSupplierParty")
+    path = f"{doc.root}/cac:AccountingSupplierParty"
+    if supplier is None:
+        return None
+    return _party(child(supplier, "cac:Party"), f"{path}/cac:Party") or Party(path=path)
+
+
+def _lines(doc: Doc, root: etree._Element) -> None:
+    """BG-25 from InvoiceLine and CreditNoteLine alike, as the CEN rules read both."""
+    seen = {_LINE: 0, _CREDIT_LINE: 0}
+    for node in root.iterchildren(_LINE, _CREDIT_LINE):
+        tag = str(node.tag)
+        seen[tag] += 1
+        name = "cac:InvoiceLine" if tag == _LINE else "cac:CreditNoteLine"
+        doc.lines.append(_line(node, f"{doc.root}/{name}[{seen[tag]}]"))
+
+
 def bind(root: etree._Element) -> Doc:
     """Read the business terms the rules need from a UBL Invoice or CreditNote."""
     name = etree_localname(root)
@@ -213,10 +240,7 @@ def bind(root: etree._Element) -> Doc:
         doc.period = _period(period)
         # BR-IC-11 asks for `cac:InvoicePeriod/*`: any child element counts.
         doc.period_given = any(isinstance(c.tag, str) for c in period)
-    doc.seller = _party(
-        child(root, "cac:AccountingSupplierParty", "cac:Party"),
-        f"{doc.root}/cac:AccountingSupplierParty/cac:Party",
-    )
+    doc.seller = _seller(doc, root)
     doc.buyer = _party(
         child(root, "cac:AccountingCustomerParty", "cac:Party"),
         f"{doc.root}/cac:AccountingCustomerParty/cac:Party",
@@ -241,9 +265,7 @@ def bind(root: etree._Element) -> Doc:
     _totals(doc, root)
     _taxes(doc, root)
     doc.allowances = _allowances(root, doc.root)
-    line_tag = "cac:CreditNoteLine" if name == "CreditNote" else "cac:InvoiceLine"
-    for index, node in enumerate(children(root, line_tag), start=1):
-        doc.lines.append(_line(node, f"{doc.root}/{line_tag}[{index}]"))
+    _lines(doc, root)
     _payments(doc, root)
     _references(doc, root)
     return doc

@@ -147,12 +147,21 @@ def _has_rate(doc: Doc, cat: Category, rate: Decimal) -> bool:
     )
 
 
+def _tax_matches(tax: Decimal | None, taxable: Decimal | None, rate: Decimal | None) -> bool:
+    if tax is None or taxable is None or rate is None:
+        return False
+    expected = r2(abs(taxable) * rate / 100)
+    return abs(tax) - 1 < expected < abs(tax) + 1
+
+
 def _breakdown(doc: Doc, cat: Category, sub: Subtotal) -> Iterator[Finding]:
     p, prefix = sub.path, cat.prefix
     taxable, tax = dec(sub.taxable), dec(sub.tax)
     if cat.several:
         rate = dec(sub.rate)
-        if sub.rate is not None and rate is not None:
+        # -08 holds for every rate given (none: nothing to check); -09 compares the tax
+        # with taxable x rate, and an absent term makes that comparison false.
+        if rate is not None:
             basis = _basis(doc, cat, rate)
             ok = (
                 _has_rate(doc, cat, rate)
@@ -161,10 +170,7 @@ def _breakdown(doc: Doc, cat: Category, sub: Subtotal) -> Iterator[Finding]:
             )
             if not ok:
                 yield error(f"{prefix}-08", p, f"Taxable amount of {cat.name} does not add up.")
-            expected = r2(abs(taxable or Decimal(0)) * rate / 100)
-            if tax is None or taxable is None or not (abs(tax) - 1 < expected < abs(tax) + 1):
-                yield error(f"{prefix}-09", p, f"Tax amount of {cat.name} is not taxable x rate.")
-        elif sub.rate is not None:
+        if not _tax_matches(tax, taxable, rate):
             yield error(f"{prefix}-09", p, f"Tax amount of {cat.name} is not taxable x rate.")
     else:
         if not doc.lines or taxable is None or taxable != _basis(doc, cat, None):
@@ -180,7 +186,15 @@ def _breakdown(doc: Doc, cat: Category, sub: Subtotal) -> Iterator[Finding]:
 def _presence(doc: Doc, cat: Category) -> Iterator[Finding]:
     in_breakdown = [s for s in doc.subtotals if _norm(s.category) == cat.code]
     used = cat.code in doc.line_categories() or cat.code in doc.allowance_categories()
-    if cat.several:
+    if cat.several and doc.syntax == "cii":
+        # The CII binding counts instead: a line (or a document level allowance or
+        # charge) of the category passes with one breakdown or one more such line, and a
+        # breakdown without them passes.
+        lines = doc.line_categories().count(cat.code)
+        charges = doc.allowance_categories().count(cat.code)
+        given = len(in_breakdown)
+        ok = (lines + given >= 2 or not lines) and (charges + given >= 2 or not charges)
+    elif cat.several:
         ok = bool(in_breakdown) == used
     else:
         ok = (not used and not in_breakdown) or len(in_breakdown) == 1
@@ -219,7 +233,9 @@ def check_vat(doc: Doc) -> list[Finding]:
         findings += _identification(doc, cat)
         findings += _rates(doc, cat)
         for sub in doc.subtotals:
-            if _norm(sub.category) == cat.code:
+            # The breakdown rules (-08 … -10) read only a category code as the binding
+            # gives it: in UBL, of a TaxCategory of the VAT scheme.
+            if sub.coded and _norm(sub.category) == cat.code:
                 findings += _breakdown(doc, cat, sub)
     findings += _not_subject(doc)
     findings += _intra_community(doc)
