@@ -203,9 +203,11 @@ def _bill(expected: dict[str, Any]) -> BillInformation:
 
 _SWICO_MISSES = {
     "vectors/swico-s1/lenient_08.txt": (
-        "the string is well-formed Swico S1 (an escaped slash, tags 10/20/40 in order): we decode "
-        "it exactly as lenient_decode without a finding; the manifest marks every lenient-decoding "
-        "case of SwissQRBill's test invalid"
+        "a well-formed Swico S1 string (an escaped slash '\\/' in the customer reference, "
+        "tags 10/20/40 in order). Its source, SwissQRBill's escapedCharacters_unescaped, is a "
+        "positive test: the decoder must return 405/1 and nothing is ignored. We decode it "
+        "exactly as the manifest's own lenient_decode says, with no finding; the manifest "
+        "labels every case of that test class invalid"
     ),
 }
 
