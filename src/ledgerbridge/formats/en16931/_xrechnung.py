@@ -20,12 +20,11 @@ from typing import TYPE_CHECKING
 
 from ledgerbridge.formats.en16931 import _cii, _ubl
 from ledgerbridge.formats.en16931._model import Doc, dec, filled, r2
-from ledgerbridge.formats.en16931._rules import error
+from ledgerbridge.formats.en16931._rules import error, warning
+from ledgerbridge.formats.model import Finding, Severity
 
 if TYPE_CHECKING:
     from lxml import etree
-
-    from ledgerbridge.formats.model import Finding
 
 __all__ = ["SKONTO", "check_xrechnung", "is_xrechnung", "kosit_profile", "replaces_co16"]
 
@@ -64,6 +63,8 @@ class Means:
     transfer: bool
     card: bool
     mandate: bool
+    account: str | None = None  # BT-84, checked as an IBAN with code 58 (BR-DE-19)
+    debited: str | None = None  # BT-91, checked as an IBAN with code 59 (BR-DE-20)
 
 
 @dataclass
@@ -81,6 +82,10 @@ class XView:
     creditor_id: bool = False  # BT-90
     debited_account: bool = False
     third_party_paid: list[str | None] = field(default_factory=list)
+    type_code: str = ""  # BT-3, normalized
+    preceding_invoice: bool = False  # BG-3 present (BR-DE-26)
+    duplicate_filename: bool = False  # two sibling attachments share a filename (BR-DE-22)
+    supply_dated: bool = False  # BT-72, BG-14 or BG-26 on every line (BR-DE-TMP-32)
 
 
 def _ubl_view(root: etree._Element, doc: Doc) -> XView:
@@ -94,6 +99,8 @@ def _ubl_view(root: etree._Element, doc: Doc) -> XView:
                 transfer=c(node, "cac:PayeeFinancialAccount") is not None,
                 card=c(node, "cac:CardAccount") is not None,
                 mandate=c(node, "cac:PaymentMandate") is not None,
+                account=t(node, "cac:PayeeFinancialAccount", "cbc:ID"),
+                debited=t(node, "cac:PaymentMandate", "cac:PayerFinancialAccount", "cbc:ID"),
             )
         )
         view.direct_debit |= c(node, "cac:PaymentMandate") is not None
@@ -128,7 +135,45 @@ def _ubl_view(root: etree._Element, doc: Doc) -> XView:
     view.third_party_paid = [
         t(p, "cbc:PaidAmount") for p in _ubl.children(root, "cac:PrepaidPayment")
     ]
+    _ubl_document(root, view)
     return view
+
+
+def _ubl_document(root: etree._Element, view: XView) -> None:
+    c = _ubl.child
+    view.type_code = " ".join((doc_type(root) or "").split())
+    view.preceding_invoice = bool(
+        _ubl.children(root, "cac:BillingReference", "cac:InvoiceDocumentReference")
+    )
+    view.duplicate_filename = _repeats(
+        [
+            node.get("filename")
+            for node in _ubl.children(
+                root,
+                "cac:AdditionalDocumentReference",
+                "cac:Attachment",
+                "cbc:EmbeddedDocumentBinaryObject",
+            )
+        ]
+    )
+    lines = _ubl.children(root, "cac:InvoiceLine") + _ubl.children(root, "cac:CreditNoteLine")
+    view.supply_dated = (
+        bool(_ubl.children(root, "cac:Delivery", "cbc:ActualDeliveryDate"))
+        or c(root, "cac:InvoicePeriod") is not None
+        or all(c(line, "cac:InvoicePeriod") is not None for line in lines)
+    )
+
+
+def doc_type(root: etree._Element) -> str | None:
+    """BT-3 of a UBL invoice or credit note."""
+    code = _ubl.text(root, "cbc:InvoiceTypeCode")
+    return _ubl.text(root, "cbc:CreditNoteTypeCode") if code is None else code
+
+
+def _repeats(filenames: list[str | None]) -> bool:
+    """Whether a filename of a sibling attachment repeats an earlier one (BR-DE-22)."""
+    named = [name for name in filenames if name is not None]
+    return len(set(named)) != len(named)
 
 
 def _cii_view(root: etree._Element, doc: Doc) -> XView:
@@ -156,6 +201,8 @@ def _cii_view(root: etree._Element, doc: Doc) -> XView:
                 ),
                 card=c(node, "ram:ApplicableTradeSettlementFinancialCard") is not None,
                 mandate=debtor is not None,
+                account=t(node, "ram:PayeePartyCreditorFinancialAccount", "ram:IBANID"),
+                debited=t(debtor, "ram:IBANID"),
             )
         )
         view.debited_account |= t(debtor, "ram:IBANID") is not None
@@ -187,9 +234,50 @@ def _cii_view(root: etree._Element, doc: Doc) -> XView:
                     t(address, "ram:PostcodeCode"),
                 )
             )
+    _cii_document(root, trade, view)
     return view
 
 
+def _cii_document(root: etree._Element, trade: etree._Element | None, view: XView) -> None:
+    c = _cii.child
+    # The CII binding compares BT-3 as it stands (no normalize-space), unlike UBL.
+    view.type_code = _cii.text(root, "rsm:ExchangedDocument", "ram:TypeCode") or ""
+    settlement = c(trade, "ram:ApplicableHeaderTradeSettlement")
+    view.preceding_invoice = c(settlement, "ram:InvoiceReferencedDocument") is not None
+    parents = {ref.getparent() for ref in root.iter(_cii.RAM + "AdditionalReferencedDocument")}
+    view.duplicate_filename = any(
+        _repeats(
+            [
+                binary.get("filename")
+                for binary in _cii.children(
+                    parent, "ram:AdditionalReferencedDocument", "ram:AttachmentBinaryObject"
+                )
+            ]
+        )
+        for parent in parents
+        if parent is not None
+    )
+    lines = _cii.children(trade, "ram:IncludedSupplyChainTradeLineItem")
+    view.supply_dated = (
+        c(
+            trade,
+            "ram:ApplicableHeaderTradeDelivery",
+            "ram:ActualDeliverySupplyChainEvent",
+            "ram:OccurrenceDateTime",
+        )
+        is not None
+        or c(settlement, "ram:BillingSpecifiedPeriod") is not None
+        or all(
+            c(line, "ram:SpecifiedLineTradeSettlement", "ram:BillingSpecifiedPeriod") is not None
+            for line in lines
+        )
+    )
+
+
+_TYPE_CODES = frozenset({"326", "380", "384", "389", "381", "875", "876", "877"})
+_IBAN = re.compile(r"[A-Z]{2}[0-9]{2}[a-zA-Z0-9]{0,30}")
+_ATOM = re.compile(r"[a-zA-Z0-9!#$%&\"*+/=?^_`{|}~-]+")
+_LABEL = re.compile(r"[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?")
 _POSTAL = {"BR-DE-3": "BR-DE-4", "BR-DE-8": "BR-DE-9", "BR-DE-10": "BR-DE-11"}
 
 
@@ -253,6 +341,70 @@ def _document(view: XView, doc: Doc) -> list[Finding]:
     return found
 
 
+def _shape(view: XView) -> list[Finding]:
+    """The KoSIT rules on the form of BT-3, BT-42, BT-43, attachments and supply dates."""
+    found = []
+    r = view.root
+    if view.type_code not in _TYPE_CODES:
+        found.append(
+            warning("BR-DE-17", r, "BT-3 should be 326, 380, 384, 389, 381, 875, 876 or 877.")
+        )
+    if view.duplicate_filename:
+        found.append(error("BR-DE-22", r, "Attachment filenames (BT-125) shall be unique."))
+    if view.type_code.strip() == "384" and not view.preceding_invoice:
+        found.append(
+            warning("BR-DE-26", r, "A corrected invoice (384) should give a PRECEDING INVOICE.")
+        )
+    if view.seller_contact is not None:
+        _, phone, mail = view.seller_contact
+        if sum(ch in "0123456789" for ch in phone or "") < 3:
+            found.append(warning("BR-DE-27", r, "BT-42 should hold at least three digits."))
+        if not email_ok(" ".join((mail or "").split())):
+            found.append(warning("BR-DE-28", r, "BT-43 should be one e-mail address."))
+    if not view.supply_dated:
+        found.append(
+            Finding(
+                Severity.INFO,
+                "BR-DE-TMP-32",
+                r,
+                "A delivery date (BT-72), invoicing period (BG-14) or line periods (BG-26)"
+                " should be given.",
+            )
+        )
+    return found
+
+
+def email_ok(mail: str) -> bool:
+    """The XRechnung e-mail pattern (BR-DE-28), checked part by part in linear time.
+
+    >>> email_ok("a.b@c.de"), email_ok("a..b@c.de"), email_ok("a@-c.de"), email_ok("a@de")
+    (True, False, False, False)
+    """
+    local, at, domain = mail.partition("@")
+    labels = domain.split(".")
+    return (
+        bool(at)
+        and all(_ATOM.fullmatch(atom) for atom in local.split("."))
+        and len(labels) > 1
+        and all(_LABEL.fullmatch(label) for label in labels)
+    )
+
+
+def iban_ok(account: str | None) -> bool:
+    """The XRechnung IBAN check (BR-DE-19, BR-DE-20): shape, then ISO 7064 mod 97-10.
+
+    >>> iban_ok("DE02 1203 0000 0000 2020 51"), iban_ok("DE03120300000000202051")
+    (True, False)
+    """
+    compact = re.sub(r"[ \t\n\r]", "", account or "")
+    if _IBAN.fullmatch(compact) is None:
+        return False
+    moved = compact[4:] + compact[:4]
+    # Every code point above '@' counts as a letter (A = 10), as in the schematron.
+    digits = "".join(str(ord(ch) - 55 if ord(ch) > 64 else ord(ch) - 48) for ch in moved)
+    return int(digits) % 97 == 1
+
+
 def _skonto_ok(terms: str | None) -> bool:
     if terms is None:
         return True
@@ -268,6 +420,10 @@ def _skonto_ok(terms: str | None) -> bool:
 def _means(view: XView) -> list[Finding]:
     found = []
     for m in view.payment_means:
+        if m.code == "58" and not iban_ok(m.account):
+            found.append(warning("BR-DE-19", m.path, "BT-84 should be a valid IBAN."))
+        if m.code == "59" and not iban_ok(m.debited):
+            found.append(warning("BR-DE-20", m.path, "BT-91 should be a valid IBAN."))
         if m.code in {"30", "58"}:
             if not m.transfer:
                 found.append(
@@ -313,7 +469,7 @@ def _dex09(view: XView, doc: Doc) -> list[Finding]:
 def check_xrechnung(root: etree._Element, doc: Doc) -> list[Finding]:
     """The XRechnung rules for a document whose BT-24 names XRechnung 3.0."""
     view = _ubl_view(root, doc) if doc.syntax == "ubl" else _cii_view(root, doc)
-    found = _document(view, doc) + _means(view)
+    found = _document(view, doc) + _shape(view) + _means(view)
     if replaces_co16(doc.customization) and doc.has_totals:
         found += _dex09(view, doc)
     return found

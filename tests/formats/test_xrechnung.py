@@ -1,0 +1,242 @@
+"""Unit tests of the KoSIT XRechnung 3.0 rules: a minimal valid XRechnung, then mutations.
+
+The UBL invoice is the shared EN 16931 sample with the terms XRechnung makes mandatory;
+the CII one is the sparse document of the EN 16931 tests, enough for the rules that read
+only a few of its elements.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from ledgerbridge.formats.en16931 import check_cii, check_ubl
+from ledgerbridge.formats.model import Finding, Severity
+from tests.formats.test_en16931 import cii_doc
+from tests.formats.ubl_sample import invoice
+
+CIUS = "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0"
+EXTENSION = CIUS + "#conformant#urn:xeinkauf.de:kosit:extension:xrechnung_3.0"
+IBAN = "DE02120300000000202051"
+_CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
+_CAC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}"
+_ADDRESS = "<cbc:CityName>Berlin</cbc:CityName><cbc:PostalZone>10115</cbc:PostalZone><cac:Country>"
+_CONTACT = (
+    "<cac:Contact><cbc:Name>Ann</cbc:Name><cbc:Telephone>{phone}</cbc:Telephone>"
+    "<cbc:ElectronicMail>{mail}</cbc:ElectronicMail></cac:Contact>"
+)
+
+
+def xr_ubl(
+    *,
+    customization: str = CIUS,
+    type_code: str = "380",
+    phone: str = "+49 30 1234",
+    mail: str = "ann@seller.de",
+    means: str = "58",
+    account: str = IBAN,
+    head: str = "",
+    tail: str = "",
+    line: str = "",
+) -> str:
+    """A valid XRechnung UBL invoice; ``head`` goes after BT-10, ``tail`` after the totals,
+    ``line`` into the invoice line before its item."""
+    xml = invoice()
+    xml = xml.replace("urn:cen.eu:en16931:2017<", customization + "<")
+    xml = xml.replace(
+        "<cbc:InvoiceTypeCode>380<",
+        f"<cbc:InvoiceTypeCode>{type_code}<",
+    ).replace(
+        "<cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode>",
+        "<cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode>"
+        f"<cbc:BuyerReference>04011000-12345-03</cbc:BuyerReference>{head}",
+    )
+    xml = xml.replace("<cac:PostalAddress><cac:Country>", "<cac:PostalAddress>" + _ADDRESS)
+    xml = xml.replace(
+        "</cac:PartyLegalEntity></cac:Party></cac:AccountingSupplierParty>",
+        "</cac:PartyLegalEntity>"
+        + _CONTACT.format(phone=phone, mail=mail)
+        + "</cac:Party></cac:AccountingSupplierParty>"
+        "<cac:Delivery><cbc:ActualDeliveryDate>2024-01-15</cbc:ActualDeliveryDate></cac:Delivery>"
+        f"<cac:PaymentMeans><cbc:PaymentMeansCode>{means}</cbc:PaymentMeansCode>"
+        f"<cac:PayeeFinancialAccount><cbc:ID>{account}</cbc:ID></cac:PayeeFinancialAccount>"
+        "</cac:PaymentMeans>",
+    )
+    xml = xml.replace("</cac:LegalMonetaryTotal>", "</cac:LegalMonetaryTotal>" + tail)
+    return xml.replace("<cac:Item><cbc:Name>", line + "<cac:Item><cbc:Name>")
+
+
+def kosit(findings: list[Finding]) -> list[tuple[str, Severity]]:
+    """The KoSIT rule findings (BR-DE, BR-DEX, PEPPOL) as (code, severity), sorted."""
+    prefixes = ("BR-DE", "PEPPOL-")
+    return sorted((f.code, f.severity) for f in findings if f.code.startswith(prefixes))
+
+
+def ubl_kosit(xml: str) -> list[tuple[str, Severity]]:
+    return kosit(check_ubl(etree.fromstring(xml.encode())))
+
+
+def test_the_minimal_xrechnung_has_no_finding() -> None:
+    # given
+    root = etree.fromstring(xr_ubl().encode())
+    # when
+    findings = check_ubl(root)
+    # then
+    assert [f for f in findings if f.is_error] == []
+    assert kosit(findings) == []
+
+
+def test_an_invoice_type_code_outside_the_xrechnung_list_is_a_br_de_17_warning() -> None:
+    # given: 383 (debit note) is UNTDID 1001 but not among the XRechnung codes
+    listed, unlisted = xr_ubl(type_code=" 326 "), xr_ubl(type_code="383")
+    # when
+    listed_found, unlisted_found = ubl_kosit(listed), ubl_kosit(unlisted)
+    # then
+    assert listed_found == []
+    assert unlisted_found == [("BR-DE-17", Severity.WARNING)]
+
+
+def test_cii_compares_the_invoice_type_code_without_normalizing_it() -> None:
+    # given: the CII binding tests rsm:ExchangedDocument/ram:TypeCode = ('326', …)
+    root = cii_doc()
+    header = etree.SubElement(
+        root, "{urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100}ExchangedDocument"
+    )
+    _ram(header, "TypeCode").text = " 380"
+    _cii_guideline(root)
+    # when
+    found = [f.code for f in check_cii(root) if f.code == "BR-DE-17"]
+    # then
+    assert found == ["BR-DE-17"]
+
+
+def test_a_sepa_transfer_needs_a_valid_iban_for_br_de_19() -> None:
+    # given
+    valid, broken = (
+        xr_ubl(account="DE02 1203 0000 0000 2020 51"),
+        xr_ubl(account="DE03120300000000202051"),
+    )
+    # when
+    valid_found, broken_found = ubl_kosit(valid), ubl_kosit(broken)
+    # then
+    assert valid_found == []
+    assert broken_found == [("BR-DE-19", Severity.WARNING)]
+
+
+def test_a_non_sepa_transfer_is_not_checked_for_an_iban() -> None:
+    # given
+    root = xr_ubl(means="30", account="12345")
+    # when
+    found = ubl_kosit(root)
+    # then
+    assert found == []
+
+
+def test_a_sepa_direct_debit_needs_a_valid_debited_iban_for_br_de_20() -> None:
+    # given
+    mandate = (
+        "<cac:PaymentMeans><cbc:PaymentMeansCode>59</cbc:PaymentMeansCode><cac:PaymentMandate>"
+        "<cbc:ID>M1</cbc:ID><cac:PayerFinancialAccount><cbc:ID>{iban}</cbc:ID>"
+        "</cac:PayerFinancialAccount></cac:PaymentMandate></cac:PaymentMeans>"
+    )
+    seller_sepa = (
+        '<cac:Party><cac:PartyIdentification><cbc:ID schemeID="SEPA">DE98ZZZ09999999999</cbc:ID>'
+        "</cac:PartyIdentification>"
+    )
+    docs = {}
+    for name, iban in (("valid", IBAN), ("broken", "DE0212030000000020205")):
+        xml = xr_ubl().replace(
+            "<cac:PaymentMeans>", mandate.format(iban=iban) + "<cac:PaymentMeans>"
+        )
+        docs[name] = xml.replace(
+            "<cac:AccountingSupplierParty><cac:Party>",
+            "<cac:AccountingSupplierParty>" + seller_sepa,
+        )
+    # when
+    valid_found, broken_found = ubl_kosit(docs["valid"]), ubl_kosit(docs["broken"])
+    # then
+    assert valid_found == []
+    assert broken_found == [("BR-DE-20", Severity.WARNING)]
+
+
+def _attachment(filename: str) -> str:
+    return (
+        "<cac:AdditionalDocumentReference><cbc:ID>A</cbc:ID><cac:Attachment>"
+        f'<cbc:EmbeddedDocumentBinaryObject mimeCode="text/csv" filename="{filename}">YQ=='
+        "</cbc:EmbeddedDocumentBinaryObject></cac:Attachment></cac:AdditionalDocumentReference>"
+    )
+
+
+def test_two_attachments_with_one_filename_are_br_de_22() -> None:
+    # given
+    distinct = xr_ubl(head=_attachment("a.csv") + _attachment("b.csv"))
+    repeated = xr_ubl(head=_attachment("a.csv") + _attachment("a.csv"))
+    # when
+    distinct_found, repeated_found = ubl_kosit(distinct), ubl_kosit(repeated)
+    # then
+    assert distinct_found == []
+    assert repeated_found == [("BR-DE-22", Severity.ERROR)]
+
+
+def test_a_corrected_invoice_without_preceding_invoice_is_a_br_de_26_warning() -> None:
+    # given
+    reference = (
+        "<cac:BillingReference><cac:InvoiceDocumentReference><cbc:ID>R-1</cbc:ID>"
+        "</cac:InvoiceDocumentReference></cac:BillingReference>"
+    )
+    referenced, bare = xr_ubl(type_code="384", head=reference), xr_ubl(type_code="384")
+    # when
+    referenced_found, bare_found = ubl_kosit(referenced), ubl_kosit(bare)
+    # then
+    assert referenced_found == []
+    assert bare_found == [("BR-DE-26", Severity.WARNING)]
+
+
+def test_a_telephone_number_with_fewer_than_three_digits_is_a_br_de_27_warning() -> None:
+    # given
+    three, two = xr_ubl(phone="(0) 1-2"), xr_ubl(phone="0-1 x")
+    # when
+    three_found, two_found = ubl_kosit(three), ubl_kosit(two)
+    # then
+    assert three_found == []
+    assert two_found == [("BR-DE-27", Severity.WARNING)]
+
+
+def test_an_e_mail_address_off_the_xrechnung_pattern_is_a_br_de_28_warning() -> None:
+    # given
+    good, bad = xr_ubl(mail=" ann.lee@mail.seller.de "), xr_ubl(mail="ann@seller")
+    # when
+    good_found, bad_found = ubl_kosit(good), ubl_kosit(bad)
+    # then
+    assert good_found == []
+    assert bad_found == [("BR-DE-28", Severity.WARNING)]
+
+
+def test_an_invoice_without_any_supply_date_is_br_de_tmp_32_information() -> None:
+    # given: line periods on every line stand in for BT-72 and BG-14
+    period = "<cac:InvoicePeriod><cbc:StartDate>2024-01-01</cbc:StartDate></cac:InvoicePeriod>"
+    undated = xr_ubl().replace(
+        "<cac:Delivery><cbc:ActualDeliveryDate>2024-01-15</cbc:ActualDeliveryDate></cac:Delivery>",
+        "",
+    )
+    line_dated = xr_ubl(line=period).replace(
+        "<cac:Delivery><cbc:ActualDeliveryDate>2024-01-15</cbc:ActualDeliveryDate></cac:Delivery>",
+        "",
+    )
+    # when
+    line_found, undated_found = ubl_kosit(line_dated), ubl_kosit(undated)
+    # then
+    assert line_found == []
+    assert undated_found == [("BR-DE-TMP-32", Severity.INFO)]
+
+
+def _ram(parent: etree._Element, name: str) -> etree._Element:
+    ram = "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}"
+    return etree.SubElement(parent, ram + name)
+
+
+def _cii_guideline(root: etree._Element, guideline: str = CIUS) -> None:
+    rsm = "{urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100}"
+    context = etree.Element(rsm + "ExchangedDocumentContext")
+    parameter = _ram(context, "GuidelineSpecifiedDocumentContextParameter")
+    _ram(parameter, "ID").text = guideline
+    root.insert(0, context)
