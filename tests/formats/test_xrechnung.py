@@ -240,3 +240,94 @@ def _cii_guideline(root: etree._Element, guideline: str = CIUS) -> None:
     parameter = _ram(context, "GuidelineSpecifiedDocumentContextParameter")
     _ram(parameter, "ID").text = guideline
     root.insert(0, context)
+
+
+_CATEGORY = (
+    "<cac:ClassifiedTaxCategory><cbc:ID>S</cbc:ID><cbc:Percent>19</cbc:Percent>"
+    "<cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:ClassifiedTaxCategory>"
+)
+
+
+def _sub_line(amount: str, categories: int = 1) -> str:
+    return (
+        "<cac:SubInvoiceLine><cbc:ID>1.1</cbc:ID>"
+        f'<cbc:LineExtensionAmount currencyID="EUR">{amount}</cbc:LineExtensionAmount>'
+        f"<cac:Item><cbc:Name>Part</cbc:Name>{_CATEGORY * categories}</cac:Item>"
+        "</cac:SubInvoiceLine>"
+    )
+
+
+def test_sub_invoice_lines_that_do_not_add_up_are_a_br_dex_02_warning() -> None:
+    # given: the invoice line's net amount is 100.00
+    adding = xr_ubl(customization=EXTENSION, line=_sub_line("60.00") + _sub_line("40"))
+    short = xr_ubl(customization=EXTENSION, line=_sub_line("60.00") + _sub_line("39.99"))
+    # when
+    adding_found, short_found = ubl_kosit(adding), ubl_kosit(short)
+    # then
+    assert adding_found == []
+    assert short_found == [("BR-DEX-02", Severity.WARNING)]
+
+
+def test_sub_invoice_lines_are_not_checked_outside_the_extension() -> None:
+    # given
+    root = xr_ubl(line=_sub_line("1.00"))
+    # when
+    found = ubl_kosit(root)
+    # then
+    assert found == []
+
+
+def test_a_sub_invoice_line_without_exactly_one_vat_category_is_br_dex_03() -> None:
+    # given
+    one = xr_ubl(customization=EXTENSION, line=_sub_line("100.00"))
+    two = xr_ubl(customization=EXTENSION, line=_sub_line("100.00", categories=2))
+    # when
+    one_found, two_found = ubl_kosit(one), ubl_kosit(two)
+    # then
+    assert one_found == []
+    assert two_found == [("BR-DEX-03", Severity.ERROR)]
+
+
+def _third_party(payment: str) -> list[tuple[str, Severity]]:
+    xml = xr_ubl(
+        customization=EXTENSION, tail=f"<cac:PrepaidPayment>{payment}</cac:PrepaidPayment>"
+    )
+    return [(code, sev) for code, sev in ubl_kosit(xml) if code != "BR-DEX-09"]
+
+
+def test_a_complete_third_party_payment_passes_br_dex_10_to_14() -> None:
+    # given
+    payment = (
+        '<cbc:ID>Zuzahlung</cbc:ID><cbc:PaidAmount currencyID="EUR">5.00</cbc:PaidAmount>'
+        "<cbc:InstructionID>Eigenanteil</cbc:InstructionID>"
+    )
+    # when
+    found = _third_party(payment)
+    # then
+    assert found == []
+
+
+def test_an_empty_third_party_payment_is_br_dex_10_11_12_and_14() -> None:
+    # given
+    payment = "<cbc:ID> </cbc:ID>"
+    # when
+    found = _third_party(payment)
+    # then
+    assert found == [
+        ("BR-DEX-10", Severity.ERROR),
+        ("BR-DEX-11", Severity.ERROR),
+        ("BR-DEX-12", Severity.ERROR),
+        ("BR-DEX-14", Severity.ERROR),
+    ]
+
+
+def test_a_third_party_amount_with_three_decimals_in_another_currency_is_br_dex_13_and_14() -> None:
+    # given
+    payment = (
+        '<cbc:ID>Zuzahlung</cbc:ID><cbc:PaidAmount currencyID="USD">5.001</cbc:PaidAmount>'
+        "<cbc:InstructionID>Eigenanteil</cbc:InstructionID>"
+    )
+    # when
+    found = _third_party(payment)
+    # then
+    assert found == [("BR-DEX-13", Severity.ERROR), ("BR-DEX-14", Severity.ERROR)]

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from ledgerbridge.formats.en16931 import _cii, _ubl
 from ledgerbridge.formats.en16931._model import Doc, dec, filled, r2
 from ledgerbridge.formats.en16931._rules import error, warning
+from ledgerbridge.formats.en16931._xrextension import check_extension
 from ledgerbridge.formats.model import Finding, Severity
 
 if TYPE_CHECKING:
@@ -470,6 +471,9 @@ def check_xrechnung(root: etree._Element, doc: Doc) -> list[Finding]:
     """The XRechnung rules for a document whose BT-24 names XRechnung 3.0."""
     view = _ubl_view(root, doc) if doc.syntax == "ubl" else _cii_view(root, doc)
     found = _document(view, doc) + _shape(view) + _means(view)
-    if replaces_co16(doc.customization) and doc.has_totals:
-        found += _dex09(view, doc)
+    if replaces_co16(doc.customization):
+        if doc.has_totals:
+            found += _dex09(view, doc)
+        if doc.syntax == "ubl":
+            found += check_extension(root)
     return found
