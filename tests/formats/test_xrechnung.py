@@ -331,3 +331,88 @@ def test_a_third_party_amount_with_three_decimals_in_another_currency_is_br_dex_
     found = _third_party(payment)
     # then
     assert found == [("BR-DEX-13", Severity.ERROR), ("BR-DEX-14", Severity.ERROR)]
+
+
+CVD = CIUS + "#compliant#urn:xeinkauf.de:kosit:xrechnung:cvd_0.9"
+_CVD_REFERENCES = (
+    "<cac:OriginatorDocumentReference><cbc:ID>Los 1</cbc:ID></cac:OriginatorDocumentReference>"
+    "<cac:ContractDocumentReference><cbc:ID>V-7</cbc:ID></cac:ContractDocumentReference>"
+)
+
+
+def _cvd(*, category: str = "M1", reason: str = "clean", references: str = _CVD_REFERENCES) -> str:
+    """A valid CVD invoice whose line item classifies a vehicle and gives its 'cva'."""
+    xml = xr_ubl(customization=CVD, head=references)
+    return xml.replace(
+        "<cac:Item><cbc:Name>Thing</cbc:Name>",
+        "<cac:Item><cbc:Name>Bus</cbc:Name><cac:CommodityClassification>"
+        f'<cbc:ItemClassificationCode listID="CVD">{category}</cbc:ItemClassificationCode>'
+        "</cac:CommodityClassification>",
+    ).replace(
+        "</cac:ClassifiedTaxCategory></cac:Item>",
+        "</cac:ClassifiedTaxCategory><cac:AdditionalItemProperty><cbc:Name>cva</cbc:Name>"
+        f"<cbc:Value>{reason}</cbc:Value></cac:AdditionalItemProperty></cac:Item>",
+    )
+
+
+def test_a_complete_clean_vehicles_invoice_passes_the_cvd_rules() -> None:
+    # given
+    xml = _cvd(category=" N3 ", reason="zero-emission")
+    # when
+    found = ubl_kosit(xml)
+    # then
+    assert found == []
+
+
+def test_a_cvd_invoice_without_contract_and_tender_is_br_de_cvd_01_and_02() -> None:
+    # given
+    xml = _cvd(references="")
+    # when
+    found = ubl_kosit(xml)
+    # then
+    assert found == [("BR-DE-CVD-01", Severity.ERROR), ("BR-DE-CVD-02", Severity.ERROR)]
+
+
+def test_a_cvd_line_with_unknown_category_and_reason_is_br_de_cvd_04_and_05() -> None:
+    # given
+    xml = _cvd(category="X9", reason="green")
+    # when
+    found = ubl_kosit(xml)
+    # then
+    assert found == [("BR-DE-CVD-04", Severity.ERROR), ("BR-DE-CVD-05", Severity.ERROR)]
+
+
+def test_a_cvd_class_without_its_cva_attribute_is_br_de_cvd_03_and_06_a() -> None:
+    # given
+    xml = _cvd().replace("<cbc:Name>cva</cbc:Name>", "<cbc:Name>colour</cbc:Name>")
+    # when
+    found = ubl_kosit(xml)
+    # then
+    assert found == [("BR-DE-CVD-03", Severity.ERROR), ("BR-DE-CVD-06-a", Severity.ERROR)]
+
+
+def test_a_cva_attribute_without_its_cvd_class_is_br_de_cvd_03_and_06_b() -> None:
+    # given
+    xml = _cvd().replace('listID="CVD"', 'listID="STI"')
+    # when
+    found = ubl_kosit(xml)
+    # then
+    assert found == [("BR-DE-CVD-03", Severity.ERROR), ("BR-DE-CVD-06-b", Severity.ERROR)]
+
+
+def test_the_cvd_rules_do_not_apply_to_a_plain_xrechnung() -> None:
+    # given
+    xml = _cvd(references="").replace(CVD, CIUS)
+    # when
+    found = ubl_kosit(xml)
+    # then
+    assert found == []
+
+
+def test_the_xrechnung_rules_apply_to_the_cvd_profile_too() -> None:
+    # given
+    xml = _cvd().replace("<cbc:BuyerReference>04011000-12345-03</cbc:BuyerReference>", "")
+    # when
+    found = ubl_kosit(xml)
+    # then
+    assert found == [("BR-DE-15", Severity.ERROR)]

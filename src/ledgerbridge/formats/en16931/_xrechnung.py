@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from ledgerbridge.formats.en16931 import _cii, _ubl
 from ledgerbridge.formats.en16931._model import Doc, dec, filled, r2
 from ledgerbridge.formats.en16931._rules import error, warning
+from ledgerbridge.formats.en16931._xrcvd import check_cvd
 from ledgerbridge.formats.en16931._xrextension import check_extension
 from ledgerbridge.formats.model import Finding, Severity
 
@@ -40,8 +41,9 @@ _VAT_CODES = frozenset({"S", "Z", "E", "AE", "K", "G", "L", "M"})
 
 
 def is_xrechnung(customization: str | None) -> bool:
-    """Whether BT-24 names XRechnung 3.0 (the CIUS or its extension)."""
-    return customization is not None and customization.strip() in {CIUS, EXTENSION}
+    """Whether BT-24 names XRechnung 3.0: the CIUS, its extension or its CVD profile."""
+    value = (customization or "").strip()
+    return value in {CIUS, EXTENSION} or value.startswith(CVD_PREFIX)
 
 
 def kosit_profile(customization: str | None) -> str | None:
@@ -471,6 +473,8 @@ def check_xrechnung(root: etree._Element, doc: Doc) -> list[Finding]:
     """The XRechnung rules for a document whose BT-24 names XRechnung 3.0."""
     view = _ubl_view(root, doc) if doc.syntax == "ubl" else _cii_view(root, doc)
     found = _document(view, doc) + _shape(view) + _means(view)
+    if kosit_profile(doc.customization) == "cvd":
+        found += check_cvd(root, doc)
     if replaces_co16(doc.customization):
         if doc.has_totals:
             found += _dex09(view, doc)
