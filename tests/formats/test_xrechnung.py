@@ -308,7 +308,7 @@ def test_a_complete_third_party_payment_passes_br_dex_10_to_14() -> None:
 
 
 def test_an_empty_third_party_payment_is_br_dex_10_11_12_and_14() -> None:
-    # given
+    # given: a blank type is also an empty element
     payment = "<cbc:ID> </cbc:ID>"
     # when
     found = _third_party(payment)
@@ -318,6 +318,7 @@ def test_an_empty_third_party_payment_is_br_dex_10_11_12_and_14() -> None:
         ("BR-DEX-11", Severity.ERROR),
         ("BR-DEX-12", Severity.ERROR),
         ("BR-DEX-14", Severity.ERROR),
+        ("PEPPOL-EN16931-R008", Severity.ERROR),
     ]
 
 
@@ -416,3 +417,64 @@ def test_the_xrechnung_rules_apply_to_the_cvd_profile_too() -> None:
     found = ubl_kosit(xml)
     # then
     assert found == [("BR-DE-15", Severity.ERROR)]
+
+
+def test_an_empty_ubl_element_is_a_fatal_peppol_r008() -> None:
+    # given
+    filled, empty = (
+        xr_ubl(head="<cbc:Note>Danke</cbc:Note>"),
+        xr_ubl(head="<cbc:Note>\n</cbc:Note>"),
+    )
+    # when
+    filled_found, empty_found = ubl_kosit(filled), ubl_kosit(empty)
+    # then
+    assert filled_found == []
+    assert empty_found == [("PEPPOL-EN16931-R008", Severity.ERROR)]
+
+
+def _cii_r008(parties: str) -> list[Finding]:
+    trade = (
+        "{urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100}SupplyChainTradeTransaction"
+    )
+    root = cii_doc(parties=parties)
+    delivery = etree.Element(
+        "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}"
+        "ApplicableHeaderTradeDelivery"
+    )
+    transaction = root.find(trade)
+    assert transaction is not None
+    transaction.append(delivery)
+    _cii_guideline(root)
+    return [f for f in check_cii(root) if f.code == "PEPPOL-EN16931-R008"]
+
+
+def test_an_empty_cii_element_is_a_peppol_r008_warning_except_the_delivery() -> None:
+    # given: CII requires ram:ApplicableHeaderTradeDelivery even when it is empty
+    reference = "<ram:BuyerReference>04011000-12345-03</ram:BuyerReference>"
+    # when
+    delivery_only = _cii_r008(reference)
+    empty_reference = _cii_r008("<ram:BuyerReference> </ram:BuyerReference>")
+    # then
+    assert delivery_only == []
+    assert [(f.severity, f.location) for f in empty_reference] == [
+        (
+            Severity.WARNING,
+            "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction"
+            "/ram:ApplicableHeaderTradeAgreement/ram:BuyerReference",
+        )
+    ]
+
+
+def test_a_line_document_reference_other_than_an_invoiced_object_is_peppol_r101() -> None:
+    # given
+    reference = (
+        "<cac:DocumentReference><cbc:ID>OBJ-1</cbc:ID>"
+        "<cbc:DocumentTypeCode>{code}</cbc:DocumentTypeCode></cac:DocumentReference>"
+    )
+    invoiced = xr_ubl(line=reference.format(code="130"))
+    other = xr_ubl(line=reference.format(code="131"))
+    # when
+    invoiced_found, other_found = ubl_kosit(invoiced), ubl_kosit(other)
+    # then
+    assert invoiced_found == []
+    assert other_found == [("PEPPOL-EN16931-R101", Severity.ERROR)]

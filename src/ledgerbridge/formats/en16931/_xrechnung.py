@@ -23,6 +23,7 @@ from ledgerbridge.formats.en16931._model import Doc, dec, filled, r2
 from ledgerbridge.formats.en16931._rules import error, warning
 from ledgerbridge.formats.en16931._xrcvd import check_cvd
 from ledgerbridge.formats.en16931._xrextension import check_extension
+from ledgerbridge.formats.en16931._xrpeppol import check_peppol
 from ledgerbridge.formats.model import Finding, Severity
 
 if TYPE_CHECKING:
@@ -473,6 +474,7 @@ def check_xrechnung(root: etree._Element, doc: Doc) -> list[Finding]:
     """The XRechnung rules for a document whose BT-24 names XRechnung 3.0."""
     view = _ubl_view(root, doc) if doc.syntax == "ubl" else _cii_view(root, doc)
     found = _document(view, doc) + _shape(view) + _means(view)
+    found += check_peppol(root, doc.syntax)
     if kosit_profile(doc.customization) == "cvd":
         found += check_cvd(root, doc)
     if replaces_co16(doc.customization):
