@@ -41,7 +41,17 @@ def xr_ubl(
     """A valid XRechnung UBL invoice; ``head`` goes after BT-10, ``tail`` after the totals,
     ``line`` into the invoice line before its item."""
     xml = invoice()
-    xml = xml.replace("urn:cen.eu:en16931:2017<", customization + "<")
+    xml = xml.replace(
+        "urn:cen.eu:en16931:2017</cbc:CustomizationID>",
+        f"{customization}</cbc:CustomizationID>"
+        "<cbc:ProfileID>urn:fdc:peppol.eu:2017:poacc:billing:01:1.0</cbc:ProfileID>",
+    )
+    for party, endpoint in (("Supplier", "seller@example.de"), ("Customer", "buyer@example.de")):
+        xml = xml.replace(
+            f"<cac:Accounting{party}Party><cac:Party>",
+            f'<cac:Accounting{party}Party><cac:Party><cbc:EndpointID schemeID="EM">{endpoint}'
+            "</cbc:EndpointID>",
+        )
     xml = xml.replace(
         "<cbc:InvoiceTypeCode>380<",
         f"<cbc:InvoiceTypeCode>{type_code}<",
@@ -478,3 +488,146 @@ def test_a_line_document_reference_other_than_an_invoiced_object_is_peppol_r101(
     # then
     assert invoiced_found == []
     assert other_found == [("PEPPOL-EN16931-R101", Severity.ERROR)]
+
+
+def _peppol(xml: str) -> list[str]:
+    return [code for code, _ in ubl_kosit(xml) if code.startswith("PEPPOL-")]
+
+
+def _charge(inner: str) -> str:
+    return f"<cac:AllowanceCharge>{inner}</cac:AllowanceCharge>"
+
+
+def test_a_ubl_xrechnung_without_business_process_is_peppol_r001() -> None:
+    # given
+    xml = xr_ubl().replace(
+        "<cbc:ProfileID>urn:fdc:peppol.eu:2017:poacc:billing:01:1.0</cbc:ProfileID>", ""
+    )
+    # when
+    found = _peppol(xml)
+    # then
+    assert found == ["PEPPOL-EN16931-R001"]
+
+
+def test_a_vat_accounting_currency_equal_to_the_invoice_currency_is_peppol_r005() -> None:
+    # given
+    other, same = (
+        xr_ubl(head=f"<cbc:TaxCurrencyCode>{code}</cbc:TaxCurrencyCode>")
+        for code in ("USD", " EUR")
+    )
+    # when
+    other_found, same_found = _peppol(other), _peppol(same)
+    # then
+    assert other_found == []
+    assert same_found == ["PEPPOL-EN16931-R005"]
+
+
+def test_parties_without_electronic_address_are_peppol_r010_and_r020() -> None:
+    # given
+    xml = xr_ubl()
+    for mail in ("seller@example.de", "buyer@example.de"):
+        xml = xml.replace(f'<cbc:EndpointID schemeID="EM">{mail}</cbc:EndpointID>', "")
+    # when
+    found = _peppol(xml)
+    # then
+    assert found == ["PEPPOL-EN16931-R010", "PEPPOL-EN16931-R020"]
+
+
+def test_allowance_percentage_and_base_amount_come_together_for_peppol_r041_r042() -> None:
+    # given
+    indicator = "<cbc:ChargeIndicator>false</cbc:ChargeIndicator>"
+    factor = "<cbc:MultiplierFactorNumeric>10</cbc:MultiplierFactorNumeric>"
+    base = '<cbc:BaseAmount currencyID="EUR">100.00</cbc:BaseAmount>'
+    both = xr_ubl(tail=_charge(indicator + factor + base))
+    unbalanced = xr_ubl(tail=_charge(indicator + factor) + _charge(indicator + base))
+    # when
+    both_found, unbalanced_found = _peppol(both), _peppol(unbalanced)
+    # then
+    assert both_found == []
+    assert unbalanced_found == ["PEPPOL-EN16931-R041", "PEPPOL-EN16931-R042"]
+
+
+def test_a_charge_indicator_other_than_true_or_false_is_peppol_r043() -> None:
+    # given
+    xml = xr_ubl(tail=_charge("<cbc:ChargeIndicator>1</cbc:ChargeIndicator>"))
+    # when
+    found = _peppol(xml)
+    # then
+    assert found == ["PEPPOL-EN16931-R043"]
+
+
+def _priced(price: str, charge: str) -> str:
+    return xr_ubl().replace(
+        '<cbc:PriceAmount currencyID="EUR">100.00</cbc:PriceAmount>',
+        f'<cbc:PriceAmount currencyID="EUR">{price}</cbc:PriceAmount>{_charge(charge)}',
+    )
+
+
+def test_a_price_charge_or_a_wrong_net_price_is_peppol_r044_or_r046() -> None:
+    # given
+    allowance = (
+        "<cbc:ChargeIndicator>{indicator}</cbc:ChargeIndicator>"
+        '<cbc:Amount currencyID="EUR">20.00</cbc:Amount>'
+        '<cbc:BaseAmount currencyID="EUR">120.00</cbc:BaseAmount>'
+    )
+    net = _priced("100.00", allowance.format(indicator="false"))
+    charged = _priced("100.00", allowance.format(indicator="true"))
+    wrong = _priced("99.00", allowance.format(indicator="false"))
+    # when
+    found = [_peppol(xml) for xml in (net, charged, wrong)]
+    # then
+    assert found == [[], ["PEPPOL-EN16931-R044"], ["PEPPOL-EN16931-R046"]]
+
+
+def test_a_second_vat_total_with_breakdown_is_peppol_r053() -> None:
+    # given
+    xml = xr_ubl()
+    start = xml.index("<cac:TaxTotal>")
+    end = xml.index("</cac:TaxTotal>") + len("</cac:TaxTotal>")
+    doubled = xml[:end] + xml[start:end] + xml[end:]
+    # when
+    found = _peppol(doubled)
+    # then
+    assert found == ["PEPPOL-EN16931-R053"]
+
+
+def test_a_direct_debit_without_mandate_reference_is_peppol_r061() -> None:
+    # given
+    xml = xr_ubl(means="49", account=IBAN)
+    # when
+    found = _peppol(xml)
+    # then
+    assert found == ["PEPPOL-EN16931-R061"]
+
+
+def test_a_line_period_outside_the_invoice_period_is_peppol_r110_and_r111() -> None:
+    # given
+    period = (
+        "<cac:InvoicePeriod><cbc:StartDate>{start}</cbc:StartDate>"
+        "<cbc:EndDate>{end}</cbc:EndDate></cac:InvoicePeriod>"
+    )
+    invoice_period = period.format(start="2024-01-01", end="2024-01-31")
+    inside = xr_ubl(head=invoice_period, line=period.format(start="2024-01-01", end="2024-01-31"))
+    outside = xr_ubl(head=invoice_period, line=period.format(start="2023-12-31", end="2024-02-01"))
+    # when
+    inside_found, outside_found = _peppol(inside), _peppol(outside)
+    # then
+    assert inside_found == []
+    assert outside_found == ["PEPPOL-EN16931-R110", "PEPPOL-EN16931-R111"]
+
+
+def test_a_base_quantity_not_positive_or_in_another_unit_is_peppol_r121_or_r130() -> None:
+    # given
+    priced = '<cbc:PriceAmount currencyID="EUR">100.00</cbc:PriceAmount>'
+    zero, other_unit, same_unit = (
+        xr_ubl().replace(priced, priced + quantity)
+        for quantity in (
+            "<cbc:BaseQuantity>0</cbc:BaseQuantity>",
+            '<cbc:BaseQuantity unitCode="HUR">1</cbc:BaseQuantity>',
+            '<cbc:BaseQuantity unitCode="C62">1</cbc:BaseQuantity>',
+        )
+    )
+    # when
+    found = [_peppol(xml) for xml in (zero, other_unit, same_unit)]
+    # then
+    assert found == [["PEPPOL-EN16931-R121"], ["PEPPOL-EN16931-R130"], []]
