@@ -1,9 +1,14 @@
-"""KoSIT XRechnung 3.0 rules (BR-DE-*, BR-DEX-09) for UBL and CII.
+"""KoSIT XRechnung 3.0 rules (BR-DE-*, BR-DE-TMP-32, BR-DEX-09) for UBL and CII.
 
 A small XRechnung view (:class:`XView`) is read from either syntax; the rules are written
-once against it. They apply only when the Specification identifier (BT-24) names the
-XRechnung CIUS or its extension; the extension replaces BR-CO-16 by BR-DEX-09 (third
-party payments), which :func:`replaces_co16` tells the caller.
+once against it, each at the flag of the KoSIT schematron (fatal: error, warning: warning,
+information: info). They apply only when the Specification identifier (BT-24) names the
+XRechnung CIUS, its extension or its clean vehicles (CVD) profile; the extension replaces
+BR-CO-16 by BR-DEX-09 (third party payments), which :func:`replaces_co16` tells the
+caller. The rules of the extension's sub lines and third party payments
+(:mod:`._xrextension`), of the CVD profile (:mod:`._xrcvd`) and the PEPPOL rules that
+KoSIT includes (:mod:`._xrpeppol`) live beside this module and are called from
+:func:`check_xrechnung`.
 
 >>> SKONTO.search("#SKONTO#TAGE=14#PROZENT=2.00#") is not None
 True
@@ -86,7 +91,7 @@ class XView:
     creditor_id: bool = False  # BT-90
     debited_account: bool = False
     third_party_paid: list[str | None] = field(default_factory=list)
-    type_code: str = ""  # BT-3, normalized
+    type_code: str = ""  # BT-3: UBL after normalize-space, CII as it stands
     preceding_invoice: bool = False  # BG-3 present (BR-DE-26)
     duplicate_filename: bool = False  # two sibling attachments share a filename (BR-DE-22)
     supply_dated: bool = False  # BT-72, BG-14 or BG-26 on every line (BR-DE-TMP-32)
@@ -145,7 +150,7 @@ def _ubl_view(root: etree._Element, doc: Doc) -> XView:
 
 def _ubl_document(root: etree._Element, view: XView) -> None:
     c = _ubl.child
-    view.type_code = " ".join((doc_type(root) or "").split())
+    view.type_code = " ".join((_doc_type(root) or "").split())
     view.preceding_invoice = bool(
         _ubl.children(root, "cac:BillingReference", "cac:InvoiceDocumentReference")
     )
@@ -168,7 +173,7 @@ def _ubl_document(root: etree._Element, view: XView) -> None:
     )
 
 
-def doc_type(root: etree._Element) -> str | None:
+def _doc_type(root: etree._Element) -> str | None:
     """BT-3 of a UBL invoice or credit note."""
     code = _ubl.text(root, "cbc:InvoiceTypeCode")
     return _ubl.text(root, "cbc:CreditNoteTypeCode") if code is None else code
