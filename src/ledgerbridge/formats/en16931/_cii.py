@@ -28,12 +28,14 @@ from ledgerbridge.formats.en16931._walk import Walk, boolean, string
 if TYPE_CHECKING:
     from lxml import etree
 
-__all__ = ["RAM", "RSM", "bind", "child", "children", "text"]
+__all__ = ["PREFIXES", "RAM", "RSM", "bind", "child", "children", "text"]
 
 RSM = "{urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100}"
 RAM = "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}"
 UDT = "{urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100}"
 _PREFIX = {"rsm": RSM, "ram": RAM, "udt": UDT}
+#: Namespace (Clark form) -> the prefix finding locations use.
+PREFIXES = {namespace: prefix for prefix, namespace in _PREFIX.items()}
 
 
 def _clark(name: str) -> str:

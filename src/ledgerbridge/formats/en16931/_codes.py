@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ledgerbridge.formats.en16931 import _cii, _ubl
 from ledgerbridge.formats.en16931 import _codelists as cl
 from ledgerbridge.formats.en16931._cii import RAM, RSM, UDT
 from ledgerbridge.formats.en16931._ubl import CAC, CBC
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 __all__ = ["Check", "check_cii_codes", "check_ubl_codes"]
 
 _INVOICE = "{urn:oasis:names:specification:ubl:schema:xsd:Invoice-2}Invoice"
-_PREFIXES = {CAC: "cac", CBC: "cbc", RSM: "rsm", RAM: "ram", UDT: "udt"}
+_PREFIXES = {**_ubl.PREFIXES, **_cii.PREFIXES}
 
 
 def _text(el: etree._Element) -> str:

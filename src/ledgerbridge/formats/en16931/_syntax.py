@@ -41,8 +41,7 @@ if TYPE_CHECKING:
 __all__ = ["Count", "Group", "check_cii_syntax", "check_ubl_syntax"]
 
 CAC, CBC, RAM = _ubl.CAC, _ubl.CBC, _cii.RAM
-_UBL_PREFIXES = {CAC: "cac", CBC: "cbc"}
-_CII_PREFIXES = {_cii.RSM: "rsm", RAM: "ram", _cii.UDT: "udt"}
+_UBL_PREFIXES, _CII_PREFIXES = _ubl.PREFIXES, _cii.PREFIXES
 _NAMESPACES = {
     prefix: namespace[1:-1]
     for namespace, prefix in (*_UBL_PREFIXES.items(), *_CII_PREFIXES.items())

@@ -29,10 +29,12 @@ from ledgerbridge.formats.en16931._walk import Walk, boolean, string
 if TYPE_CHECKING:
     from lxml import etree
 
-__all__ = ["CAC", "CBC", "bind", "child", "children", "text"]
+__all__ = ["CAC", "CBC", "PREFIXES", "bind", "child", "children", "text"]
 
 CAC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}"
 CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
+#: Namespace (Clark form) -> the prefix finding locations use.
+PREFIXES = {CAC: "cac", CBC: "cbc"}
 
 
 def _clark(name: str) -> str:

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = ["check_extension"]
 
-_PREFIXES = {_ubl.CAC: "cac", _ubl.CBC: "cbc"}
+_PREFIXES = _ubl.PREFIXES
 _SUB_LINE = _ubl.CAC + "SubInvoiceLine"
 _INVOICE = "{urn:oasis:names:specification:ubl:schema:xsd:Invoice-2}Invoice"
 

@@ -44,13 +44,7 @@ __all__ = ["check_peppol"]
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-_PREFIXES = {
-    _ubl.CAC: "cac",
-    _ubl.CBC: "cbc",
-    _cii.RSM: "rsm",
-    _cii.RAM: "ram",
-    _cii.UDT: "udt",
-}
+_PREFIXES = {**_ubl.PREFIXES, **_cii.PREFIXES}
 _XPATH_SPACE = " \t\r\n"
 _CII_DELIVERY = _cii.RAM + "ApplicableHeaderTradeDelivery"
 
