@@ -128,7 +128,7 @@ def _line_findings(root: etree._Element) -> list[Finding]:
             where = f"/Faktura/Fa/FaWiersz[{index}]/NrWierszaFa"
             findings.append(_error("KSEF-LINE-DUPLICATE", where, f"line number {number} repeats"))
         numbers.add(number)
-        quantity = _number(line.findtext("fa:P_8B", None, _NS))
+        quantity = _decimal(line.findtext("fa:P_8B", None, _NS), "ilosc")
         if quantity is not None and quantity < 0:
             where = f"/Faktura/Fa/FaWiersz[{index}]/P_8B"
             message = "a negative quantity outside a correction; a return belongs on a KOR invoice"
@@ -136,17 +136,10 @@ def _line_findings(root: etree._Element) -> list[Finding]:
     return findings
 
 
-def _number(text: str | None) -> Decimal | None:
-    # A quantity of the schema's TIlosci form; anything else is already a KSEF-SCHEMA finding.
-    if text is None or CHECKS["ilosc"](text) is not None:
-        return None
-    return Decimal(text.strip())
-
-
-def _amount(text: str | None) -> Decimal | None:
-    # Only amounts of the schema's TKwotowy form (16 digits, 2 decimals): anything else,
-    # NaN and exponents included, is already a KSEF-SCHEMA finding.
-    if text is None or CHECKS["kwota"](text) is not None:
+def _decimal(text: str | None, kind: str) -> Decimal | None:
+    # Only values of the schema's simple type ``kind`` (TIlosci "ilosc", TKwotowy "kwota"):
+    # anything else, NaN and exponents included, is already a KSEF-SCHEMA finding.
+    if text is None or CHECKS[kind](text) is not None:
         return None
     return Decimal(text.strip())
 
@@ -169,8 +162,8 @@ def _tax_findings(root: etree._Element) -> list[Finding]:
     lines = len(fa.findall("fa:FaWiersz", _NS)) + len(fa.findall(".//fa:ZamowienieWiersz", _NS))
     findings = []
     for bucket, _rates in _RATES:
-        net = _amount(fa.findtext(f"fa:P_13_{bucket}", None, _NS))
-        tax = _amount(fa.findtext(f"fa:P_14_{bucket}", None, _NS))
+        net = _decimal(fa.findtext(f"fa:P_13_{bucket}", None, _NS), "kwota")
+        tax = _decimal(fa.findtext(f"fa:P_14_{bucket}", None, _NS), "kwota")
         if net is None or tax is None:
             continue
         problem = _tax_problem(bucket, net, tax, lines=lines)
