@@ -131,7 +131,7 @@ def test_oversize_input_is_a_limit() -> None:
     with pytest.raises(LimitExceeded) as caught:
         read(data, options=ReadOptions(max_bytes=1024))
     # then
-    assert caught.value.code == "limit-file-size"
+    assert caught.value.code == "file-too-large"
 
 
 def test_deep_xml_is_a_limit() -> None:

@@ -89,7 +89,7 @@ def test_size_cap_is_enforced_before_parsing() -> None:
         xmlsafe.parse(data, options=ReadOptions(max_bytes=50))
 
     # then
-    assert caught.value.code == "limit-file-size"
+    assert caught.value.code == "file-too-large"
 
 
 def test_depth_cap_from_the_options() -> None:

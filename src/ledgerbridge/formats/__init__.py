@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from ledgerbridge.formats._dispatch import read
 from ledgerbridge.formats.errors import (
+    ErrorCode,
     FormatError,
     LimitExceeded,
     MalformedDocument,
@@ -55,6 +56,7 @@ __all__ = [
     "Container",
     "Document",
     "DocumentData",
+    "ErrorCode",
     "Finding",
     "Format",
     "FormatError",

@@ -7,7 +7,12 @@ messages: an HTML page called ``invoice.pdf`` is still refused as unsupported.
 
 from __future__ import annotations
 
-from ledgerbridge.formats.errors import LimitExceeded, MalformedDocument, UnsupportedFormat
+from ledgerbridge.formats.errors import (
+    ErrorCode,
+    LimitExceeded,
+    MalformedDocument,
+    UnsupportedFormat,
+)
 from ledgerbridge.formats.model import ReadOptions, ReadResult
 
 _DEFAULT_OPTIONS = ReadOptions()
@@ -22,10 +27,10 @@ def read(
     from ledgerbridge.formats import images, pdf, qrbill, xmldocs
 
     if not data:
-        raise MalformedDocument("empty-file", filename or "", "the file is empty")
+        raise MalformedDocument(ErrorCode.FILE_EMPTY, filename or "", "the file is empty")
     if len(data) > options.max_bytes:
         raise LimitExceeded(
-            "limit-file-size",
+            ErrorCode.FILE_TOO_LARGE,
             filename or "",
             f"the file has {len(data)} bytes; at most {options.max_bytes} are accepted",
         )
@@ -39,7 +44,7 @@ def read(
     if qrbill.sniff(head):
         return qrbill.read(data, options=options)
     raise UnsupportedFormat(
-        "unsupported-format",
+        ErrorCode.UNSUPPORTED_FORMAT,
         filename or "",
         "not a PDF, image, XML e-invoice, bank statement or QR-bill payload",
     )

@@ -36,7 +36,7 @@ from lxml import etree
 from stdnum import iban
 
 from ledgerbridge.formats import xmlsafe
-from ledgerbridge.formats.errors import MalformedDocument, UnsupportedFormat
+from ledgerbridge.formats.errors import ErrorCode, MalformedDocument, UnsupportedFormat
 from ledgerbridge.formats.model import (
     BankEntry,
     BankStatement,
@@ -251,13 +251,13 @@ def read_tree(root: etree._Element, *, options: ReadOptions, container: Containe
     namespace = qname.namespace or ""
     if not namespace.startswith(NAMESPACE_PREFIX) or qname.localname != "Document":
         raise UnsupportedFormat(
-            "unsupported-xml-root", f"/{qname.localname}", f"{qname.text} is not camt.053"
+            ErrorCode.UNSUPPORTED_XML_ROOT, f"/{qname.localname}", f"{qname.text} is not camt.053"
         )
     version = namespace.removeprefix(NAMESPACE_PREFIX)
     statements = root.findall("c:BkToCstmrStmt/c:Stmt", {"c": namespace})
     if not statements:
         raise MalformedDocument(
-            "camt-no-statement", "/Document/BkToCstmrStmt", "the message holds no Stmt"
+            ErrorCode.CAMT_NO_STATEMENT, "/Document/BkToCstmrStmt", "the message holds no Stmt"
         )
     documents = []
     for stmt in statements:

@@ -56,7 +56,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from ledgerbridge.formats import fxprofile, xmldocs, xmlsafe
-from ledgerbridge.formats.errors import UnsupportedFormat
+from ledgerbridge.formats.errors import ErrorCode, UnsupportedFormat
 from ledgerbridge.formats.model import (
     Container,
     Document,
@@ -200,7 +200,7 @@ def read_tree(
     dialect = _DIALECTS.get(root.tag) if isinstance(root.tag, str) else None
     if dialect is None:
         raise UnsupportedFormat(
-            "unsupported-xml-root",
+            ErrorCode.UNSUPPORTED_XML_ROOT,
             f"/{etree.QName(root).localname}",
             "not a CII CrossIndustryInvoice or a ZUGFeRD 1.0 (or 1.0 RC) invoice",
         )

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from ledgerbridge.formats import FormatError, read
 from ledgerbridge.formats.contract import error_to_json, result_to_json
+from ledgerbridge.formats.errors import ErrorCode
 from ledgerbridge.formats.model import Invoice, PaymentSlip
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ def _read_one(name: str, *, as_json: bool, out: TextIO) -> int:
         result = read(data, filename=name)
     except (FormatError, OSError) as err:
         if not isinstance(err, FormatError):
-            err = FormatError("file-unreadable", name, err.strerror or str(err))
+            err = FormatError(ErrorCode.FILE_UNREADABLE, name, err.strerror or str(err))
         if as_json:
             out.write(json.dumps(error_to_json(err, file=name), ensure_ascii=False) + "\n")
         else:

@@ -15,7 +15,7 @@ A PDF/A-3 e-invoice carries exactly one invoice XML. The bytes returned are an
 ZUGFeRD 1 and a Factur-X invoice, say) as ``FX-MULTIPLE-XML``.
 
 pypdf does the PDF work; any of its exceptions becomes
-``MalformedDocument("malformed-pdf")`` and its warnings are silenced locally, so a
+``MalformedDocument(ErrorCode.MALFORMED_PDF)`` and its warnings are silenced locally, so a
 broken PDF never leaks anything but a :class:`~ledgerbridge.formats.errors.FormatError`.
 
 >>> try:
@@ -30,7 +30,7 @@ from __future__ import annotations
 import io
 import warnings
 
-from ledgerbridge.formats.errors import MalformedDocument
+from ledgerbridge.formats.errors import ErrorCode, MalformedDocument
 
 __all__ = ["INVOICE_ATTACHMENT_NAMES", "EmbeddedXml", "extract_xml"]
 
@@ -90,9 +90,9 @@ def _attachments(data: bytes) -> list[tuple[str, bytes]]:
             ]
     except RecursionError:
         raise MalformedDocument(
-            "malformed-pdf", "", "the PDF cannot be read: its objects nest too deeply"
+            ErrorCode.MALFORMED_PDF, "", "the PDF cannot be read: its objects nest too deeply"
         ) from None
     except Exception as err:
         raise MalformedDocument(
-            "malformed-pdf", "", f"the PDF cannot be read ({type(err).__name__}: {err})"
+            ErrorCode.MALFORMED_PDF, "", f"the PDF cannot be read ({type(err).__name__}: {err})"
         ) from None

@@ -22,7 +22,7 @@ import warnings
 from typing import TYPE_CHECKING
 
 from ledgerbridge.formats import barcodes
-from ledgerbridge.formats.errors import LimitExceeded, MalformedDocument
+from ledgerbridge.formats.errors import ErrorCode, LimitExceeded, MalformedDocument
 from ledgerbridge.formats.model import Container, ReadOptions, ReadResult
 
 if TYPE_CHECKING:
@@ -61,13 +61,15 @@ def _open(data: bytes) -> Image.Image:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             return Image.open(io.BytesIO(data), formats=_FORMATS)
     except Image.DecompressionBombError as exc:
-        raise LimitExceeded("limit-image-pixels", "", str(exc)) from exc
+        raise LimitExceeded(ErrorCode.LIMIT_IMAGE_PIXELS, "", str(exc)) from exc
     except UnidentifiedImageError as exc:
         # The magic number said image, so bytes Pillow cannot identify are a broken file.
-        raise MalformedDocument("malformed-image", "", "the image header is broken") from exc
+        raise MalformedDocument(
+            ErrorCode.MALFORMED_IMAGE, "", "the image header is broken"
+        ) from exc
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise MalformedDocument(
-            "malformed-image", "", f"the image cannot be opened: {exc}"
+            ErrorCode.MALFORMED_IMAGE, "", f"the image cannot be opened: {exc}"
         ) from exc
 
 
@@ -95,7 +97,7 @@ def open_image(data: bytes, *, max_pixels: int) -> Image.Image:
     width, height = image.size
     if width * height > max_pixels:
         raise LimitExceeded(
-            "limit-image-pixels",
+            ErrorCode.LIMIT_IMAGE_PIXELS,
             f"{width}x{height}",
             f"the image has {width * height} pixels; at most {max_pixels} are accepted",
         )
@@ -110,7 +112,7 @@ def open_image(data: bytes, *, max_pixels: int) -> Image.Image:
         return grey if transpose is None else grey.transpose(transpose)
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise MalformedDocument(
-            "malformed-image", "", f"the image cannot be decoded: {exc}"
+            ErrorCode.MALFORMED_IMAGE, "", f"the image cannot be decoded: {exc}"
         ) from exc
 
 
@@ -120,8 +122,12 @@ def read(data: bytes, *, options: ReadOptions) -> ReadResult:
     try:
         texts = barcodes.read_qr_texts(image)
     except (RuntimeError, ValueError) as exc:  # zxing-cpp reports odd bitmaps this way
-        raise MalformedDocument("malformed-image", "", f"QR decoding failed: {exc}") from exc
+        raise MalformedDocument(
+            ErrorCode.MALFORMED_IMAGE, "", f"QR decoding failed: {exc}"
+        ) from exc
     documents, notices = barcodes.classify(texts, Container.IMAGE, "image")
     if not documents and not notices:
-        raise MalformedDocument("no-qr-bill-found", "", "the image holds no readable QR code")
+        raise MalformedDocument(
+            ErrorCode.NO_QR_BILL_FOUND, "", "the image holds no readable QR code"
+        )
     return ReadResult(documents=tuple(documents), notices=tuple(notices))

@@ -21,7 +21,7 @@ import time
 from typing import TYPE_CHECKING
 
 from ledgerbridge.formats import barcodes
-from ledgerbridge.formats.errors import FormatError, LimitExceeded, MalformedDocument
+from ledgerbridge.formats.errors import ErrorCode, FormatError, LimitExceeded, MalformedDocument
 from ledgerbridge.formats.model import Container, Document, Finding, ReadOptions, ReadResult
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def _open(data: bytes) -> pypdfium2.PdfDocument:
     except pypdfium2.PdfiumError as exc:
         # PDFium reports a password (encryption) and a broken file the same way.
         raise MalformedDocument(
-            "malformed-pdf", "", f"the PDF cannot be opened (broken or encrypted): {exc}"
+            ErrorCode.MALFORMED_PDF, "", f"the PDF cannot be opened (broken or encrypted): {exc}"
         ) from exc
 
 
@@ -98,7 +98,9 @@ def _pages(
         count = len(document)
     if count > options.max_pdf_pages:
         raise LimitExceeded(
-            "limit-pdf-pages", "", f"the PDF has {count} pages; at most {options.max_pdf_pages}"
+            ErrorCode.LIMIT_PDF_PAGES,
+            "",
+            f"the PDF has {count} pages; at most {options.max_pdf_pages}",
         )
     deadline = time.monotonic() + options.pdf_render_seconds
     dpi = max(options.pdf_dpi, _MIN_DPI)
@@ -107,7 +109,7 @@ def _pages(
     for index in range(count):
         if time.monotonic() > deadline:
             raise LimitExceeded(
-                "limit-pdf-time",
+                ErrorCode.LIMIT_PDF_TIME,
                 f"page {index + 1}",
                 f"rendering took more than {options.pdf_render_seconds} s",
             )
@@ -115,7 +117,7 @@ def _pages(
             image = _render(document, index, dpi=dpi, max_pixels=options.max_pixels)
             texts = barcodes.read_qr_texts(image)
         except (pypdfium2.PdfiumError, RuntimeError, ValueError) as exc:
-            raise MalformedDocument("malformed-pdf", f"page {index + 1}", str(exc)) from exc
+            raise MalformedDocument(ErrorCode.MALFORMED_PDF, f"page {index + 1}", str(exc)) from exc
         found, page_notices = barcodes.classify(texts, Container.PDF, f"page {index + 1}")
         documents += found
         notices += page_notices
@@ -132,13 +134,15 @@ def read(data: bytes, *, options: ReadOptions) -> ReadResult:
     except FormatError:
         raise
     except Exception as exc:  # PDF producers are inventive; a surprise must stay a FormatError
-        raise MalformedDocument("malformed-pdf", "", f"the PDF cannot be read: {exc}") from exc
+        raise MalformedDocument(
+            ErrorCode.MALFORMED_PDF, "", f"the PDF cannot be read: {exc}"
+        ) from exc
     finally:
         with PDFIUM_LOCK:
             document.close()
     documents = (*invoices, *slips)
     if not documents:
         raise MalformedDocument(
-            "no-document-found", "", "the PDF holds neither an e-invoice nor a QR-bill"
+            ErrorCode.NO_DOCUMENT_FOUND, "", "the PDF holds neither an e-invoice nor a QR-bill"
         )
     return ReadResult(documents=documents, notices=tuple(notices))

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from ledgerbridge.formats import xmldocs, xmlsafe
-from ledgerbridge.formats.errors import UnsupportedFormat
+from ledgerbridge.formats.errors import ErrorCode, UnsupportedFormat
 from ledgerbridge.formats.model import (
     Container,
     Document,
@@ -87,7 +87,7 @@ def read_tree(
     """Read a parsed UBL ``Invoice``/``CreditNote`` root into one :class:`Document`."""
     if root.tag not in (_INVOICE, _CREDIT_NOTE):
         raise UnsupportedFormat(
-            "unsupported-xml-root", f"/{etree.QName(root).localname}", "not a UBL Invoice"
+            ErrorCode.UNSUPPORTED_XML_ROOT, f"/{etree.QName(root).localname}", "not a UBL Invoice"
         )
     values = ValueReader("UBL")
     is_credit_note = root.tag == _CREDIT_NOTE

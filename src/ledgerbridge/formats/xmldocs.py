@@ -40,7 +40,7 @@ from decimal import Decimal, InvalidOperation
 from lxml import etree
 
 from ledgerbridge.formats import xmlsafe
-from ledgerbridge.formats.errors import UnsupportedFormat
+from ledgerbridge.formats.errors import ErrorCode, UnsupportedFormat
 from ledgerbridge.formats.facturx import EmbeddedXml
 from ledgerbridge.formats.model import Container, Finding, ReadOptions, ReadResult, Severity
 
@@ -144,7 +144,7 @@ def _reader_for(root: etree._Element) -> TreeReader:
         return camt053.read_tree
     shown = f"{{{namespace}}}{local}" if namespace else local
     raise UnsupportedFormat(
-        "unsupported-xml-root",
+        ErrorCode.UNSUPPORTED_XML_ROOT,
         f"/{local}",
         f"the XML root element {shown} is not a UBL, CII, ZUGFeRD, KSeF FA(3) or camt.053 one",
     )

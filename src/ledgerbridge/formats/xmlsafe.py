@@ -13,7 +13,7 @@ code                      class                    when
 ========================  =======================  ==========================================
 ``malformed-xml``         MalformedDocument        not well-formed (location ``line N``)
 ``xml-doctype-forbidden`` MalformedDocument        a DOCTYPE / ENTITY declaration is present
-``limit-file-size``       LimitExceeded            more than ``options.max_bytes`` bytes
+``file-too-large``        LimitExceeded            more than ``options.max_bytes`` bytes
 ``limit-xml-depth``       LimitExceeded            nesting deeper than ``options.max_xml_depth``
 ========================  =======================  ==========================================
 
@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from ledgerbridge.formats.errors import LimitExceeded, MalformedDocument
+from ledgerbridge.formats.errors import ErrorCode, LimitExceeded, MalformedDocument
 
 if TYPE_CHECKING:
     from ledgerbridge.formats.model import ReadOptions
@@ -69,7 +69,7 @@ _PROLOG_BYTES = 4096
 
 def _doctype_forbidden() -> MalformedDocument:
     return MalformedDocument(
-        "xml-doctype-forbidden", "", "a DOCTYPE or ENTITY declaration is not accepted"
+        ErrorCode.XML_DOCTYPE_FORBIDDEN, "", "a DOCTYPE or ENTITY declaration is not accepted"
     )
 
 
@@ -83,7 +83,7 @@ def parse(data: bytes, *, options: ReadOptions) -> etree._Element:
     """Parse ``data`` into its root element, or raise a :class:`FormatError` subclass."""
     if len(data) > options.max_bytes:
         raise LimitExceeded(
-            "limit-file-size",
+            ErrorCode.FILE_TOO_LARGE,
             "",
             f"the XML has {len(data)} bytes; at most {options.max_bytes} are accepted",
         )
@@ -95,17 +95,17 @@ def parse(data: bytes, *, options: ReadOptions) -> etree._Element:
         if _DOCTYPE in data[:_PROLOG_BYTES]:  # libxml2 may trip over the DTD first
             raise _doctype_forbidden() from None
         if "depth" in message.lower():
-            raise LimitExceeded("limit-xml-depth", f"line {line}", message) from None
-        raise MalformedDocument("malformed-xml", f"line {line}", message) from None
+            raise LimitExceeded(ErrorCode.LIMIT_XML_DEPTH, f"line {line}", message) from None
+        raise MalformedDocument(ErrorCode.MALFORMED_XML, f"line {line}", message) from None
     if root is None:  # recover mode is off, but lxml's stubs allow it
-        raise MalformedDocument("malformed-xml", "line 1", "the XML has no root element")
+        raise MalformedDocument(ErrorCode.MALFORMED_XML, "line 1", "the XML has no root element")
     # Entities are never expanded (resolve_entities=False), so parsing a DOCTYPE is
     # harmless; refusing it afterwards keeps the hot path free of byte scans.
     if root.getroottree().docinfo.doctype:  # type: ignore[union-attr]  # lxml-stubs lack it
         raise _doctype_forbidden()
     if _deeper_than(options.max_xml_depth)(root):
         raise LimitExceeded(
-            "limit-xml-depth",
+            ErrorCode.LIMIT_XML_DEPTH,
             "",
             f"the XML nests deeper than {options.max_xml_depth} elements",
         )

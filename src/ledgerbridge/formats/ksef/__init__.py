@@ -42,7 +42,7 @@ from __future__ import annotations
 from lxml import etree
 
 from ledgerbridge.formats import xmlsafe
-from ledgerbridge.formats.errors import UnsupportedFormat
+from ledgerbridge.formats.errors import ErrorCode, UnsupportedFormat
 from ledgerbridge.formats.ksef._checks import semantic_findings
 from ledgerbridge.formats.ksef._mapping import invoice_of, is_correction
 from ledgerbridge.formats.ksef._schema import NAMESPACE, validate
@@ -76,7 +76,9 @@ def read_tree(root: etree._Element, *, options: ReadOptions, container: Containe
     qname = etree.QName(root)
     if qname.namespace != NAMESPACE or qname.localname != "Faktura":
         raise UnsupportedFormat(
-            "unsupported-xml-root", f"/{qname.localname}", f"{qname.text} is not an FA(3) Faktura"
+            ErrorCode.UNSUPPORTED_XML_ROOT,
+            f"/{qname.localname}",
+            f"{qname.text} is not an FA(3) Faktura",
         )
     findings = [*validate(root), *semantic_findings(root)] if options.validate else []
     document = Document(

@@ -50,7 +50,7 @@ A combined (``K``) address is read into :class:`Address` with address line 1 as
 
 from __future__ import annotations
 
-from ledgerbridge.formats.errors import FormatError, MalformedDocument
+from ledgerbridge.formats.errors import ErrorCode, FormatError, MalformedDocument
 from ledgerbridge.formats.model import Container, Document, Format, Kind, ReadOptions, ReadResult
 from ledgerbridge.formats.qrbill._checks import (
     is_qr_iban,
@@ -89,7 +89,9 @@ def to_document(text: str, container: Container) -> Document:
     except FormatError:
         raise
     except Exception as exc:  # a bug must still surface as a stable, catchable code
-        raise MalformedDocument("qrbill-unreadable", "", f"cannot read the payload: {exc}") from exc
+        raise MalformedDocument(
+            ErrorCode.QRBILL_UNREADABLE, "", f"cannot read the payload: {exc}"
+        ) from exc
     return Document(
         format=Format.SWISS_QR_BILL,
         container=container,
@@ -106,6 +108,6 @@ def read(data: bytes, *, options: ReadOptions) -> ReadResult:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise MalformedDocument(
-            "qrbill-encoding-invalid", f"byte {exc.start}", "the payload is not UTF-8 text"
+            ErrorCode.QRBILL_ENCODING_INVALID, f"byte {exc.start}", "the payload is not UTF-8 text"
         ) from exc
     return ReadResult(documents=(to_document(text, Container.TEXT),))

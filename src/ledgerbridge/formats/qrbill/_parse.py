@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from ledgerbridge.formats import swico
-from ledgerbridge.formats.errors import MalformedDocument
+from ledgerbridge.formats.errors import ErrorCode, MalformedDocument
 from ledgerbridge.formats.model import Address, Finding, PaymentSlip, Severity
 from ledgerbridge.formats.qrbill import _checks
 
@@ -95,23 +95,27 @@ def _split(text: str, found: _Findings) -> list[str]:
 
 def _check_structure(lines: list[str]) -> None:
     if lines[0] != "SPC":
-        raise MalformedDocument("qrbill-header-invalid", "line 1", "the QR type must be 'SPC'")
+        raise MalformedDocument(
+            ErrorCode.QRBILL_HEADER_INVALID, "line 1", "the QR type must be 'SPC'"
+        )
     if len(lines) < _MIN_LINES:
         raise MalformedDocument(
-            "qrbill-too-few-lines",
+            ErrorCode.QRBILL_TOO_FEW_LINES,
             f"line {len(lines)}",
             f"{len(lines)} elements; a QR-bill has at least {_MIN_LINES}",
         )
     if not _VERSION.fullmatch(lines[1]):
         raise MalformedDocument(
-            "qrbill-version-unsupported", "line 2", f"version {lines[1]!r} is not 02xx"
+            ErrorCode.QRBILL_VERSION_UNSUPPORTED, "line 2", f"version {lines[1]!r} is not 02xx"
         )
     if lines[2] != "1":
         raise MalformedDocument(
-            "qrbill-coding-type-unsupported", "line 3", f"coding type {lines[2]!r} is not 1"
+            ErrorCode.QRBILL_CODING_TYPE_UNSUPPORTED, "line 3", f"coding type {lines[2]!r} is not 1"
         )
     if lines[30] != "EPD":
-        raise MalformedDocument("qrbill-trailer-missing", "line 31", "the trailer 'EPD' is missing")
+        raise MalformedDocument(
+            ErrorCode.QRBILL_TRAILER_MISSING, "line 31", "the trailer 'EPD' is missing"
+        )
 
 
 def _address(lines: list[str], start: int, role: str, found: _Findings) -> Address | None:
