@@ -7,6 +7,9 @@ messages: an HTML page called ``invoice.pdf`` is still refused as unsupported.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from ledgerbridge.formats import images, pdf, qrbill, xmldocs
 from ledgerbridge.formats.errors import (
     ErrorCode,
     LimitExceeded,
@@ -15,17 +18,25 @@ from ledgerbridge.formats.errors import (
 )
 from ledgerbridge.formats.model import ReadOptions, ReadResult
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 _DEFAULT_OPTIONS = ReadOptions()
+
+#: ``(sniff, read)`` of every container, asked in this order: a PDF or an image may
+#: start with bytes that a looser sniffer (the QR-bill text) would also accept.
+_READERS: tuple[tuple[Callable[[bytes], bool], Callable[..., ReadResult]], ...] = (
+    (pdf.sniff, pdf.read),
+    (images.sniff, images.read),
+    (xmldocs.sniff, xmldocs.read),
+    (qrbill.sniff, qrbill.read),
+)
 
 
 def read(
     data: bytes, *, filename: str | None = None, options: ReadOptions = _DEFAULT_OPTIONS
 ) -> ReadResult:
     """Detect the format of ``data`` and read every business document in it."""
-    # Imported here so that importing the package stays cheap (PDF and image
-    # libraries are heavy) and so a reader module may import the package facade.
-    from ledgerbridge.formats import images, pdf, qrbill, xmldocs
-
     if not data:
         raise MalformedDocument(ErrorCode.FILE_EMPTY, filename or "", "the file is empty")
     if len(data) > options.max_bytes:
@@ -35,14 +46,10 @@ def read(
             f"the file has {len(data)} bytes; at most {options.max_bytes} are accepted",
         )
     head = data[:4096]
-    if pdf.sniff(head):
-        return pdf.read(data, options=options)
-    if images.sniff(head):
-        return images.read(data, options=options)
-    if xmldocs.sniff(head):
-        return xmldocs.read(data, options=options)
-    if qrbill.sniff(head):
-        return qrbill.read(data, options=options)
+    for sniff, read_bytes in _READERS:
+        if sniff(head):
+            result: ReadResult = read_bytes(data, options=options)
+            return result
     raise UnsupportedFormat(
         ErrorCode.UNSUPPORTED_FORMAT,
         filename or "",

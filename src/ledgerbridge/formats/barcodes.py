@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ledgerbridge.formats import qrbill
 from ledgerbridge.formats.errors import MalformedDocument
 from ledgerbridge.formats.model import Container, Document, Finding, Severity
 
@@ -113,8 +114,6 @@ def classify(
     texts: Iterable[str], container: Container, where: str
 ) -> tuple[list[Document], list[Finding]]:
     """QR-bill documents and notices for the QR ``texts`` found at ``where`` (page, image)."""
-    from ledgerbridge.formats import qrbill
-
     documents: list[Document] = []
     notices: list[Finding] = []
     for text in texts:

@@ -49,10 +49,11 @@ from ledgerbridge.formats.model import (
     ReadResult,
     Severity,
 )
+from ledgerbridge.formats.namespaces import CAMT053_NS_PREFIX
 
-__all__ = ["NAMESPACE_PREFIX", "read", "read_tree", "sniff"]
+__all__ = ["NAMESPACE_PREFIX", "read", "read_tree", "sniff", "sniff_root"]
 
-NAMESPACE_PREFIX = "urn:iso:std:iso:20022:tech:xsd:camt.053."
+NAMESPACE_PREFIX = CAMT053_NS_PREFIX
 _TESTED = frozenset({"001.02", "001.03", "001.04", "001.08"})
 _AMOUNT = re.compile(r"\d{1,18}(\.\d{1,5})?")
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(T.*)?")
@@ -245,11 +246,17 @@ def _statement(namespace: str, stmt: etree._Element) -> tuple[BankStatement, lis
     return data, reader.findings
 
 
+def sniff_root(root: etree._Element) -> bool:
+    """True when the parsed ``root`` is the ``Document`` of any camt.053 version."""
+    qname = etree.QName(root)
+    return (qname.namespace or "").startswith(NAMESPACE_PREFIX) and qname.localname == "Document"
+
+
 def read_tree(root: etree._Element, *, options: ReadOptions, container: Container) -> ReadResult:
     """Read an already parsed camt.053 ``Document`` element."""
     qname = etree.QName(root)
     namespace = qname.namespace or ""
-    if not namespace.startswith(NAMESPACE_PREFIX) or qname.localname != "Document":
+    if not sniff_root(root):
         raise UnsupportedFormat(
             ErrorCode.UNSUPPORTED_XML_ROOT, f"/{qname.localname}", f"{qname.text} is not camt.053"
         )

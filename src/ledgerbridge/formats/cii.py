@@ -55,7 +55,8 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from ledgerbridge.formats import fxprofile, xmldocs, xmlsafe
+from ledgerbridge.formats import fxprofile, xmlsafe
+from ledgerbridge.formats.en16931 import check_cii
 from ledgerbridge.formats.errors import ErrorCode, UnsupportedFormat
 from ledgerbridge.formats.model import (
     Container,
@@ -73,13 +74,14 @@ from ledgerbridge.formats.model import (
     Totals,
     VatBreakdown,
 )
-from ledgerbridge.formats.ubl import CREDIT_NOTE_TYPE_CODES
-from ledgerbridge.formats.xmldocs import ValueReader
+from ledgerbridge.formats.namespaces import CII_NS, ZUGFERD1_NS, ZUGFERD1_RC_NS
+from ledgerbridge.formats.untdid import CREDIT_NOTE_TYPE_CODES
+from ledgerbridge.formats.values import ValueReader, path_of
 
 if TYPE_CHECKING:
     from decimal import Decimal
 
-__all__ = ["NOT_AN_INVOICE_PROFILES", "read", "read_tree", "sniff"]
+__all__ = ["NOT_AN_INVOICE_PROFILES", "read", "read_tree", "sniff", "sniff_root"]
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
@@ -137,7 +139,7 @@ class _Dialect:
 
 
 _D16B = _Dialect.build(
-    xmldocs.CII_NS,
+    CII_NS,
     "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
     "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100",
     (
@@ -168,13 +170,13 @@ _ZUGFERD1_NAMES = (
     "ApplicablePercent",
 )
 _ZUGFERD1 = _Dialect.build(
-    xmldocs.ZUGFERD1_NS,
+    ZUGFERD1_NS,
     "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:12",
     "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:15",
     ("CrossIndustryDocument", *_ZUGFERD1_NAMES),
 )
 _ZUGFERD1_RC = _Dialect.build(
-    xmldocs.ZUGFERD1_RC_NS,
+    ZUGFERD1_RC_NS,
     "",
     "",
     ("Invoice", *_ZUGFERD1_NAMES),
@@ -184,8 +186,13 @@ _DIALECTS = {d.root: d for d in (_D16B, _ZUGFERD1, _ZUGFERD1_RC)}
 
 def sniff(head: bytes) -> bool:
     """True when ``head`` looks like a CII (or ZUGFeRD 1.0) invoice."""
-    namespaces = (xmldocs.CII_NS, xmldocs.ZUGFERD1_NS, xmldocs.ZUGFERD1_RC_NS)
-    return xmldocs.sniff(head) and any(ns.encode() in head for ns in namespaces)
+    namespaces = (CII_NS, ZUGFERD1_NS, ZUGFERD1_RC_NS)
+    return xmlsafe.sniff(head) and any(ns.encode() in head for ns in namespaces)
+
+
+def sniff_root(root: etree._Element) -> bool:
+    """True when the parsed ``root`` is a CII, ZUGFeRD 1.0 or ZUGFeRD 1.0 RC invoice."""
+    return isinstance(root.tag, str) and root.tag in _DIALECTS
 
 
 def read(data: bytes, *, options: ReadOptions) -> ReadResult:
@@ -213,8 +220,6 @@ def read_tree(
         findings.extend(fxprofile.check(root, restricted))
     is_en16931 = dialect is _D16B and profile not in NOT_AN_INVOICE_PROFILES
     if options.validate and is_en16931:
-        from ledgerbridge.formats.en16931 import check_cii
-
         findings.extend(check_cii(root))
     kind = Kind.CREDIT_NOTE if invoice.type_code in CREDIT_NOTE_TYPE_CODES else Kind.INVOICE
     document = Document(
@@ -231,7 +236,7 @@ def read_tree(
 def _profile_findings(
     root: etree._Element, dialect: _Dialect, profile: str | None
 ) -> list[Finding]:
-    where = f"{xmldocs.path_of(root)}/{etree.QName(dialect.context).localname}"
+    where = f"{path_of(root)}/{etree.QName(dialect.context).localname}"
     if profile in NOT_AN_INVOICE_PROFILES:
         return [
             Finding(
@@ -267,7 +272,7 @@ def _profile_findings(
             Finding(
                 Severity.WARNING,
                 "FX-PRERELEASE",
-                xmldocs.path_of(root),
+                path_of(root),
                 "ZUGFeRD 1.0 release-candidate dialect (CBFBUY:5, 2014): superseded by the "
                 "final ZUGFeRD 1.0 schema; read without schema or rule checks",
             )

@@ -20,7 +20,7 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-from ledgerbridge.formats import barcodes
+from ledgerbridge.formats import barcodes, facturx, xmldocs
 from ledgerbridge.formats.errors import ErrorCode, FormatError, LimitExceeded, MalformedDocument
 from ledgerbridge.formats.model import Container, Document, Finding, ReadOptions, ReadResult
 
@@ -80,9 +80,6 @@ def _render(
 
 
 def _embedded(data: bytes, options: ReadOptions) -> list[Document]:
-    # Written by another module owner; imported here so a PDF without XML never pays for it.
-    from ledgerbridge.formats import facturx, xmldocs
-
     xml = facturx.extract_xml(data)
     if xml is None:
         return []

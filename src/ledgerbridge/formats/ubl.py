@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from ledgerbridge.formats import xmldocs, xmlsafe
+from ledgerbridge.formats import xmlsafe
+from ledgerbridge.formats.en16931 import check_ubl
 from ledgerbridge.formats.errors import ErrorCode, UnsupportedFormat
 from ledgerbridge.formats.model import (
     Container,
@@ -45,22 +46,19 @@ from ledgerbridge.formats.model import (
     Totals,
     VatBreakdown,
 )
-from ledgerbridge.formats.xmldocs import ValueReader
+from ledgerbridge.formats.namespaces import UBL_CREDIT_NOTE_NS, UBL_INVOICE_NS
+from ledgerbridge.formats.untdid import CREDIT_NOTE_TYPE_CODES
+from ledgerbridge.formats.values import ValueReader
 
 if TYPE_CHECKING:
     from decimal import Decimal
 
-__all__ = ["CREDIT_NOTE_TYPE_CODES", "read", "read_tree", "sniff"]
+__all__ = ["read", "read_tree", "sniff", "sniff_root"]
 
 _CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
 _CAC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}"
-_INVOICE = f"{{{xmldocs.UBL_INVOICE_NS}}}Invoice"
-_CREDIT_NOTE = f"{{{xmldocs.UBL_CREDIT_NOTE_NS}}}CreditNote"
-
-#: UNTDID 1001 document types that EN 16931 treats as credit notes.
-CREDIT_NOTE_TYPE_CODES = frozenset(
-    {"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"}
-)
+_INVOICE = f"{{{UBL_INVOICE_NS}}}Invoice"
+_CREDIT_NOTE = f"{{{UBL_CREDIT_NOTE_NS}}}CreditNote"
 
 _ID = _CBC + "ID"
 _PARTY = _CAC + "Party"
@@ -71,9 +69,14 @@ _PERCENT = _CBC + "Percent"
 
 def sniff(head: bytes) -> bool:
     """True when ``head`` looks like a UBL Invoice or CreditNote document."""
-    return xmldocs.sniff(head) and (
-        xmldocs.UBL_INVOICE_NS.encode() in head or xmldocs.UBL_CREDIT_NOTE_NS.encode() in head
+    return xmlsafe.sniff(head) and (
+        UBL_INVOICE_NS.encode() in head or UBL_CREDIT_NOTE_NS.encode() in head
     )
+
+
+def sniff_root(root: etree._Element) -> bool:
+    """True when the parsed ``root`` is a UBL ``Invoice`` or ``CreditNote``."""
+    return root.tag in (_INVOICE, _CREDIT_NOTE)
 
 
 def read(data: bytes, *, options: ReadOptions) -> ReadResult:
@@ -85,7 +88,7 @@ def read_tree(
     root: etree._Element, *, options: ReadOptions, container: Container = Container.XML
 ) -> ReadResult:
     """Read a parsed UBL ``Invoice``/``CreditNote`` root into one :class:`Document`."""
-    if root.tag not in (_INVOICE, _CREDIT_NOTE):
+    if not sniff_root(root):
         raise UnsupportedFormat(
             ErrorCode.UNSUPPORTED_XML_ROOT, f"/{etree.QName(root).localname}", "not a UBL Invoice"
         )
@@ -99,8 +102,6 @@ def read_tree(
     )
     findings = values.findings
     if options.validate:
-        from ledgerbridge.formats.en16931 import check_ubl
-
         findings = [*findings, *check_ubl(root)]
     document = Document(
         format=Format.UBL,

@@ -40,7 +40,7 @@ from ledgerbridge.formats.errors import ErrorCode, LimitExceeded, MalformedDocum
 if TYPE_CHECKING:
     from ledgerbridge.formats.model import ReadOptions
 
-__all__ = ["parse"]
+__all__ = ["parse", "sniff"]
 
 # lxml parser objects must not be shared between threads, but creating one per call
 # costs more than parsing a small invoice: keep one per thread and reuse it.
@@ -77,6 +77,21 @@ def _doctype_forbidden() -> MalformedDocument:
 def _deeper_than(depth: int) -> etree.XPath:
     """An XPath that is true when some element sits below ``depth`` levels (root = 1)."""
     return etree.XPath("boolean(/" + "/".join(["*"] * (depth + 1)) + ")")
+
+
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+_WHITESPACE = b" \t\r\n"
+
+
+def sniff(head: bytes) -> bool:
+    """True when ``head`` starts like an XML document (after a BOM and whitespace)."""
+    for bom in _BOMS:
+        if head.startswith(bom):
+            head = head[len(bom) :]
+            break
+    head = head.lstrip(_WHITESPACE)
+    # A UTF-16 document without BOM starts with "<\0" or "\0<"; both begin with "<" or NUL.
+    return head.startswith((b"<", b"\x00<"))
 
 
 def parse(data: bytes, *, options: ReadOptions) -> etree._Element:

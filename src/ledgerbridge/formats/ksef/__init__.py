@@ -55,7 +55,7 @@ from ledgerbridge.formats.model import (
     ReadResult,
 )
 
-__all__ = ["NAMESPACE", "example", "read", "read_tree", "sniff"]
+__all__ = ["NAMESPACE", "example", "read", "read_tree", "sniff", "sniff_root"]
 
 _MARKER = NAMESPACE.encode()
 
@@ -71,10 +71,16 @@ def read(data: bytes, *, options: ReadOptions) -> ReadResult:
     return read_tree(root, options=options, container=Container.XML)
 
 
+def sniff_root(root: etree._Element) -> bool:
+    """True when the parsed ``root`` is an FA(3) ``Faktura``."""
+    qname = etree.QName(root)
+    return qname.namespace == NAMESPACE and qname.localname == "Faktura"
+
+
 def read_tree(root: etree._Element, *, options: ReadOptions, container: Container) -> ReadResult:
     """Read an already parsed ``Faktura`` element."""
-    qname = etree.QName(root)
-    if qname.namespace != NAMESPACE or qname.localname != "Faktura":
+    if not sniff_root(root):
+        qname = etree.QName(root)
         raise UnsupportedFormat(
             ErrorCode.UNSUPPORTED_XML_ROOT,
             f"/{qname.localname}",

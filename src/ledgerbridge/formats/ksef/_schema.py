@@ -28,10 +28,11 @@ from lxml import etree
 
 from ledgerbridge.formats.ksef._types import CHECKS
 from ledgerbridge.formats.model import Finding, Severity
+from ledgerbridge.formats.namespaces import KSEF_FA3_NS
 
 __all__ = ["NAMESPACE", "ROOT", "Choice", "El", "Seq", "validate"]
 
-NAMESPACE = "http://crd.gov.pl/wzor/2025/06/25/13775/"
+NAMESPACE = KSEF_FA3_NS
 _XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
 _BLANKS = " \t\n\r"  # XML's whitespace; a no-break space is text
 _MAX_FINDINGS = 200
