@@ -71,6 +71,28 @@ class ErrorCode(StrEnum):
     QRBILL_VERSION_UNSUPPORTED = "qrbill-version-unsupported"
     QRBILL_CODING_TYPE_UNSUPPORTED = "qrbill-coding-type-unsupported"
     QRBILL_TRAILER_MISSING = "qrbill-trailer-missing"
+    # refusals of the ISO 20022 pain.001 writer (ledgerbridge.targets.pain001)
+    PAIN001_AMOUNT_INVALID = "pain001-amount-invalid"
+    PAIN001_AMOUNT_NOT_POSITIVE = "pain001-amount-not-positive"
+    PAIN001_AMOUNT_PRECISION = "pain001-amount-precision"
+    PAIN001_AMOUNT_TOO_LARGE = "pain001-amount-too-large"
+    PAIN001_BIC_INVALID = "pain001-bic-invalid"
+    PAIN001_COUNTRY_INVALID = "pain001-country-invalid"
+    PAIN001_CREATED_AT_NOT_UTC = "pain001-created-at-not-utc"
+    PAIN001_CURRENCY_UNKNOWN = "pain001-currency-unknown"
+    PAIN001_END_TO_END_ID_DUPLICATE = "pain001-end-to-end-id-duplicate"
+    PAIN001_IBAN_INVALID = "pain001-iban-invalid"
+    PAIN001_ID_INVALID = "pain001-id-invalid"
+    PAIN001_NO_PAYMENTS = "pain001-no-payments"
+    PAIN001_QR_IBAN_NEEDS_QRR = "pain001-qr-iban-needs-qrr"
+    PAIN001_QRR_CURRENCY = "pain001-qrr-currency"
+    PAIN001_QRR_IBAN_COUNTRY = "pain001-qrr-iban-country"
+    PAIN001_QRR_NEEDS_QR_IBAN = "pain001-qrr-needs-qr-iban"
+    PAIN001_REFERENCE_INVALID = "pain001-reference-invalid"
+    PAIN001_REFERENCE_TYPE_UNKNOWN = "pain001-reference-type-unknown"
+    PAIN001_REFERENCE_UNEXPECTED = "pain001-reference-unexpected"
+    PAIN001_TEXT_MISSING = "pain001-text-missing"
+    PAIN001_TEXT_TOO_LONG = "pain001-text-too-long"
 
 
 class FormatError(ValueError):

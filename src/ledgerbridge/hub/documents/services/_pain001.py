@@ -6,7 +6,7 @@ and the message. A combined ("K") address keeps postal code and town in one line
 split at the first space when the line starts with a postal code, as the SPS want both
 in their own elements. A slip without an amount cannot be ordered: the export is refused
 with ``slip-not-payable`` naming it. The file itself comes from
-:func:`ledgerbridge.formats.pain001.write_pain001` (Swiss Payment Standards,
+:func:`ledgerbridge.targets.pain001.write_pain001` (Swiss Payment Standards,
 ``pain.001.001.09``); every export writes an audit event.
 
 >>> _split_town("8001 Zürich")
@@ -26,14 +26,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledgerbridge.formats import FormatError
-from ledgerbridge.formats.pain001 import (
+from ledgerbridge.hub.core.errors import Invalid, NotFound
+from ledgerbridge.hub.identity.services import audit_record
+from ledgerbridge.targets.pain001 import (
     Pain001Address,
     Pain001Payment,
     ReferenceType,
     write_pain001,
 )
-from ledgerbridge.hub.core.errors import Invalid, NotFound
-from ledgerbridge.hub.identity.services import audit_record
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -82,7 +82,7 @@ from typing import TYPE_CHECKING, Literal
 
 from lxml import etree
 
-from ledgerbridge.formats.errors import RuleViolation
+from ledgerbridge.formats.errors import ErrorCode, RuleViolation
 from ledgerbridge.formats.qrbill import (
     is_qr_iban,
     is_valid_creditor_reference,
@@ -93,11 +93,14 @@ from ledgerbridge.formats.qrbill import (
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from ledgerbridge.formats.model import PaymentSlip
+
 __all__ = [
     "NAMESPACE",
     "Pain001Address",
     "Pain001Payment",
     "ReferenceType",
+    "payment_from_slip",
     "transliterate",
     "write_pain001",
 ]
@@ -128,6 +131,9 @@ _SWIFT_ID = re.compile(r"[A-Za-z0-9/\-?:().,'+ ]{1,35}")
 _BIC = re.compile(r"[A-Z0-9]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?")
 _COUNTRY = re.compile(r"[A-Z]{2}")
 _MAX_ID = 35
+_REFERENCE_TYPES: dict[str, ReferenceType] = {"QRR": "QRR", "SCOR": "SCOR", "NON": "NON"}
+# A combined ("K") address line 2 that starts with a postal code: "8001 Zürich".
+_POSTAL_TOWN = re.compile(r"(?P<postal>[0-9][0-9A-Za-z-]{2,15})\s+(?P<town>.+)")
 # SPS limits names to 70 characters (ISO allows 140); the rest are the ISO lengths.
 _MAX_NAME = 70
 _MAX_STREET = 70
@@ -186,6 +192,51 @@ class Pain001Payment:
     unstructured_message: str | None = None
 
 
+def payment_from_slip(slip: PaymentSlip, *, end_to_end_id: str) -> Pain001Payment:
+    """The credit transfer that pays the QR-bill ``slip`` as it was read.
+
+    A combined ("K") creditor address keeps postal code and town in one line; the SPS
+    want both in their own elements, so the line is split after a leading postal code.
+    A slip that leaves the amount open raises ``pain001-amount-invalid``, a creditor
+    without town or country ``pain001-text-missing``.
+
+    >>> from ledgerbridge.formats.model import Address, PaymentSlip
+    >>> slip = PaymentSlip(iban="CH4431999123000889012", amount=Decimal("10"),
+    ...     currency="CHF", reference_type="NON", reference=None, message=None,
+    ...     bill_information=None, creditor=Address("K", "Muster AG", "Weg 1", town="8001 Zürich",
+    ...     country="CH"))
+    >>> payment_from_slip(slip, end_to_end_id="E-1").creditor_address.postal_code
+    '8001'
+    """
+    if slip.amount is None:
+        raise _violation(ErrorCode.PAIN001_AMOUNT_INVALID, "amount", "the slip has no amount")
+    creditor = slip.creditor
+    postal, town = creditor.postal_code, (creditor.town or "").strip()
+    match = _POSTAL_TOWN.fullmatch(town) if creditor.address_type == "K" else None
+    if match is not None:
+        postal, town = match["postal"], match["town"]
+    if not town or not creditor.country:
+        raise _violation(ErrorCode.PAIN001_TEXT_MISSING, "creditor", "no creditor town or country")
+    address = Pain001Address(
+        street=creditor.street,
+        building_number=creditor.building_number,
+        postal_code=postal,
+        town=town,
+        country=creditor.country,
+    )
+    return Pain001Payment(
+        end_to_end_id=end_to_end_id,
+        amount=slip.amount,
+        currency=slip.currency,
+        creditor_name=creditor.name or "",
+        creditor_iban=slip.iban,
+        creditor_address=address,
+        reference_type=_REFERENCE_TYPES.get(slip.reference_type, "NON"),
+        reference=slip.reference,
+        unstructured_message=slip.message,
+    )
+
+
 def _permitted(ch: str) -> bool:
     code_point = ord(ch)
     return (
@@ -220,7 +271,7 @@ def transliterate(text: str) -> str:
     return " ".join(kept.split())
 
 
-def _violation(code: str, location: str, message: str) -> RuleViolation:
+def _violation(code: ErrorCode, location: str, message: str) -> RuleViolation:
     return RuleViolation(code, location, message)
 
 
@@ -231,7 +282,7 @@ def _compact(value: str) -> str:
 def _identifier(value: str, location: str) -> str:
     if not _SWIFT_ID.fullmatch(value) or not value.strip():
         raise _violation(
-            "pain001-id-invalid",
+            ErrorCode.PAIN001_ID_INVALID,
             location,
             f"{value!r} is not 1-35 characters of the SWIFT set (a-z A-Z 0-9 /-?:().,'+ space)",
         )
@@ -242,11 +293,11 @@ def _text(value: str | None, location: str, max_length: int, *, required: bool) 
     cleaned = transliterate(value or "")
     if not cleaned:
         if required:
-            raise _violation("pain001-text-missing", location, "a value is required")
+            raise _violation(ErrorCode.PAIN001_TEXT_MISSING, location, "a value is required")
         return None
     if len(cleaned) > max_length:
         raise _violation(
-            "pain001-text-too-long",
+            ErrorCode.PAIN001_TEXT_TOO_LONG,
             location,
             f"{len(cleaned)} characters, at most {max_length} are allowed",
         )
@@ -256,22 +307,28 @@ def _text(value: str | None, location: str, max_length: int, *, required: bool) 
 def _iban(value: str, location: str) -> str:
     iban = _compact(value)
     if not is_valid_iban(iban):
-        raise _violation("pain001-iban-invalid", location, f"{value!r} is not a valid IBAN")
+        raise _violation(ErrorCode.PAIN001_IBAN_INVALID, location, f"{value!r} is not a valid IBAN")
     return iban
 
 
 def _amount(payment: Pain001Payment, location: str) -> Decimal:
     amount = payment.amount
     if not isinstance(amount, Decimal) or not amount.is_finite():
-        raise _violation("pain001-amount-invalid", location, f"{amount!r} is not a finite Decimal")
+        raise _violation(
+            ErrorCode.PAIN001_AMOUNT_INVALID, location, f"{amount!r} is not a finite Decimal"
+        )
     if amount <= 0:
-        raise _violation("pain001-amount-not-positive", location, f"{amount} is not above 0")
+        raise _violation(
+            ErrorCode.PAIN001_AMOUNT_NOT_POSITIVE, location, f"{amount} is not above 0"
+        )
     if amount != amount.quantize(_CENT):
         raise _violation(
-            "pain001-amount-precision", location, f"{amount} has more than two decimals"
+            ErrorCode.PAIN001_AMOUNT_PRECISION, location, f"{amount} has more than two decimals"
         )
     if amount >= _AMOUNT_LIMIT:
-        raise _violation("pain001-amount-too-large", location, f"{amount} has too many digits")
+        raise _violation(
+            ErrorCode.PAIN001_AMOUNT_TOO_LARGE, location, f"{amount} has too many digits"
+        )
     return amount.quantize(_CENT)
 
 
@@ -294,7 +351,9 @@ def _address(address: Pain001Address, location: str) -> tuple[tuple[str, str], .
     country = address.country.strip().upper()
     if not _COUNTRY.fullmatch(country):
         raise _violation(
-            "pain001-country-invalid", f"{location}.country", f"{address.country!r} is not ISO"
+            ErrorCode.PAIN001_COUNTRY_INVALID,
+            f"{location}.country",
+            f"{address.country!r} is not ISO",
         )
     parts = (
         ("StrtNm", _text(address.street, f"{location}.street", _MAX_STREET, required=False)),
@@ -322,27 +381,27 @@ def _reference(payment: Pain001Payment, iban: str, location: str) -> str | None:
     reference = _compact(payment.reference or "") or None
     if kind not in ("QRR", "SCOR", "NON"):
         raise _violation(
-            "pain001-reference-type-unknown", f"{location}.reference_type", f"{kind!r}"
+            ErrorCode.PAIN001_REFERENCE_TYPE_UNKNOWN, f"{location}.reference_type", f"{kind!r}"
         )
     qr_iban = iban[:2] in _QR_COUNTRIES and is_qr_iban(iban)
     if kind == "QRR":
         _check_qrr(payment, iban, qr_iban, location)
     elif qr_iban:
         raise _violation(
-            "pain001-qr-iban-needs-qrr",
+            ErrorCode.PAIN001_QR_IBAN_NEEDS_QRR,
             f"{location}.creditor_iban",
             "a QR-IBAN is only paid with a QR reference (QRR)",
         )
     if kind == "NON":
         if reference is not None:
             raise _violation(
-                "pain001-reference-unexpected", f"{location}.reference", "type NON has none"
+                ErrorCode.PAIN001_REFERENCE_UNEXPECTED, f"{location}.reference", "type NON has none"
             )
         return None
     valid = is_valid_qr_reference if kind == "QRR" else is_valid_creditor_reference
     if reference is None or not valid(reference):
         raise _violation(
-            "pain001-reference-invalid",
+            ErrorCode.PAIN001_REFERENCE_INVALID,
             f"{location}.reference",
             f"{payment.reference!r} is not a valid {kind} reference",
         )
@@ -352,19 +411,19 @@ def _reference(payment: Pain001Payment, iban: str, location: str) -> str | None:
 def _check_qrr(payment: Pain001Payment, iban: str, qr_iban: bool, location: str) -> None:
     if iban[:2] not in _QR_COUNTRIES:
         raise _violation(
-            "pain001-qrr-iban-country",
+            ErrorCode.PAIN001_QRR_IBAN_COUNTRY,
             f"{location}.creditor_iban",
             "a QR reference is only used with a Swiss or Liechtenstein IBAN",
         )
     if not qr_iban:
         raise _violation(
-            "pain001-qrr-needs-qr-iban",
+            ErrorCode.PAIN001_QRR_NEEDS_QR_IBAN,
             f"{location}.creditor_iban",
             "a QR reference needs a QR-IBAN (institution ID 30000-31999)",
         )
     if payment.currency not in _QR_CURRENCIES:
         raise _violation(
-            "pain001-qrr-currency", f"{location}.currency", "QR payments are in CHF or EUR"
+            ErrorCode.PAIN001_QRR_CURRENCY, f"{location}.currency", "QR payments are in CHF or EUR"
         )
 
 
@@ -373,7 +432,7 @@ def _transaction(payment: Pain001Payment, location: str) -> _Transaction:
     amount = _amount(payment, f"{location}.amount")
     if payment.currency not in _CURRENCIES:
         raise _violation(
-            "pain001-currency-unknown",
+            ErrorCode.PAIN001_CURRENCY_UNKNOWN,
             f"{location}.currency",
             f"{payment.currency!r} is not an ISO 4217 currency with two decimals",
         )
@@ -401,28 +460,32 @@ def _transaction(payment: Pain001Payment, location: str) -> _Transaction:
 
 def _transactions(payments: Sequence[Pain001Payment]) -> list[_Transaction]:
     if not payments:
-        raise _violation("pain001-no-payments", "payments", "at least one payment is needed")
+        raise _violation(
+            ErrorCode.PAIN001_NO_PAYMENTS, "payments", "at least one payment is needed"
+        )
     seen: set[str] = set()
     transactions = []
     for index, payment in enumerate(payments):
         transaction = _transaction(payment, f"payments[{index}]")
         if transaction.end_to_end_id in seen:
             raise _violation(
-                "pain001-end-to-end-id-duplicate",
+                ErrorCode.PAIN001_END_TO_END_ID_DUPLICATE,
                 f"payments[{index}].end_to_end_id",
                 f"{transaction.end_to_end_id!r} is used by an earlier payment",
             )
         seen.add(transaction.end_to_end_id)
         transactions.append(transaction)
     if sum(t.amount for t in transactions) >= _AMOUNT_LIMIT:
-        raise _violation("pain001-amount-too-large", "payments", "the total has too many digits")
+        raise _violation(
+            ErrorCode.PAIN001_AMOUNT_TOO_LARGE, "payments", "the total has too many digits"
+        )
     return transactions
 
 
 def _created(created_at: datetime) -> str:
     if created_at.utcoffset() != timedelta(0):
         raise _violation(
-            "pain001-created-at-not-utc", "created_at", "an aware UTC datetime is needed"
+            ErrorCode.PAIN001_CREATED_AT_NOT_UTC, "created_at", "an aware UTC datetime is needed"
         )
     return created_at.replace(microsecond=0).isoformat()
 
@@ -547,7 +610,7 @@ def _by_currency(transactions: Sequence[_Transaction]) -> dict[str, list[tuple[i
 def _debtor(name: str, iban: str, bic: str | None) -> _Debtor:
     cleaned = _text(name, "debtor_name", _MAX_NAME, required=True) or ""
     if bic is not None and not _BIC.fullmatch(bic):
-        raise _violation("pain001-bic-invalid", "debtor_bic", f"{bic!r} is not a BIC")
+        raise _violation(ErrorCode.PAIN001_BIC_INVALID, "debtor_bic", f"{bic!r} is not a BIC")
     return _Debtor(cleaned, _iban(iban, "debtor_iban"), bic)
 
 

@@ -20,15 +20,16 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from ledgerbridge.formats.errors import RuleViolation
-from ledgerbridge.formats.model import ReadOptions
-from ledgerbridge.formats.pain001 import (
+from ledgerbridge.formats.model import Address, PaymentSlip, ReadOptions
+from ledgerbridge.formats.xmlsafe import parse
+from ledgerbridge.targets.pain001 import (
     NAMESPACE,
     Pain001Address,
     Pain001Payment,
+    payment_from_slip,
     transliterate,
     write_pain001,
 )
-from ledgerbridge.formats.xmlsafe import parse
 
 NS = {"p": NAMESPACE}
 QR_IBAN = "CH4431999123000889012"
@@ -478,3 +479,74 @@ def test_input_the_sps_reject_raises_a_specific_rule_violation(
     # then
     assert (caught.value.code, caught.value.location) == (code, location)
     assert isinstance(caught.value, ValueError)
+
+
+def _slip(**changes: Any) -> PaymentSlip:
+    values: dict[str, Any] = {
+        "iban": QR_IBAN,
+        "amount": Decimal("1949.75"),
+        "currency": "CHF",
+        "reference_type": "QRR",
+        "reference": QRR,
+        "message": "Order of 15 June",
+        "bill_information": None,
+        "creditor": Address("S", "Robert Schneider AG", "Rue du Lac", "1268", "2501", "Biel", "CH"),
+    }
+    values.update(changes)
+    return PaymentSlip(**values)
+
+
+def test_a_read_slip_becomes_the_payment_that_pays_it() -> None:
+    # given
+    slip = _slip()
+
+    # when
+    payment = payment_from_slip(slip, end_to_end_id="LB-7")
+
+    # then
+    address = Pain001Address(
+        street="Rue du Lac", building_number="1268", postal_code="2501", town="Biel", country="CH"
+    )
+    assert payment == Pain001Payment(
+        end_to_end_id="LB-7",
+        amount=Decimal("1949.75"),
+        currency="CHF",
+        creditor_name="Robert Schneider AG",
+        creditor_iban=QR_IBAN,
+        creditor_address=address,
+        reference_type="QRR",
+        reference=QRR,
+        unstructured_message="Order of 15 June",
+    )
+
+
+def test_a_combined_address_is_split_into_postal_code_and_town() -> None:
+    # given
+    creditor = Address("K", "Pia Muster", "Weg 1", None, None, "8001 Zürich", "CH")
+
+    # when
+    payment = payment_from_slip(_slip(creditor=creditor), end_to_end_id="LB-8")
+
+    # then
+    assert payment.creditor_address == Pain001Address(
+        street="Weg 1", postal_code="8001", town="Zürich", country="CH"
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        ({"amount": None}, "pain001-amount-invalid"),
+        ({"creditor": Address("S", "Pia Muster", country="CH")}, "pain001-text-missing"),
+    ],
+)
+def test_a_slip_that_cannot_be_paid_is_refused(changes: dict[str, Any], code: str) -> None:
+    # given
+    slip = _slip(**changes)
+
+    # when
+    with pytest.raises(RuleViolation) as caught:
+        payment_from_slip(slip, end_to_end_id="LB-9")
+
+    # then
+    assert caught.value.code == code
