@@ -1,8 +1,11 @@
 """Check digits and character rules used by the QR-bill reader.
 
-Pure functions over strings: IBAN (ISO 13616, mod 97), QR reference (27 digits,
-recursive mod 10), creditor reference (ISO 11649, mod 97) and the character set of the
-Swiss Implementation Guidelines QR-bill v2.3.
+Pure functions over strings: IBAN (ISO 13616), QR reference (27 digits, recursive
+mod 10), creditor reference (ISO 11649) and the character set of the Swiss
+Implementation Guidelines QR-bill v2.3. The check digits are python-stdnum's
+(``stdnum.iban``, ``stdnum.ch.esr``, ``stdnum.iso11649``); the thin wrappers add the
+shape rules of the QR-bill that stdnum is more lenient about (27 digits exactly, no
+all-zero reference, IBAN check digits 02-98).
 
 >>> is_valid_iban("CH44 3199 9123 0008 8901 2"), is_qr_iban("CH4431999123000889012")
 (True, True)
@@ -16,6 +19,10 @@ from __future__ import annotations
 
 import re
 
+from stdnum import iban as stdnum_iban
+from stdnum import iso11649
+from stdnum.ch import esr
+
 __all__ = [
     "compact",
     "invalid_characters",
@@ -23,7 +30,6 @@ __all__ = [
     "is_valid_creditor_reference",
     "is_valid_iban",
     "is_valid_qr_reference",
-    "mod97",
     "qr_reference_check_digit",
 ]
 
@@ -32,19 +38,11 @@ _SCOR = re.compile(r"RF[0-9]{2}[A-Z0-9]{1,21}")
 _QRR = re.compile(r"[0-9]{27}")
 # ISO 13616 check digits are 98 minus a remainder mod 97 of 1..96: never 00, 01 or 99.
 _MIN_CHECK, _MAX_CHECK = 2, 98
-# The recursive mod-10 table of the Swiss payment slip (ESR/QR reference) check digit.
-_MOD10_TABLE = (0, 9, 4, 6, 8, 2, 7, 1, 3, 5)
 
 
 def compact(value: str) -> str:
     """Remove every space and upper-case: how references and IBANs are printed vs stored."""
     return value.replace(" ", "").upper()
-
-
-def mod97(text: str) -> int:
-    """ISO 7064 MOD 97-10 remainder of ``text`` with letters as 10..35 (A..Z)."""
-    digits = "".join(str(int(ch, 36)) for ch in text)
-    return int(digits) % 97
 
 
 def is_valid_iban(value: str) -> bool:
@@ -56,7 +54,7 @@ def is_valid_iban(value: str) -> bool:
     iban = compact(value)
     if not _IBAN.fullmatch(iban) or not _MIN_CHECK <= int(iban[2:4]) <= _MAX_CHECK:
         return False
-    return mod97(iban[4:] + iban[:4]) == 1
+    return stdnum_iban.is_valid(iban, check_country=False)
 
 
 def is_qr_iban(iban: str) -> bool:
@@ -67,10 +65,7 @@ def is_qr_iban(iban: str) -> bool:
 
 def qr_reference_check_digit(digits: str) -> int:
     """The recursive mod-10 check digit over ``digits`` (the first 26 of a QR reference)."""
-    carry = 0
-    for ch in digits:
-        carry = _MOD10_TABLE[(carry + int(ch)) % 10]
-    return (10 - carry) % 10
+    return int(esr.calc_check_digit(digits))
 
 
 def is_valid_qr_reference(value: str) -> bool:
@@ -78,7 +73,7 @@ def is_valid_qr_reference(value: str) -> bool:
     ref = compact(value)
     if not _QRR.fullmatch(ref) or set(ref) == {"0"}:
         return False
-    return qr_reference_check_digit(ref[:26]) == int(ref[26])
+    return esr.is_valid(ref)
 
 
 def is_valid_creditor_reference(value: str) -> bool:
@@ -86,7 +81,7 @@ def is_valid_creditor_reference(value: str) -> bool:
     ref = compact(value)
     if not _SCOR.fullmatch(ref):
         return False
-    return mod97(ref[4:] + ref[:4]) == 1
+    return iso11649.is_valid(ref)
 
 
 # IG QR-bill v2.3, 4.1.1: Basic Latin printable, Latin-1 Supplement, Latin Extended-A,
