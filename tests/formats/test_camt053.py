@@ -52,23 +52,32 @@ def test_statement_is_read_with_balances_and_entries() -> None:
     statement = _statement(doc)
     assert (doc.kind, doc.profile, doc.findings) == (Kind.BANK_STATEMENT, "camt.053.001.08", ())
     assert (statement.statement_id, statement.account_iban, statement.currency) == (
-        "S-1", "CH9300762011623852957", "CHF"
-    )  # fmt: skip
+        "S-1",
+        "CH9300762011623852957",
+        "CHF",
+    )
     assert (statement.from_date, statement.to_date) == (date(2026, 1, 1), date(2026, 1, 31))
     assert (statement.opening_balance, statement.closing_balance) == (
-        Decimal("100.00"), Decimal("150.00")
-    )  # fmt: skip
+        Decimal("100.00"),
+        Decimal("150.00"),
+    )
     credit, debit = statement.entries
     assert (credit.booking_date, credit.value_date, credit.amount, credit.credit_debit) == (
-        date(2026, 1, 5), date(2026, 1, 6), Decimal("80.00"), "CRDT"
-    )  # fmt: skip
+        date(2026, 1, 5),
+        date(2026, 1, 6),
+        Decimal("80.00"),
+        "CRDT",
+    )
     assert (credit.counterparty_name, credit.counterparty_iban) == (
-        "Muster AG", "CH5604835012345678009"
-    )  # fmt: skip
+        "Muster AG",
+        "CH5604835012345678009",
+    )
     assert (credit.reference, credit.remittance) == ("RF18539007547034", "Invoice 17")
     assert (debit.counterparty_name, debit.reference, debit.value_date) == (
-        "Vermieter", "BANK-9", None
-    )  # fmt: skip
+        "Vermieter",
+        "BANK-9",
+        None,
+    )
 
 
 def test_balance_mismatch_is_a_warning() -> None:

@@ -10,7 +10,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from ledgerbridge.formats.cli import add_arguments, run
-from ledgerbridge.formats.ksef import example
+from tests.formats.ksef_sample import FA3_MINIMAL
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -26,9 +26,9 @@ def _run(*argv: str) -> tuple[int, str]:
 
 def _files(tmp_path: Path) -> dict[str, Path]:
     good = tmp_path / "good.xml"
-    good.write_bytes(example())
+    good.write_bytes(FA3_MINIMAL)
     bad = tmp_path / "bad.xml"
-    bad.write_bytes(example().replace(b"<P_15>123.00</P_15>", b"<P_15>1.001</P_15>"))
+    bad.write_bytes(FA3_MINIMAL.replace(b"<P_15>123.00</P_15>", b"<P_15>1.001</P_15>"))
     junk = tmp_path / "junk.bin"
     junk.write_bytes(b"hello, world")
     return {"good": good, "bad": bad, "junk": junk, "missing": tmp_path / "missing.pdf"}
@@ -75,8 +75,10 @@ def test_json_prints_one_object_per_file_and_line(tmp_path: Path) -> None:
     first, second = (json.loads(line) for line in text.splitlines())
     assert status == 2
     assert (first["file"], first["error"], first["documents"][0]["kind"]) == (
-        str(files["good"]), None, "invoice"
-    )  # fmt: skip
+        str(files["good"]),
+        None,
+        "invoice",
+    )
     assert second == {
         "file": str(files["junk"]),
         "error": {
@@ -95,8 +97,11 @@ def test_module_runs_without_django(tmp_path: Path) -> None:
     # when
     done = subprocess.run(  # noqa: S603 - our own interpreter and module, fixed arguments
         [sys.executable, "-c", code, "--json", str(files["good"])],
-        capture_output=True, text=True, check=False, timeout=120,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
     # then
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["documents"][0]["format"] == "ksef-fa3"

@@ -23,7 +23,7 @@ from ledgerbridge.formats import (
     read,
 )
 from ledgerbridge.formats.contract import error_to_json, result_to_json
-from ledgerbridge.formats.ksef import example
+from tests.formats.ksef_sample import FA3_MINIMAL
 
 
 def test_payment_slip_with_bill_information() -> None:
@@ -60,9 +60,14 @@ def test_payment_slip_with_bill_information() -> None:
     assert data["ultimate_debtor"] is None
     assert data["alternative_procedures"] == []
     assert data["creditor"] == {
-        "address_type": "S", "name": "Robert Schneider AG", "street": "Rue du Lac",
-        "building_number": "1268", "postal_code": "2501", "town": "Biel", "country": "CH",
-    }  # fmt: skip
+        "address_type": "S",
+        "name": "Robert Schneider AG",
+        "street": "Rue du Lac",
+        "building_number": "1268",
+        "postal_code": "2501",
+        "town": "Biel",
+        "country": "CH",
+    }
     assert data["bill"] == {
         "invoice_number": "10201409",
         "invoice_date": "2019-05-12",
@@ -88,20 +93,31 @@ def test_bank_statement_renames_the_period() -> None:
     # then
     document = out["documents"][0]
     assert list(document["data"]) == [
-        "statement_id", "account_iban", "currency", "from", "to",
-        "opening_balance", "closing_balance", "entries",
-    ]  # fmt: skip
+        "statement_id",
+        "account_iban",
+        "currency",
+        "from",
+        "to",
+        "opening_balance",
+        "closing_balance",
+        "entries",
+    ]
     assert (document["data"]["from"], document["data"]["opening_balance"]) == (
         "2026-01-01",
         "-1.50",
     )
     assert document["data"]["entries"] == [
         {
-            "booking_date": "2026-01-05", "value_date": None, "amount": "80.00",
-            "credit_debit": "CRDT", "counterparty_name": None, "counterparty_iban": None,
-            "reference": "RF18", "remittance": None,
+            "booking_date": "2026-01-05",
+            "value_date": None,
+            "amount": "80.00",
+            "credit_debit": "CRDT",
+            "counterparty_name": None,
+            "counterparty_iban": None,
+            "reference": "RF18",
+            "remittance": None,
         }
-    ]  # fmt: skip
+    ]
     assert document["findings"] == [
         {
             "severity": "warning",
@@ -115,18 +131,36 @@ def test_bank_statement_renames_the_period() -> None:
 
 def test_invoice_has_every_contract_key_and_is_json() -> None:
     # given
-    result = read(example())
+    result = read(FA3_MINIMAL)
     # when
     out = result_to_json(result, file="fa.xml")
     # then
     data = out["documents"][0]["data"]
     assert list(data) == [
-        "number", "type_code", "issue_date", "due_date", "currency", "buyer_reference",
-        "seller", "buyer", "totals", "vat_breakdown", "lines", "payment",
-    ]  # fmt: skip
+        "number",
+        "type_code",
+        "issue_date",
+        "due_date",
+        "currency",
+        "buyer_reference",
+        "seller",
+        "buyer",
+        "totals",
+        "vat_breakdown",
+        "lines",
+        "payment",
+    ]
     assert list(data["totals"]) == [
-        "line_net", "allowances", "charges", "net", "tax", "gross", "prepaid", "rounding", "due"
-    ]  # fmt: skip
+        "line_net",
+        "allowances",
+        "charges",
+        "net",
+        "tax",
+        "gross",
+        "prepaid",
+        "rounding",
+        "due",
+    ]
     assert data["vat_breakdown"] == [
         {"category": "S", "rate": "23", "taxable": "100.00", "tax": "23.00"}
     ]
@@ -141,9 +175,13 @@ def test_notices_are_an_extra_key() -> None:
     # then
     assert out["documents"] == []
     assert out["notices"] == [
-        {"severity": "info", "code": "ksef-verification-qr", "location": "page 1",
-         "message": "KSeF QR for NIP 1"}
-    ]  # fmt: skip
+        {
+            "severity": "info",
+            "code": "ksef-verification-qr",
+            "location": "page 1",
+            "message": "KSeF QR for NIP 1",
+        }
+    ]
 
 
 def test_error_shape() -> None:

@@ -14,15 +14,16 @@ from lxml import etree
 
 from ledgerbridge.formats import Document, Invoice, Kind, ReadOptions, UnsupportedFormat, read
 from ledgerbridge.formats.errors import MalformedDocument
-from ledgerbridge.formats.ksef import NAMESPACE, example, sniff
+from ledgerbridge.formats.ksef import NAMESPACE, sniff
 from ledgerbridge.formats.ksef import read as ksef_read
 from tests.formats.conformance.corpus import corpus_root
+from tests.formats.ksef_sample import FA3_MINIMAL
 
 OPTIONS = ReadOptions()
 
 
 def _mutate(old: str, new: str) -> bytes:
-    source = example().decode()
+    source = FA3_MINIMAL.decode()
     assert old in source
     return source.replace(old, new, 1).encode()
 
@@ -59,41 +60,54 @@ def _xsd() -> etree.XMLSchema:
 
 def test_example_maps_every_field() -> None:
     # given
-    data = example()
+    data = FA3_MINIMAL
     # when
     result = read(data)
     # then
     doc = result.documents[0]
     invoice = _invoice(doc)
     assert (doc.format.value, doc.container.value, doc.kind, doc.profile) == (
-        "ksef-fa3", "xml", Kind.INVOICE, "FA (3)"
-    )  # fmt: skip
+        "ksef-fa3",
+        "xml",
+        Kind.INVOICE,
+        "FA (3)",
+    )
     assert (invoice.number, invoice.type_code, str(invoice.issue_date), invoice.currency) == (
-        "FV/1", "380", "2026-02-15", "PLN"
-    )  # fmt: skip
+        "FV/1",
+        "380",
+        "2026-02-15",
+        "PLN",
+    )
     assert invoice.seller.vat_id == "PL9999999999"
     assert invoice.seller.tax_registration_id == "9999999999"
     assert (invoice.seller.name, invoice.seller.country) == ("ABC sp. z o.o.", "PL")
     assert (invoice.buyer.vat_id, invoice.buyer.name) == ("PL1111111111", "Jan Kowalski")
     totals = invoice.totals
     assert (totals.net, totals.tax, totals.gross, totals.due, totals.line_net) == (
-        Decimal("100.00"), Decimal("23.00"), Decimal("123.00"), Decimal("123.00"),
         Decimal("100.00"),
-    )  # fmt: skip
+        Decimal("23.00"),
+        Decimal("123.00"),
+        Decimal("123.00"),
+        Decimal("100.00"),
+    )
     assert [(v.category, v.rate, v.taxable, v.tax) for v in invoice.vat_breakdown] == [
         ("S", Decimal(23), Decimal("100.00"), Decimal("23.00"))
     ]
     line = invoice.lines[0]
     assert (line.id, line.name, line.quantity, line.unit, line.net) == (
-        "1", "Usługa", Decimal(1), "szt.", Decimal("100.00")
-    )  # fmt: skip
+        "1",
+        "Usługa",
+        Decimal(1),
+        "szt.",
+        Decimal("100.00"),
+    )
     assert (line.vat_category, line.vat_rate) == ("S", Decimal(23))
     assert doc.findings == ()
 
 
 def test_example_is_valid_for_the_official_schema() -> None:
     # given
-    tree = etree.fromstring(example())
+    tree = etree.fromstring(FA3_MINIMAL)
     # when
     valid = _xsd().validate(tree)
     # then
@@ -118,8 +132,11 @@ def test_example_is_valid_for_the_official_schema() -> None:
         ("<P_12>23</P_12>", "<P_12>24</P_12>", "KSEF-SCHEMA-ENUM"),
         ("<Adnotacje>", "<Adnotacje>x", "KSEF-SCHEMA-CONTENT"),
         ("<JST>2</JST>", "<JST>2</JST><JST>2</JST>", "KSEF-SCHEMA-UNEXPECTED"),
-        ("<RodzajFaktury>VAT</RodzajFaktury>", "<RodzajFaktury>FV</RodzajFaktury>",
-         "KSEF-SCHEMA-ENUM"),
+        (
+            "<RodzajFaktury>VAT</RodzajFaktury>",
+            "<RodzajFaktury>FV</RodzajFaktury>",
+            "KSEF-SCHEMA-ENUM",
+        ),
         ("10:00:00Z", "25:00:00Z", "KSEF-SCHEMA-DATE"),
         ("2026-02-01T10:00:00Z", "2025-09-01T00:00:00", "KSEF-SCHEMA-DATE"),  # no zone, at min
         ("<FaWiersz>", "<FaWiersz>\u00a0", "KSEF-SCHEMA-CONTENT"),  # a no-break space is text
@@ -133,7 +150,7 @@ def test_example_is_valid_for_the_official_schema() -> None:
         ("<KodKraju>PL</KodKraju>", "<KodKraju>PL\t</KodKraju>", "KSEF-SCHEMA-ENUM"),
         (">FA</KodFormularza>", "> FA</KodFormularza>", "KSEF-SCHEMA-ENUM"),
     ],
-)  # fmt: skip
+)
 def test_schema_check_agrees_with_the_xsd(old: str, new: str, code: str) -> None:
     # given
     data = _mutate(old, new)
@@ -413,7 +430,7 @@ def test_other_root_is_refused() -> None:
 
 def test_broken_xml_is_malformed() -> None:
     # given
-    data = example()[:-20]
+    data = FA3_MINIMAL[:-20]
     # when
     with pytest.raises(MalformedDocument) as caught:
         ksef_read(data, options=OPTIONS)
@@ -423,7 +440,7 @@ def test_broken_xml_is_malformed() -> None:
 
 def test_sniff_needs_the_namespace() -> None:
     # given
-    heads = [example()[:4096], b"<Invoice/>", b"SPC\n0200"]
+    heads = [FA3_MINIMAL[:4096], b"<Invoice/>", b"SPC\n0200"]
     # when
     answers = [sniff(head) for head in heads]
     # then

@@ -113,16 +113,22 @@ _PAYMENT = (
 # Where a section goes in the example invoice: (how it starts, anchor, anchor rewritten);
 # any other section goes last.
 _PLACES = (
-    (("<Rozliczenie", "<WarunkiTransakcji", "<Zamowienie", "<Platnosc"),
-     "</FaWiersz>", "</FaWiersz>{}"),
+    (
+        ("<Rozliczenie", "<WarunkiTransakcji", "<Zamowienie", "<Platnosc"),
+        "</FaWiersz>",
+        "</FaWiersz>{}",
+    ),
     (("<Podmiot3", "<PodmiotUpowazniony"), "</Podmiot2>", "</Podmiot2>{}"),
     (("<IDNabywcy",), "<JST>", "{}<JST>"),
     (("<PrefiksPodatnika",), "<Podmiot1>", "<Podmiot1>{}"),
     (("<DodatkowyOpis",), "<FaWiersz>", "{}<FaWiersz>"),
-    (("<NoweSrodkiTransportu",),
-     "<NoweSrodkiTransportu><P_22N>1</P_22N>\n   </NoweSrodkiTransportu>", "{}"),
+    (
+        ("<NoweSrodkiTransportu",),
+        "<NoweSrodkiTransportu><P_22N>1</P_22N>\n   </NoweSrodkiTransportu>",
+        "{}",
+    ),
     (("<RodzajFaktury",), "<RodzajFaktury>VAT</RodzajFaktury>", "{}"),
-)  # fmt: skip
+)
 
 
 def _with(section: str) -> bytes:
@@ -172,12 +178,31 @@ def _changed(section: str, old: str, new: str) -> bytes:
         _PAYMENT,
         "<Platnosc><IPKSeF>123AbCdE12345</IPKSeF></Platnosc>",
     ],
-    ids=["settlement", "settlement-empty", "settlement-credit", "terms", "terms-empty",
-         "order", "footer", "footer-empty", "attachment", "attachment-minimal",
-         "third-parties", "third-party-minimal", "authorised", "authorised-minimal",
-         "buyer-id", "seller-prefix", "seller-prefix-empty", "new-vehicles",
-         "corrected-parties", "additional-description", "payment-link", "payment-id-only"],
-)  # fmt: skip
+    ids=[
+        "settlement",
+        "settlement-empty",
+        "settlement-credit",
+        "terms",
+        "terms-empty",
+        "order",
+        "footer",
+        "footer-empty",
+        "attachment",
+        "attachment-minimal",
+        "third-parties",
+        "third-party-minimal",
+        "authorised",
+        "authorised-minimal",
+        "buyer-id",
+        "seller-prefix",
+        "seller-prefix-empty",
+        "new-vehicles",
+        "corrected-parties",
+        "additional-description",
+        "payment-link",
+        "payment-id-only",
+    ],
+)
 def test_section_valid_for_the_xsd_has_no_schema_finding(section: str) -> None:
     # given
     data = _with(section)
@@ -192,350 +217,469 @@ def test_section_valid_for_the_xsd_has_no_schema_finding(section: str) -> None:
     ("section", "old", "new", "finding"),
     [
         pytest.param(
-            _SETTLEMENT, "<Kwota>50.00</Kwota><Powod>Transport</Powod>",
+            _SETTLEMENT,
+            "<Kwota>50.00</Kwota><Powod>Transport</Powod>",
             "<Powod>Transport</Powod><Kwota>50.00</Kwota>",
             ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/Fa[1]/Rozliczenie[1]/Obciazenia[1]/Powod"),
             id="settlement-order",
         ),
         pytest.param(
-            _SETTLEMENT, "<Powod>Rabat</Powod>", "",
+            _SETTLEMENT,
+            "<Powod>Rabat</Powod>",
+            "",
             ("KSEF-SCHEMA-MISSING", "/Faktura/Fa[1]/Rozliczenie[1]/Odliczenia[1]"),
             id="settlement-missing",
         ),
         pytest.param(
-            _SETTLEMENT, "<DoZaplaty>163.00</DoZaplaty>",
+            _SETTLEMENT,
+            "<DoZaplaty>163.00</DoZaplaty>",
             "<DoZaplaty>163.00</DoZaplaty><DoRozliczenia>1</DoRozliczenia>",
             ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/Fa[1]/Rozliczenie[1]/DoRozliczenia"),
             id="settlement-choice",
         ),
         pytest.param(
-            _SETTLEMENT, "<SumaObciazen>50.00</SumaObciazen>",
+            _SETTLEMENT,
+            "<SumaObciazen>50.00</SumaObciazen>",
             "<SumaObciazen>50.001</SumaObciazen>",
             ("KSEF-SCHEMA-AMOUNT", "/Faktura/Fa[1]/Rozliczenie[1]/SumaObciazen[1]"),
             id="settlement-amount",
         ),
         pytest.param(
-            _TERMS, "<NrPartiiTowaru>P1</NrPartiiTowaru><WarunkiDostawy>DDP</WarunkiDostawy>",
+            _TERMS,
+            "<NrPartiiTowaru>P1</NrPartiiTowaru><WarunkiDostawy>DDP</WarunkiDostawy>",
             "<WarunkiDostawy>DDP</WarunkiDostawy><NrPartiiTowaru>P1</NrPartiiTowaru>",
             ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/Fa[1]/WarunkiTransakcji[1]/NrPartiiTowaru"),
             id="terms-order",
         ),
         pytest.param(
-            _TERMS, "<WalutaUmowna>EUR</WalutaUmowna>", "",
+            _TERMS,
+            "<WalutaUmowna>EUR</WalutaUmowna>",
+            "",
             ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/Fa[1]/WarunkiTransakcji[1]/Transport"),
             id="terms-rate-without-currency",
         ),
         pytest.param(
-            _TERMS, "<OpisLadunku>13</OpisLadunku>", "",
-            ("KSEF-SCHEMA-UNEXPECTED",
-             "/Faktura/Fa[1]/WarunkiTransakcji[1]/Transport[1]/JednostkaOpakowania"),
+            _TERMS,
+            "<OpisLadunku>13</OpisLadunku>",
+            "",
+            (
+                "KSEF-SCHEMA-UNEXPECTED",
+                "/Faktura/Fa[1]/WarunkiTransakcji[1]/Transport[1]/JednostkaOpakowania",
+            ),
             id="terms-cargo-missing",
         ),
         pytest.param(
-            _TERMS, "<OpisInnegoTransportu>kombajn</OpisInnegoTransportu>", "",
-            ("KSEF-SCHEMA-UNEXPECTED",
-             "/Faktura/Fa[1]/WarunkiTransakcji[1]/Transport[2]/LadunekInny"),
+            _TERMS,
+            "<OpisInnegoTransportu>kombajn</OpisInnegoTransportu>",
+            "",
+            (
+                "KSEF-SCHEMA-UNEXPECTED",
+                "/Faktura/Fa[1]/WarunkiTransakcji[1]/Transport[2]/LadunekInny",
+            ),
             id="terms-other-transport-undescribed",
         ),
         pytest.param(
-            _TERMS, "<RodzajTransportu>3</RodzajTransportu>",
+            _TERMS,
+            "<RodzajTransportu>3</RodzajTransportu>",
             "<RodzajTransportu>6</RodzajTransportu>",
-            ("KSEF-SCHEMA-ENUM",
-             "/Faktura/Fa[1]/WarunkiTransakcji[1]/Transport[1]/RodzajTransportu[1]"),
+            (
+                "KSEF-SCHEMA-ENUM",
+                "/Faktura/Fa[1]/WarunkiTransakcji[1]/Transport[1]/RodzajTransportu[1]",
+            ),
             id="terms-transport-mode",
         ),
         pytest.param(
-            _TERMS, "<DataUmowy>2025-12-01</DataUmowy>", "<DataUmowy>1989-12-31</DataUmowy>",
-            ("KSEF-SCHEMA-DATE",
-             "/Faktura/Fa[1]/WarunkiTransakcji[1]/Umowy[1]/DataUmowy[1]"),
+            _TERMS,
+            "<DataUmowy>2025-12-01</DataUmowy>",
+            "<DataUmowy>1989-12-31</DataUmowy>",
+            ("KSEF-SCHEMA-DATE", "/Faktura/Fa[1]/WarunkiTransakcji[1]/Umowy[1]/DataUmowy[1]"),
             id="terms-contract-date",
         ),
         pytest.param(
-            _TERMS, "<NIP>1122334455</NIP>", "<NIP>112233445</NIP>",
-            ("KSEF-SCHEMA-PATTERN", "/Faktura/Fa[1]/WarunkiTransakcji[1]/Transport[1]"
-             "/Przewoznik[1]/DaneIdentyfikacyjne[1]/NIP[1]"),
+            _TERMS,
+            "<NIP>1122334455</NIP>",
+            "<NIP>112233445</NIP>",
+            (
+                "KSEF-SCHEMA-PATTERN",
+                "/Faktura/Fa[1]/WarunkiTransakcji[1]/Transport[1]"
+                "/Przewoznik[1]/DaneIdentyfikacyjne[1]/NIP[1]",
+            ),
             id="terms-carrier-nip",
         ),
         pytest.param(
-            _ORDER, "<P_8AZ>szt.</P_8AZ><P_8BZ>1</P_8BZ>", "<P_8BZ>1</P_8BZ><P_8AZ>szt.</P_8AZ>",
-            ("KSEF-SCHEMA-UNEXPECTED",
-             "/Faktura/Fa[1]/Zamowienie[1]/ZamowienieWiersz[1]/P_8AZ"),
+            _ORDER,
+            "<P_8AZ>szt.</P_8AZ><P_8BZ>1</P_8BZ>",
+            "<P_8BZ>1</P_8BZ><P_8AZ>szt.</P_8AZ>",
+            ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/Fa[1]/Zamowienie[1]/ZamowienieWiersz[1]/P_8AZ"),
             id="order-line-order",
         ),
         pytest.param(
-            _ORDER, "<WartoscZamowienia>123.00</WartoscZamowienia>", "",
+            _ORDER,
+            "<WartoscZamowienia>123.00</WartoscZamowienia>",
+            "",
             ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/Fa[1]/Zamowienie[1]/ZamowienieWiersz"),
             id="order-value-missing",
         ),
         pytest.param(
-            _ORDER, "<NrWierszaZam>1</NrWierszaZam>", "",
+            _ORDER,
+            "<NrWierszaZam>1</NrWierszaZam>",
+            "",
             ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/Fa[1]/Zamowienie[1]/ZamowienieWiersz[1]/P_7Z"),
             id="order-line-number-missing",
         ),
         pytest.param(
-            _ORDER, "<ProceduraZ>TT_D</ProceduraZ>", "<ProceduraZ>I_42</ProceduraZ>",
-            ("KSEF-SCHEMA-ENUM",
-             "/Faktura/Fa[1]/Zamowienie[1]/ZamowienieWiersz[1]/ProceduraZ[1]"),
+            _ORDER,
+            "<ProceduraZ>TT_D</ProceduraZ>",
+            "<ProceduraZ>I_42</ProceduraZ>",
+            ("KSEF-SCHEMA-ENUM", "/Faktura/Fa[1]/Zamowienie[1]/ZamowienieWiersz[1]/ProceduraZ[1]"),
             id="order-procedure-of-lines-only",
         ),
         pytest.param(
-            _FOOTER, "<Informacje>", "<Rejestry/><Informacje>",
+            _FOOTER,
+            "<Informacje>",
+            "<Rejestry/><Informacje>",
             ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/Stopka[1]/Informacje"),
             id="footer-order",
         ),
         pytest.param(
-            _FOOTER, "<KRS>0000123456</KRS>", "<KRS> 0000123456</KRS>",
+            _FOOTER,
+            "<KRS>0000123456</KRS>",
+            "<KRS> 0000123456</KRS>",
             ("KSEF-SCHEMA-PATTERN", "/Faktura/Stopka[1]/Rejestry[1]/KRS[1]"),
             id="footer-krs",
         ),
         pytest.param(
-            _FOOTER, "<REGON>123456789</REGON>", "<REGON>1234567890</REGON>",
+            _FOOTER,
+            "<REGON>123456789</REGON>",
+            "<REGON>1234567890</REGON>",
             ("KSEF-SCHEMA-PATTERN", "/Faktura/Stopka[1]/Rejestry[1]/REGON[1]"),
             id="footer-regon",
         ),
         pytest.param(
-            _FOOTER, "<BDO>000012345</BDO>", "<BDO>0000123456</BDO>",
+            _FOOTER,
+            "<BDO>000012345</BDO>",
+            "<BDO>0000123456</BDO>",
             ("KSEF-SCHEMA-LENGTH", "/Faktura/Stopka[1]/Rejestry[1]/BDO[1]"),
             id="footer-bdo",
         ),
         pytest.param(
-            _FOOTER, "<StopkaFaktury>Dziękujemy za zakupy.</StopkaFaktury>",
+            _FOOTER,
+            "<StopkaFaktury>Dziękujemy za zakupy.</StopkaFaktury>",
             "<StopkaFaktury></StopkaFaktury>",
             ("KSEF-SCHEMA-LENGTH", "/Faktura/Stopka[1]/Informacje[1]/StopkaFaktury[1]"),
             id="footer-empty-text",
         ),
         pytest.param(
-            _ATTACHMENT, "<MetaDane><ZKlucz>Licznik</ZKlucz><ZWartosc>GM-1</ZWartosc></MetaDane>",
+            _ATTACHMENT,
+            "<MetaDane><ZKlucz>Licznik</ZKlucz><ZWartosc>GM-1</ZWartosc></MetaDane>",
             "",
             ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/Zalacznik[1]/BlokDanych[1]/Tekst"),
             id="attachment-metadata-missing",
         ),
         pytest.param(
-            _ATTACHMENT, "<Wiersz><WKom>2026", "<Suma><SKom>1</SKom></Suma><Wiersz><WKom>2026",
+            _ATTACHMENT,
+            "<Wiersz><WKom>2026",
+            "<Suma><SKom>1</SKom></Suma><Wiersz><WKom>2026",
             ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/Zalacznik[1]/BlokDanych[1]/Tabela[1]/Suma"),
             id="attachment-table-order",
         ),
         pytest.param(
-            _ATTACHMENT, '<Kol Typ="date">', "<Kol>",
-            ("KSEF-SCHEMA-ATTRIBUTE",
-             "/Faktura/Zalacznik[1]/BlokDanych[1]/Tabela[1]/TNaglowek[1]/Kol[1]"),
+            _ATTACHMENT,
+            '<Kol Typ="date">',
+            "<Kol>",
+            (
+                "KSEF-SCHEMA-ATTRIBUTE",
+                "/Faktura/Zalacznik[1]/BlokDanych[1]/Tabela[1]/TNaglowek[1]/Kol[1]",
+            ),
             id="attachment-column-type-missing",
         ),
         pytest.param(
-            _ATTACHMENT, '<Kol Typ="dec">', '<Kol Typ="decimal">',
-            ("KSEF-SCHEMA-ATTRIBUTE",
-             "/Faktura/Zalacznik[1]/BlokDanych[1]/Tabela[1]/TNaglowek[1]/Kol[2]"),
+            _ATTACHMENT,
+            '<Kol Typ="dec">',
+            '<Kol Typ="decimal">',
+            (
+                "KSEF-SCHEMA-ATTRIBUTE",
+                "/Faktura/Zalacznik[1]/BlokDanych[1]/Tabela[1]/TNaglowek[1]/Kol[2]",
+            ),
             id="attachment-column-type",
         ),
         pytest.param(
-            _ATTACHMENT, '<Kol Typ="dec">', '<Kol Typ="dec" Szerokosc="5">',
-            ("KSEF-SCHEMA-ATTRIBUTE",
-             "/Faktura/Zalacznik[1]/BlokDanych[1]/Tabela[1]/TNaglowek[1]/Kol[2]"),
+            _ATTACHMENT,
+            '<Kol Typ="dec">',
+            '<Kol Typ="dec" Szerokosc="5">',
+            (
+                "KSEF-SCHEMA-ATTRIBUTE",
+                "/Faktura/Zalacznik[1]/BlokDanych[1]/Tabela[1]/TNaglowek[1]/Kol[2]",
+            ),
             id="attachment-column-undeclared-attribute",
         ),
         pytest.param(
-            _ATTACHMENT, "<WKom>47.5</WKom>", f"<WKom>{'x' * 257}</WKom>",
-            ("KSEF-SCHEMA-LENGTH",
-             "/Faktura/Zalacznik[1]/BlokDanych[1]/Tabela[1]/Wiersz[1]/WKom[2]"),
+            _ATTACHMENT,
+            "<WKom>47.5</WKom>",
+            f"<WKom>{'x' * 257}</WKom>",
+            (
+                "KSEF-SCHEMA-LENGTH",
+                "/Faktura/Zalacznik[1]/BlokDanych[1]/Tabela[1]/Wiersz[1]/WKom[2]",
+            ),
             id="attachment-cell-length",
         ),
         pytest.param(
-            _BUYER_ID, "ODB-0001", "x" * 33,
+            _BUYER_ID,
+            "ODB-0001",
+            "x" * 33,
             ("KSEF-SCHEMA-LENGTH", "/Faktura/Podmiot2[1]/IDNabywcy[1]"),
             id="buyer-id-length",
         ),
         pytest.param(
-            _THIRD, "<IDNabywcy>ODB-7</IDNabywcy><NrEORI>PL123</NrEORI>",
+            _THIRD,
+            "<IDNabywcy>ODB-7</IDNabywcy><NrEORI>PL123</NrEORI>",
             "<NrEORI>PL123</NrEORI><IDNabywcy>ODB-7</IDNabywcy>",
             ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/Podmiot3[1]/IDNabywcy"),
             id="third-party-order",
         ),
         pytest.param(
-            _THIRD, "<IDWew>1111111111-00001</IDWew>",
+            _THIRD,
+            "<IDWew>1111111111-00001</IDWew>",
             "<NIP>1111111111</NIP><IDWew>1111111111-00001</IDWew>",
             ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/Podmiot3[1]/DaneIdentyfikacyjne[1]/IDWew"),
             id="third-party-two-identifiers",
         ),
         pytest.param(
-            _THIRD, "<IDWew>1111111111-00001</IDWew>", "<IDWew>1111111111-0001</IDWew>",
+            _THIRD,
+            "<IDWew>1111111111-00001</IDWew>",
+            "<IDWew>1111111111-0001</IDWew>",
             ("KSEF-SCHEMA-PATTERN", "/Faktura/Podmiot3[1]/DaneIdentyfikacyjne[1]/IDWew[1]"),
             id="third-party-internal-id",
         ),
         pytest.param(
-            _THIRD, "<NrVatUE>123456789</NrVatUE>", "",
+            _THIRD,
+            "<NrVatUE>123456789</NrVatUE>",
+            "",
             ("KSEF-SCHEMA-MISSING", "/Faktura/Podmiot3[2]/DaneIdentyfikacyjne[1]"),
             id="third-party-eu-vat-number-missing",
         ),
         pytest.param(
-            _THIRD, "<KodKraju>US</KodKraju><NrID>12-3456789</NrID>",
+            _THIRD,
+            "<KodKraju>US</KodKraju><NrID>12-3456789</NrID>",
             "<NrID>12-3456789</NrID><KodKraju>US</KodKraju>",
             ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/Podmiot3[3]/DaneIdentyfikacyjne[1]/KodKraju"),
             id="third-party-foreign-id-order",
         ),
         pytest.param(
-            _THIRD, "<BrakID>1</BrakID>", "<BrakID>2</BrakID>",
+            _THIRD,
+            "<BrakID>1</BrakID>",
+            "<BrakID>2</BrakID>",
             ("KSEF-SCHEMA-ENUM", "/Faktura/Podmiot3[4]/DaneIdentyfikacyjne[1]/BrakID[1]"),
             id="third-party-no-id-flag",
         ),
         pytest.param(
-            _AUTHORISED, "<RolaPU>1</RolaPU>", "",
+            _AUTHORISED,
+            "<RolaPU>1</RolaPU>",
+            "",
             ("KSEF-SCHEMA-MISSING", "/Faktura/PodmiotUpowazniony[1]"),
             id="authorised-role-missing",
         ),
         pytest.param(
-            _AUTHORISED, "<RolaPU>1</RolaPU>", "<RolaPU>4</RolaPU>",
+            _AUTHORISED,
+            "<RolaPU>1</RolaPU>",
+            "<RolaPU>4</RolaPU>",
             ("KSEF-SCHEMA-ENUM", "/Faktura/PodmiotUpowazniony[1]/RolaPU[1]"),
             id="authorised-role",
         ),
         pytest.param(
-            _AUTHORISED, f"<Adres>{_ADDRESS}</Adres>", "",
+            _AUTHORISED,
+            f"<Adres>{_ADDRESS}</Adres>",
+            "",
             ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/PodmiotUpowazniony[1]/AdresKoresp"),
             id="authorised-address-missing",
         ),
         pytest.param(
-            _AUTHORISED, "<NrEORI>PL9</NrEORI>", "<RolaPU>1</RolaPU><NrEORI>PL9</NrEORI>",
+            _AUTHORISED,
+            "<NrEORI>PL9</NrEORI>",
+            "<RolaPU>1</RolaPU><NrEORI>PL9</NrEORI>",
             ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/PodmiotUpowazniony[1]/RolaPU"),
             id="authorised-order",
         ),
         pytest.param(
-            _AUTHORISED, "<NIP>5555555555</NIP><Nazwa>Komornik Sądowy</Nazwa>",
+            _AUTHORISED,
+            "<NIP>5555555555</NIP><Nazwa>Komornik Sądowy</Nazwa>",
             "<BrakID>1</BrakID>",
-            ("KSEF-SCHEMA-UNEXPECTED",
-             "/Faktura/PodmiotUpowazniony[1]/DaneIdentyfikacyjne[1]/BrakID"),
+            (
+                "KSEF-SCHEMA-UNEXPECTED",
+                "/Faktura/PodmiotUpowazniony[1]/DaneIdentyfikacyjne[1]/BrakID",
+            ),
             id="authorised-needs-a-nip",
         ),
         pytest.param(
-            _AUTHORISED, "<EmailPU>biuro@komornik.pl</EmailPU>",
+            _AUTHORISED,
+            "<EmailPU>biuro@komornik.pl</EmailPU>",
             "<EmailPU>biuro.komornik.pl</EmailPU>",
-            ("KSEF-SCHEMA-PATTERN",
-             "/Faktura/PodmiotUpowazniony[1]/DaneKontaktowe[1]/EmailPU[1]"),
+            ("KSEF-SCHEMA-PATTERN", "/Faktura/PodmiotUpowazniony[1]/DaneKontaktowe[1]/EmailPU[1]"),
             id="authorised-email",
         ),
         pytest.param(
-            _AUTHORISED, "<EmailPU>biuro@komornik.pl</EmailPU>",
+            _AUTHORISED,
+            "<EmailPU>biuro@komornik.pl</EmailPU>",
             "<Email>biuro@komornik.pl</Email>",
             ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/PodmiotUpowazniony[1]/DaneKontaktowe[1]/Email"),
             id="authorised-email-of-a-party",
         ),
         pytest.param(
-            _AUTHORISED, "<DaneKontaktowe/>",
+            _AUTHORISED,
+            "<DaneKontaktowe/>",
             "<DaneKontaktowe/><DaneKontaktowe/><DaneKontaktowe/>",
             ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/PodmiotUpowazniony[1]/DaneKontaktowe"),
             id="authorised-contacts-too-many",
         ),
         pytest.param(
-            _VEHICLES, "<P_22B1>TMBJJ7NE1L0123456</P_22B1>",
+            _VEHICLES,
+            "<P_22B1>TMBJJ7NE1L0123456</P_22B1>",
             "<P_22B1>TMBJJ7NE1L0123456</P_22B1><P_22B2>X</P_22B2>",
             ("KSEF-SCHEMA-UNEXPECTED", f"{_VEHICLE}[1]/P_22B2"),
             id="vehicle-two-land-numbers",
         ),
         pytest.param(
-            _VEHICLES, "<P_22BT>osobowy</P_22BT>", "<P_22C>1</P_22C>",
+            _VEHICLES,
+            "<P_22BT>osobowy</P_22BT>",
+            "<P_22C>1</P_22C>",
             ("KSEF-SCHEMA-UNEXPECTED", f"{_VEHICLE}[1]/P_22C"),
             id="vehicle-land-and-water",
         ),
         pytest.param(
-            _VEHICLES, "<P_22BMD>Octavia</P_22BMD><P_22BK>szary</P_22BK>",
+            _VEHICLES,
+            "<P_22BMD>Octavia</P_22BMD><P_22BK>szary</P_22BK>",
             "<P_22BK>szary</P_22BK><P_22BMD>Octavia</P_22BMD>",
             ("KSEF-SCHEMA-UNEXPECTED", f"{_VEHICLE}[1]/P_22BMD"),
             id="vehicle-order",
         ),
         pytest.param(
-            _VEHICLES, "<P_NrWierszaNST>2</P_NrWierszaNST>", "",
+            _VEHICLES,
+            "<P_NrWierszaNST>2</P_NrWierszaNST>",
+            "",
             ("KSEF-SCHEMA-UNEXPECTED", f"{_VEHICLE}[2]/P_22C"),
             id="vehicle-line-missing",
         ),
         pytest.param(
-            _VEHICLES, "<P_22D>15</P_22D>", "",
+            _VEHICLES,
+            "<P_22D>15</P_22D>",
+            "",
             ("KSEF-SCHEMA-MISSING", f"{_VEHICLE}[3]"),
             id="vehicle-kind-missing",
         ),
         pytest.param(
-            _VEHICLES, "<P_22A>2026-01-10</P_22A>", "<P_22A>2005-12-31</P_22A>",
+            _VEHICLES,
+            "<P_22A>2026-01-10</P_22A>",
+            "<P_22A>2005-12-31</P_22A>",
             ("KSEF-SCHEMA-DATE", f"{_VEHICLE}[1]/P_22A[1]"),
             id="vehicle-date",
         ),
         pytest.param(
-            _VEHICLES, "<P_NrWierszaNST>3</P_NrWierszaNST>", "<P_NrWierszaNST>0</P_NrWierszaNST>",
+            _VEHICLES,
+            "<P_NrWierszaNST>3</P_NrWierszaNST>",
+            "<P_NrWierszaNST>0</P_NrWierszaNST>",
             ("KSEF-SCHEMA-PATTERN", f"{_VEHICLE}[3]/P_NrWierszaNST[1]"),
             id="vehicle-line-number",
         ),
         pytest.param(
-            _CORRECTION, f"<Adres>{_ADDRESS}</Adres></Podmiot1K>", "</Podmiot1K>",
+            _CORRECTION,
+            f"<Adres>{_ADDRESS}</Adres></Podmiot1K>",
+            "</Podmiot1K>",
             ("KSEF-SCHEMA-MISSING", "/Faktura/Fa[1]/Podmiot1K[1]"),
             id="corrected-seller-address-missing",
         ),
         pytest.param(
-            _CORRECTION, "<PrefiksPodatnika>DE</PrefiksPodatnika>",
+            _CORRECTION,
+            "<PrefiksPodatnika>DE</PrefiksPodatnika>",
             "<PrefiksPodatnika>US</PrefiksPodatnika>",
             ("KSEF-SCHEMA-ENUM", "/Faktura/Fa[1]/Podmiot1K[1]/PrefiksPodatnika[1]"),
             id="corrected-seller-prefix",
         ),
         pytest.param(
-            _CORRECTION, f"<Adres>{_ADDRESS}</Adres><IDNabywcy>ODB-1</IDNabywcy>",
+            _CORRECTION,
+            f"<Adres>{_ADDRESS}</Adres><IDNabywcy>ODB-1</IDNabywcy>",
             f"<IDNabywcy>ODB-1</IDNabywcy><Adres>{_ADDRESS}</Adres>",
             ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/Fa[1]/Podmiot2K[1]/Adres"),
             id="corrected-buyer-order",
         ),
         pytest.param(
-            _CORRECTION, "<BrakID>1</BrakID>", "<IDWew>1111111111-00001</IDWew>",
+            _CORRECTION,
+            "<BrakID>1</BrakID>",
+            "<IDWew>1111111111-00001</IDWew>",
             ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/Fa[1]/Podmiot2K[2]/DaneIdentyfikacyjne[1]/IDWew"),
             id="corrected-buyer-internal-id",
         ),
         pytest.param(
-            _CORRECTION, "<NIP>9999999999</NIP><Nazwa>ABC</Nazwa>", "<NIP>9999999999</NIP>",
+            _CORRECTION,
+            "<NIP>9999999999</NIP><Nazwa>ABC</Nazwa>",
+            "<NIP>9999999999</NIP>",
             ("KSEF-SCHEMA-MISSING", "/Faktura/Fa[1]/Podmiot1K[1]/DaneIdentyfikacyjne[1]"),
             id="corrected-seller-name-missing",
         ),
         pytest.param(
-            _DESCRIPTION, "<Klucz>Kolor</Klucz><Wartosc>czerwony</Wartosc>",
+            _DESCRIPTION,
+            "<Klucz>Kolor</Klucz><Wartosc>czerwony</Wartosc>",
             "<Wartosc>czerwony</Wartosc><Klucz>Kolor</Klucz>",
             ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/Fa[1]/DodatkowyOpis[1]/Wartosc"),
             id="description-order",
         ),
         pytest.param(
-            _DESCRIPTION, "<Wartosc>brak</Wartosc>", "",
+            _DESCRIPTION,
+            "<Wartosc>brak</Wartosc>",
+            "",
             ("KSEF-SCHEMA-MISSING", "/Faktura/Fa[1]/DodatkowyOpis[2]"),
             id="description-value-missing",
         ),
         pytest.param(
-            _DESCRIPTION, "<NrWiersza>1</NrWiersza>", "<NrWiersza>0</NrWiersza>",
+            _DESCRIPTION,
+            "<NrWiersza>1</NrWiersza>",
+            "<NrWiersza>0</NrWiersza>",
             ("KSEF-SCHEMA-PATTERN", "/Faktura/Fa[1]/DodatkowyOpis[1]/NrWiersza[1]"),
             id="description-line-number",
         ),
         pytest.param(
-            _DESCRIPTION, "<Klucz>Uwagi</Klucz>", f"<Klucz>{'x' * 257}</Klucz>",
+            _DESCRIPTION,
+            "<Klucz>Uwagi</Klucz>",
+            f"<Klucz>{'x' * 257}</Klucz>",
             ("KSEF-SCHEMA-LENGTH", "/Faktura/Fa[1]/DodatkowyOpis[2]/Klucz[1]"),
             id="description-key-length",
         ),
         pytest.param(
-            _PAYMENT, _LINK, _LINK.replace("IPKSeF=", "id="),
+            _PAYMENT,
+            _LINK,
+            _LINK.replace("IPKSeF=", "id="),
             ("KSEF-SCHEMA-PATTERN", "/Faktura/Fa[1]/Platnosc[1]/LinkDoPlatnosci[1]"),
             id="payment-link-without-id",
         ),
         pytest.param(
-            _PAYMENT, _LINK, _LINK + "&amp;x=" + "y" * 470,
+            _PAYMENT,
+            _LINK,
+            _LINK + "&amp;x=" + "y" * 470,
             ("KSEF-SCHEMA-LENGTH", "/Faktura/Fa[1]/Platnosc[1]/LinkDoPlatnosci[1]"),
             id="payment-link-length",
         ),
         pytest.param(
-            _PAYMENT, "<IPKSeF>123AbCdE12345</IPKSeF>", "<IPKSeF>12AbCdE123456</IPKSeF>",
+            _PAYMENT,
+            "<IPKSeF>123AbCdE12345</IPKSeF>",
+            "<IPKSeF>12AbCdE123456</IPKSeF>",
             ("KSEF-SCHEMA-PATTERN", "/Faktura/Fa[1]/Platnosc[1]/IPKSeF[1]"),
             id="payment-id",
         ),
         pytest.param(
-            _PAYMENT, "<FormaPlatnosci>6</FormaPlatnosci>",
+            _PAYMENT,
+            "<FormaPlatnosci>6</FormaPlatnosci>",
             "<FormaPlatnosci>6</FormaPlatnosci><IPKSeF>123AbCdE12345</IPKSeF>",
             ("KSEF-SCHEMA-UNEXPECTED", "/Faktura/Fa[1]/Platnosc[1]/LinkDoPlatnosci"),
             id="payment-id-before-link",
         ),
         pytest.param(
-            "<PrefiksPodatnika>PL</PrefiksPodatnika>", "PL", "DE",
+            "<PrefiksPodatnika>PL</PrefiksPodatnika>",
+            "PL",
+            "DE",
             ("KSEF-SCHEMA-ENUM", "/Faktura/Podmiot1[1]/PrefiksPodatnika[1]"),
             id="seller-prefix-fixed",
         ),
     ],
-)  # fmt: skip
+)
 def test_broken_section_gets_the_finding_the_xsd_agrees_with(
     section: str, old: str, new: str, finding: tuple[str, str]
 ) -> None:
@@ -572,8 +716,12 @@ _START = "<DataGodzRozpTransportu>2026-02-14T06:00:00Z</DataGodzRozpTransportu>"
         ]
     ]
     + [
-        (_TERMS, "<RodzajTransportu>3</RodzajTransportu>",
-         f"<RodzajTransportu>{value}</RodzajTransportu>", valid)
+        (
+            _TERMS,
+            "<RodzajTransportu>3</RodzajTransportu>",
+            f"<RodzajTransportu>{value}</RodzajTransportu>",
+            valid,
+        )
         for value, valid in [("03", True), ("+3", True), (" 3 ", True), ("3.0", False)]
     ]
     + [
@@ -585,8 +733,12 @@ _START = "<DataGodzRozpTransportu>2026-02-14T06:00:00Z</DataGodzRozpTransportu>"
         for value, valid in [("12345678901234", True), ("123456789 ", False)]
     ]
     + [
-        (_FOOTER, "<StopkaFaktury>Dziękujemy za zakupy.</StopkaFaktury>",
-         f"<StopkaFaktury>{value}</StopkaFaktury>", valid)
+        (
+            _FOOTER,
+            "<StopkaFaktury>Dziękujemy za zakupy.</StopkaFaktury>",
+            f"<StopkaFaktury>{value}</StopkaFaktury>",
+            valid,
+        )
         for value, valid in [("   ", True), ("x" * 3500, True), ("x" * 3501, False)]
     ]
     + [
@@ -616,27 +768,48 @@ _START = "<DataGodzRozpTransportu>2026-02-14T06:00:00Z</DataGodzRozpTransportu>"
     ]
     + [
         (_PAYMENT, "<IPKSeF>123AbCdE12345</IPKSeF>", f"<IPKSeF>{value}</IPKSeF>", valid)
-        for value, valid in [(" 123AbCdE12345\n", True), ("1234567890123", True),
-                             ("A23AbCdE12345", False), ("123AbCdE1234Ł", False)]
+        for value, valid in [
+            (" 123AbCdE12345\n", True),
+            ("1234567890123", True),
+            ("A23AbCdE12345", False),
+            ("123AbCdE1234Ł", False),
+        ]
     ]
     + [
         (_BUYER_ID, "ODB-0001", value, valid)
-        for value, valid in [("x" * 32, True), (f" {'x' * 32}\n", True), ("", False),
-                             (f"{'x' * 16}  {'x' * 15}", True)]
+        for value, valid in [
+            ("x" * 32, True),
+            (f" {'x' * 32}\n", True),
+            ("", False),
+            (f"{'x' * 16}  {'x' * 15}", True),
+        ]
     ]
     + [
         (_THIRD, "<IDWew>1111111111-00001</IDWew>", f"<IDWew>{value}</IDWew>", valid)
-        for value, valid in [(" 1111111111-00001 ", True), ("1011111111-00001", True),
-                             ("1111111111-000010", False), ("1111111111 -00001", False)]
+        for value, valid in [
+            (" 1111111111-00001 ", True),
+            ("1011111111-00001", True),
+            ("1111111111-000010", False),
+            ("1111111111 -00001", False),
+        ]
     ]
     + [
         ("<PrefiksPodatnika>PL</PrefiksPodatnika>", "PL", value, valid)
-        for value, valid in [(" ", False), (" PL", False), ("pl", False), ("P<!-- x -->L", True),
-                             ("<!-- x -->", True)]
+        for value, valid in [
+            (" ", False),
+            (" PL", False),
+            ("pl", False),
+            ("P<!-- x -->L", True),
+            ("<!-- x -->", True),
+        ]
     ]
     + [
-        (_PAYMENT, "<FormaPlatnosci>6</FormaPlatnosci>",
-         f"<FormaPlatnosci>6</FormaPlatnosci><RachunekBankowy>{account}</RachunekBankowy>", valid)
+        (
+            _PAYMENT,
+            "<FormaPlatnosci>6</FormaPlatnosci>",
+            f"<FormaPlatnosci>6</FormaPlatnosci><RachunekBankowy>{account}</RachunekBankowy>",
+            valid,
+        )
         for account, valid in [
             ("<NrRB> 123456789 </NrRB>", True),  # xsd:string: the blanks count to 10
             ("<NrRB>123456789 </NrRB><SWIFT>BREXPLPW</SWIFT>", True),
@@ -651,7 +824,7 @@ _START = "<DataGodzRozpTransportu>2026-02-14T06:00:00Z</DataGodzRozpTransportu>"
         (_TERMS, "<KursUmowny>4.5678</KursUmowny>", f"<KursUmowny>{value}</KursUmowny>", valid)
         for value, valid in [(" 4.5678\n", True), ("4.567\u0668", False), ("4.5678\u00a0", False)]
     ],
-)  # fmt: skip
+)
 def test_simple_type_at_its_edge_agrees_with_the_xsd(
     section: str, old: str, new: str, valid: bool
 ) -> None:

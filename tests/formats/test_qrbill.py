@@ -30,10 +30,33 @@ _QRR = "210000000003139471430009017"
 
 def payload(**changes: str) -> list[str]:
     """A valid QR-bill (QR-IBAN, QRR) as element list; ``changes`` maps index 'eN' to text."""
-    lines = ["SPC", "0200", "1", _QR_IBAN, "S", "Robert Schneider AG", "Rue du Lac", "1268",
-             "2501", "Biel", "CH", *[""] * 7, "1949.75", "CHF", "S", "Pia Rutschmann",
-             "Marktgasse", "28", "9400", "Rorschach", "CH", "QRR", _QRR,
-             "Order of 15.06.2020", "EPD"]  # fmt: skip
+    lines = [
+        "SPC",
+        "0200",
+        "1",
+        _QR_IBAN,
+        "S",
+        "Robert Schneider AG",
+        "Rue du Lac",
+        "1268",
+        "2501",
+        "Biel",
+        "CH",
+        *[""] * 7,
+        "1949.75",
+        "CHF",
+        "S",
+        "Pia Rutschmann",
+        "Marktgasse",
+        "28",
+        "9400",
+        "Rorschach",
+        "CH",
+        "QRR",
+        _QRR,
+        "Order of 15.06.2020",
+        "EPD",
+    ]
     for key, value in changes.items():
         index = int(key[1:])
         while len(lines) <= index:
@@ -56,7 +79,10 @@ def test_valid_payload_reads_into_one_payment_slip() -> None:
     # then
     (document,) = result.documents
     assert (document.format, document.container, document.kind) == (
-        Format.SWISS_QR_BILL, Container.TEXT, Kind.PAYMENT_SLIP)  # fmt: skip
+        Format.SWISS_QR_BILL,
+        Container.TEXT,
+        Kind.PAYMENT_SLIP,
+    )
     assert document.findings == ()
     slip = document.data
     assert isinstance(slip, PaymentSlip)
@@ -108,10 +134,11 @@ def test_sniff_wants_spc_at_the_start() -> None:
         ({"e9": ""}, ("error", "qrbill-address-town-missing", "creditor.town")),
         ({"e10": "ch"}, ("error", "qrbill-address-country-invalid", "creditor.country")),
         ({"e20": "X"}, ("error", "qrbill-address-type-invalid", "ultimate_debtor.address_type")),
-        ({"e12": "Somebody"},
-         ("error", "qrbill-ultimate-creditor-not-empty", "ultimate_creditor")),
-        ({"e29": "m" * 100, "e31": "//" + "b" * 39},
-         ("error", "qrbill-field-too-long", "message+bill_information")),
+        ({"e12": "Somebody"}, ("error", "qrbill-ultimate-creditor-not-empty", "ultimate_creditor")),
+        (
+            {"e29": "m" * 100, "e31": "//" + "b" * 39},
+            ("error", "qrbill-field-too-long", "message+bill_information"),
+        ),
         ({"e31": "ABCD"}, ("error", "qrbill-bill-information-invalid", "bill_information")),
         ({"e19": ""}, ("error", "qrbill-currency-missing", "currency")),
         ({"e28": "RF18539007547034"}, ("error", "qrbill-reference-type-invalid", "reference_type")),
@@ -122,10 +149,12 @@ def test_sniff_wants_spc_at_the_start() -> None:
         ({"e10": "Schweiz"}, ("error", "qrbill-address-country-invalid", "creditor.country")),
         ({"e3": "DE68201207003100755555"}, ("error", "qrbill-iban-country", "iban")),
         ({"e3": "CH5604835012345678009123"}, ("error", "qrbill-iban-invalid", "iban")),
-        ({"e32": "A1", "e33": "A2", "e34": "A3"},
-         ("error", "qrbill-alternative-procedures-too-many", "alternative_procedures")),
+        (
+            {"e32": "A1", "e33": "A2", "e34": "A3"},
+            ("error", "qrbill-alternative-procedures-too-many", "alternative_procedures"),
+        ),
     ],
-)  # fmt: skip
+)
 def test_element_rule_violations_become_error_findings(
     changes: dict[str, str], finding: tuple[str, str, str]
 ) -> None:
@@ -176,8 +205,9 @@ def test_real_world_quirks_are_warnings_and_read_through() -> None:
 
 def test_combined_address_is_read_with_a_deprecation_warning() -> None:
     # given
-    lines = payload(e20="K", e21="Pia Rutschmann", e22="Marktgasse 28", e23="9400 Rorschach",
-                    e24="", e25="")  # fmt: skip
+    lines = payload(
+        e20="K", e21="Pia Rutschmann", e22="Marktgasse 28", e23="9400 Rorschach", e24="", e25=""
+    )
     # when
     slip, findings = parse(lines)
     # then

@@ -10,8 +10,10 @@ from ledgerbridge.formats import Severity, swico
 
 def test_every_tag_is_decoded() -> None:
     # given
-    text = ("//S1/10/10201409/11/190512/20/1400.000-53/30/106017086/31/180508180531"
-            "/32/8:1000;2.5:51.8/33/7.7:48.12/40/2:10;0:30")  # fmt: skip
+    text = (
+        "//S1/10/10201409/11/190512/20/1400.000-53/30/106017086/31/180508180531"
+        "/32/8:1000;2.5:51.8/33/7.7:48.12/40/2:10;0:30"
+    )
     # when
     bill, findings = swico.decode(text)
     # then

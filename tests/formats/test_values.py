@@ -6,8 +6,9 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from ledgerbridge.formats.values import ValueReader
 from lxml import etree
+
+from ledgerbridge.formats.values import ValueReader
 
 
 @pytest.mark.parametrize(

@@ -95,8 +95,15 @@ def _address(expected: dict[str, Any] | None) -> Address | None:
         return None
     if expected["address_type"] == "K":
         # A combined address keeps line 1 in street and line 2 in town (qrbill docstring).
-        return Address("K", expected["name"], expected["address_line_1"], None, None,
-                       expected["address_line_2"], expected["country"])  # fmt: skip
+        return Address(
+            "K",
+            expected["name"],
+            expected["address_line_1"],
+            None,
+            None,
+            expected["address_line_2"],
+            expected["country"],
+        )
     return Address(
         address_type="S",
         name=expected["name"] or None,
@@ -189,16 +196,18 @@ def _bill(expected: dict[str, Any]) -> BillInformation:
         rates = [(number(expected["vat_rate"]), None)]
     return BillInformation(
         invoice_number=expected.get("invoice_number"),
-        invoice_date=date.fromisoformat(expected["invoice_date"]) if "invoice_date" in expected
+        invoice_date=date.fromisoformat(expected["invoice_date"])
+        if "invoice_date" in expected
         else None,
         customer_reference=expected.get("customer_reference"),
         vat_number=expected.get("vat_number"),
         vat_dates=tuple(date.fromisoformat(d) for d in vat_dates),
         vat_rates=tuple(rates),
         import_vat=tuple((number(r), number(a)) for r, a in expected.get("vat_import_taxes", [])),
-        payment_conditions=tuple((number(d), int(n))
-                                 for d, n in expected.get("payment_conditions", [])),
-    )  # fmt: skip
+        payment_conditions=tuple(
+            (number(d), int(n)) for d, n in expected.get("payment_conditions", [])
+        ),
+    )
 
 
 _SWICO_MISSES = {
