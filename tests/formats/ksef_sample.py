@@ -1,10 +1,18 @@
-"""A minimal valid KSeF FA(3) invoice shared by the KSeF, CLI and contract tests."""
+"""A minimal valid KSeF FA(3) invoice shared by the KSeF, CLI and contract tests.
+
+:func:`mutate` rewrites one part of it, :func:`fa3_schema` is the FA(3) XSD of the corpus.
+"""
 
 from __future__ import annotations
 
-from ledgerbridge.formats.namespaces import KSEF_FA3_NS
+from functools import cache
 
-__all__ = ["FA3_MINIMAL"]
+from lxml import etree
+
+from ledgerbridge.formats.namespaces import KSEF_FA3_NS
+from tests.formats.conformance.corpus import corpus_root
+
+__all__ = ["FA3_MINIMAL", "fa3_schema", "mutate"]
 
 FA3_MINIMAL = f"""<?xml version="1.0" encoding="UTF-8"?>
 <Faktura xmlns="{KSEF_FA3_NS}">
@@ -26,3 +34,32 @@ FA3_MINIMAL = f"""<?xml version="1.0" encoding="UTF-8"?>
    <P_9A>100.00</P_9A><P_11>100.00</P_11><P_12>23</P_12></FaWiersz>
  </Fa>
 </Faktura>""".encode()
+
+
+def mutate(old: str, new: str) -> bytes:
+    """The sample with the first ``old`` replaced by ``new`` (which must be there)."""
+    source = FA3_MINIMAL.decode()
+    assert old in source
+    return source.replace(old, new, 1).encode()
+
+
+class _BaseSchemas(etree.Resolver):
+    """Serve the schema's http:// imports from the corpus copy (tests never go online)."""
+
+    def resolve(  # type: ignore[override]  # lxml passes a context the stubs omit
+        self, system_url: str, public_id: str, context: object
+    ) -> object:
+        base = corpus_root() / "ksef/xsd/bazowe"
+        local = base / system_url.rsplit("/", 1)[-1]
+        if not local.is_file():
+            return None
+        return self.resolve_filename(str(local), context)  # type: ignore[attr-defined]  # not in lxml-stubs
+
+
+@cache
+def fa3_schema() -> etree.XMLSchema:
+    """The FA(3) XSD, its imports served from the corpus (tests never go online)."""
+    parser = etree.XMLParser(no_network=True)
+    parser.resolvers.add(_BaseSchemas())
+    path = corpus_root() / "ksef/xsd/schemat_FA(3)_v1-0E.xsd"
+    return etree.XMLSchema(etree.parse(str(path), parser))

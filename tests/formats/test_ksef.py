@@ -7,7 +7,6 @@ example invoice, the schema checks written in code must agree with libxml2's ver
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import cache
 
 import pytest
 from lxml import etree
@@ -16,16 +15,9 @@ from ledgerbridge.formats import Document, Invoice, Kind, ReadOptions, Unsupport
 from ledgerbridge.formats.errors import MalformedDocument
 from ledgerbridge.formats.ksef import NAMESPACE, sniff
 from ledgerbridge.formats.ksef import read as ksef_read
-from tests.formats.conformance.corpus import corpus_root
-from tests.formats.ksef_sample import FA3_MINIMAL
+from tests.formats.ksef_sample import FA3_MINIMAL, fa3_schema, mutate
 
 OPTIONS = ReadOptions()
-
-
-def _mutate(old: str, new: str) -> bytes:
-    source = FA3_MINIMAL.decode()
-    assert old in source
-    return source.replace(old, new, 1).encode()
 
 
 def _invoice(doc: Document) -> Invoice:
@@ -35,27 +27,6 @@ def _invoice(doc: Document) -> Invoice:
 
 def _codes(data: bytes) -> list[str]:
     return [f.code for f in ksef_read(data, options=OPTIONS).documents[0].findings]
-
-
-class _BaseSchemas(etree.Resolver):
-    """Serve the schema's http:// imports from the corpus copy (tests never go online)."""
-
-    def resolve(  # type: ignore[override]  # lxml passes a context the stubs omit
-        self, system_url: str, public_id: str, context: object
-    ) -> object:
-        base = corpus_root() / "ksef/xsd/bazowe"
-        local = base / system_url.rsplit("/", 1)[-1]
-        if not local.is_file():
-            return None
-        return self.resolve_filename(str(local), context)  # type: ignore[attr-defined]  # not in lxml-stubs
-
-
-@cache
-def _xsd() -> etree.XMLSchema:
-    parser = etree.XMLParser(no_network=True)
-    parser.resolvers.add(_BaseSchemas())
-    path = corpus_root() / "ksef/xsd/schemat_FA(3)_v1-0E.xsd"
-    return etree.XMLSchema(etree.parse(str(path), parser))
 
 
 def test_example_maps_every_field() -> None:
@@ -109,9 +80,9 @@ def test_example_is_valid_for_the_official_schema() -> None:
     # given
     tree = etree.fromstring(FA3_MINIMAL)
     # when
-    valid = _xsd().validate(tree)
+    valid = fa3_schema().validate(tree)
     # then
-    assert valid, _xsd().error_log
+    assert valid, fa3_schema().error_log
 
 
 @pytest.mark.parametrize(
@@ -153,10 +124,10 @@ def test_example_is_valid_for_the_official_schema() -> None:
 )
 def test_schema_check_agrees_with_the_xsd(old: str, new: str, code: str) -> None:
     # given
-    data = _mutate(old, new)
+    data = mutate(old, new)
     # when
     codes = _codes(data)
-    xsd_valid = _xsd().validate(etree.fromstring(data))
+    xsd_valid = fa3_schema().validate(etree.fromstring(data))
     # then
     assert code in codes
     assert not xsd_valid
@@ -184,17 +155,17 @@ def test_schema_check_agrees_with_the_xsd(old: str, new: str, code: str) -> None
 )
 def test_schema_check_accepts_what_the_xsd_accepts(old: str, new: str) -> None:
     # given
-    data = _mutate(old, new)
+    data = mutate(old, new)
     # when
     codes = _codes(data)
     # then
-    assert _xsd().validate(etree.fromstring(data)), _xsd().error_log
+    assert fa3_schema().validate(etree.fromstring(data)), fa3_schema().error_log
     assert [c for c in codes if c.startswith("KSEF-SCHEMA")] == []
 
 
 def test_wrong_nip_check_digit_of_the_buyer_is_a_warning() -> None:
     # given
-    data = _mutate("<NIP>1111111111</NIP>", "<NIP>1111111112</NIP>")
+    data = mutate("<NIP>1111111111</NIP>", "<NIP>1111111112</NIP>")
     # when
     findings = ksef_read(data, options=OPTIONS).documents[0].findings
     # then
@@ -218,11 +189,11 @@ def test_wrong_nip_check_digit_of_a_third_party_is_a_warning(
         f"<Podmiot3><DaneIdentyfikacyjne>{identifier}<Nazwa>Szkoła</Nazwa>"
         "</DaneIdentyfikacyjne><Rola>6</Rola></Podmiot3>"
     )
-    data = _mutate("</Podmiot2>", "</Podmiot2>" + third)
+    data = mutate("</Podmiot2>", "</Podmiot2>" + third)
     # when
     findings = ksef_read(data, options=OPTIONS).documents[0].findings
     # then
-    assert _xsd().validate(etree.fromstring(data)), _xsd().error_log
+    assert fa3_schema().validate(etree.fromstring(data)), fa3_schema().error_log
     assert [(f.severity.value, f.code, f.location) for f in findings] == [
         ("warning", "KSEF-NIP-CHECKSUM", location)
     ]
@@ -237,11 +208,11 @@ def test_wrong_nip_check_digit_of_the_corrected_buyer_is_a_warning() -> None:
         "<Podmiot2K><DaneIdentyfikacyjne><NIP>1111111112</NIP><Nazwa>Jan</Nazwa>"
         "</DaneIdentyfikacyjne></Podmiot2K>"
     )
-    data = _mutate("<RodzajFaktury>VAT</RodzajFaktury>", corrected)
+    data = mutate("<RodzajFaktury>VAT</RodzajFaktury>", corrected)
     # when
     findings = ksef_read(data, options=OPTIONS).documents[0].findings
     # then
-    assert _xsd().validate(etree.fromstring(data)), _xsd().error_log
+    assert fa3_schema().validate(etree.fromstring(data)), fa3_schema().error_log
     assert [(f.severity.value, f.code, f.location) for f in findings] == [
         ("warning", "KSEF-NIP-CHECKSUM", "/Faktura/Fa/Podmiot2K/DaneIdentyfikacyjne/NIP")
     ]
@@ -249,7 +220,7 @@ def test_wrong_nip_check_digit_of_the_corrected_buyer_is_a_warning() -> None:
 
 def test_tax_amount_off_the_rate_is_an_error() -> None:
     # given
-    data = _mutate("<P_14_1>23.00</P_14_1><P_15>123.00", "<P_14_1>15.00</P_14_1><P_15>115.00")
+    data = mutate("<P_14_1>23.00</P_14_1><P_15>123.00", "<P_14_1>15.00</P_14_1><P_15>115.00")
     # when
     findings = ksef_read(data, options=OPTIONS).documents[0].findings
     # then
@@ -266,7 +237,7 @@ def test_tax_amount_off_the_rate_is_an_error() -> None:
 @pytest.mark.parametrize("tax", ["22.00", "23.02", "22.98"])
 def test_tax_amount_at_the_older_rate_or_within_rounding_is_accepted(tax: str) -> None:
     # given
-    data = _mutate("<P_14_1>23.00</P_14_1>", f"<P_14_1>{tax}</P_14_1>")
+    data = mutate("<P_14_1>23.00</P_14_1>", f"<P_14_1>{tax}</P_14_1>")
     # when
     codes = _codes(data)
     # then
@@ -275,7 +246,7 @@ def test_tax_amount_at_the_older_rate_or_within_rounding_is_accepted(tax: str) -
 
 def test_tax_amount_beyond_the_rounding_of_each_line_is_an_error() -> None:
     # given: one line allows a drift of two groszy, three are too many
-    data = _mutate("<P_14_1>23.00</P_14_1>", "<P_14_1>23.03</P_14_1>")
+    data = mutate("<P_14_1>23.00</P_14_1>", "<P_14_1>23.03</P_14_1>")
     # when
     codes = _codes(data)
     # then
@@ -285,7 +256,7 @@ def test_tax_amount_beyond_the_rounding_of_each_line_is_an_error() -> None:
 @pytest.mark.parametrize("tax", ["NaN", "1E+999999", "-Infinity", "15.001"])
 def test_tax_amount_not_of_the_schema_form_is_only_a_schema_finding(tax: str) -> None:
     # given
-    data = _mutate("<P_14_1>23.00</P_14_1>", f"<P_14_1>{tax}</P_14_1>")
+    data = mutate("<P_14_1>23.00</P_14_1>", f"<P_14_1>{tax}</P_14_1>")
     # when
     codes = _codes(data)
     # then
@@ -299,13 +270,13 @@ def test_correction_of_the_tax_alone_is_accepted() -> None:
         "<DaneFaKorygowanej><DataWystFaKorygowanej>2026-02-01</DataWystFaKorygowanej>"
         "<NrFaKorygowanej>FV/0</NrFaKorygowanej><NrKSeFN>1</NrKSeFN></DaneFaKorygowanej>"
     )
-    data = _mutate("<RodzajFaktury>VAT</RodzajFaktury>", corrected)
+    data = mutate("<RodzajFaktury>VAT</RodzajFaktury>", corrected)
     data = data.replace(b"<P_13_1>100.00</P_13_1><P_14_1>23.00", b"<P_13_1>0</P_13_1><P_14_1>5.00")
     assert b"<P_14_1>5.00</P_14_1>" in data
     # when
     codes = _codes(data)
     # then
-    assert _xsd().validate(etree.fromstring(data)), _xsd().error_log
+    assert fa3_schema().validate(etree.fromstring(data)), fa3_schema().error_log
     assert codes == []
 
 
@@ -316,7 +287,7 @@ def test_group_member_or_subordinate_unit_without_third_party_is_an_error(
     flag: str, code: str
 ) -> None:
     # given
-    data = _mutate(f"<{flag}>2</{flag}>", f"<{flag}>1</{flag}>")
+    data = mutate(f"<{flag}>2</{flag}>", f"<{flag}>1</{flag}>")
     # when
     findings = ksef_read(data, options=OPTIONS).documents[0].findings
     # then
@@ -335,18 +306,18 @@ def test_group_member_or_subordinate_unit_named_as_third_party_is_accepted(
         f"</DaneIdentyfikacyjne><Rola>{role}</Rola></Podmiot3>"
     )
     flags = "<JST>2</JST><GV>2</GV></Podmiot2>"
-    data = _mutate(flags, flags.replace(f"<{flag}>2", f"<{flag}>1") + third)
+    data = mutate(flags, flags.replace(f"<{flag}>2", f"<{flag}>1") + third)
     # when
     codes = _codes(data)
     # then
-    assert _xsd().validate(etree.fromstring(data)), _xsd().error_log
+    assert fa3_schema().validate(etree.fromstring(data)), fa3_schema().error_log
     assert codes == []
 
 
 def test_duplicate_line_number_is_an_error_outside_corrections() -> None:
     # given
     line = "<FaWiersz><NrWierszaFa>1</NrWierszaFa><P_7>x</P_7></FaWiersz>"
-    data = _mutate("</FaWiersz>", "</FaWiersz>" + line)
+    data = mutate("</FaWiersz>", "</FaWiersz>" + line)
     # when
     codes = _codes(data)
     # then
@@ -355,7 +326,7 @@ def test_duplicate_line_number_is_an_error_outside_corrections() -> None:
 
 def test_negative_quantity_outside_a_correction_is_an_error() -> None:
     # given: a return written on a VAT invoice
-    data = _mutate("<P_8B>1</P_8B>", "<P_8B>-1</P_8B>")
+    data = mutate("<P_8B>1</P_8B>", "<P_8B>-1</P_8B>")
     # when
     findings = ksef_read(data, options=OPTIONS).documents[0].findings
     # then
@@ -371,20 +342,20 @@ def test_negative_quantity_on_a_correction_is_accepted() -> None:
         "<DaneFaKorygowanej><DataWystFaKorygowanej>2026-02-01</DataWystFaKorygowanej>"
         "<NrFaKorygowanej>FV/0</NrFaKorygowanej><NrKSeFN>1</NrKSeFN></DaneFaKorygowanej>"
     )
-    data = _mutate("<RodzajFaktury>VAT</RodzajFaktury>", corrected).replace(
+    data = mutate("<RodzajFaktury>VAT</RodzajFaktury>", corrected).replace(
         b"<P_8B>1</P_8B>", b"<P_8B>-1</P_8B>"
     )
     # when
     codes = _codes(data)
     # then
-    assert _xsd().validate(etree.fromstring(data)), _xsd().error_log
+    assert fa3_schema().validate(etree.fromstring(data)), fa3_schema().error_log
     assert codes == []
 
 
 def test_bank_account_with_wrong_check_digits_is_a_warning() -> None:
     # given
     account = "<RachunekBankowy><NrRB>61109010140000071219812875</NrRB></RachunekBankowy>"
-    data = _mutate("</FaWiersz>", f"</FaWiersz><Platnosc>{account}</Platnosc>")
+    data = mutate("</FaWiersz>", f"</FaWiersz><Platnosc>{account}</Platnosc>")
     # when
     doc = ksef_read(data, options=OPTIONS).documents[0]
     # then
@@ -401,7 +372,7 @@ def test_correction_is_a_credit_note() -> None:
         "<DataWystFaKorygowanej>2026-02-01</DataWystFaKorygowanej>"
         "<NrFaKorygowanej>FV/0</NrFaKorygowanej><NrKSeFN>1</NrKSeFN></DaneFaKorygowanej>"
     )
-    data = _mutate("<RodzajFaktury>VAT</RodzajFaktury>", corrected)
+    data = mutate("<RodzajFaktury>VAT</RodzajFaktury>", corrected)
     # when
     doc = ksef_read(data, options=OPTIONS).documents[0]
     # then
@@ -410,7 +381,7 @@ def test_correction_is_a_credit_note() -> None:
 
 def test_validation_can_be_switched_off() -> None:
     # given
-    data = _mutate("<P_15>123.00</P_15>", "<P_15>1.001</P_15>")
+    data = mutate("<P_15>123.00</P_15>", "<P_15>1.001</P_15>")
     # when
     doc = ksef_read(data, options=ReadOptions(validate=False)).documents[0]
     # then

@@ -14,7 +14,7 @@ from lxml import etree
 
 from ledgerbridge.formats.ksef import read
 from ledgerbridge.formats.model import ReadOptions
-from tests.formats.test_ksef import _mutate, _xsd
+from tests.formats.ksef_sample import fa3_schema, mutate
 
 _ADDRESS = "<KodKraju>PL</KodKraju><AdresL1>ul. Kwiatowa 1</AdresL1>"
 _SETTLEMENT = (
@@ -135,8 +135,8 @@ def _with(section: str) -> bytes:
     """The example invoice with ``section`` in its place."""
     for starts, anchor, rewritten in _PLACES:
         if section.startswith(starts):
-            return _mutate(anchor, rewritten.format(section))
-    return _mutate("</Faktura>", section + "</Faktura>")
+            return mutate(anchor, rewritten.format(section))
+    return mutate("</Faktura>", section + "</Faktura>")
 
 
 def _schema_findings(data: bytes) -> list[tuple[str, str]]:
@@ -209,7 +209,7 @@ def test_section_valid_for_the_xsd_has_no_schema_finding(section: str) -> None:
     # when
     findings = _schema_findings(data)
     # then
-    assert _xsd().validate(etree.fromstring(data)), _xsd().error_log
+    assert fa3_schema().validate(etree.fromstring(data)), fa3_schema().error_log
     assert findings == []
 
 
@@ -688,7 +688,7 @@ def test_broken_section_gets_the_finding_the_xsd_agrees_with(
     # when
     findings = _schema_findings(data)
     # then
-    assert not _xsd().validate(etree.fromstring(data))
+    assert not fa3_schema().validate(etree.fromstring(data))
     assert findings == [finding]
 
 
@@ -833,5 +833,5 @@ def test_simple_type_at_its_edge_agrees_with_the_xsd(
     # when
     findings = _schema_findings(data)
     # then
-    assert _xsd().validate(etree.fromstring(data)) is valid
+    assert fa3_schema().validate(etree.fromstring(data)) is valid
     assert (findings == []) is valid
