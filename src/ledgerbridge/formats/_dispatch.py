@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 
 _DEFAULT_OPTIONS = ReadOptions()
 
-#: ``(sniff, read)`` of every container, asked in this order: a PDF or an image may
-#: start with bytes that a looser sniffer (the QR-bill text) would also accept.
+#: ``(sniff, read)`` of every container, asked in this order; the first whose sniff
+#: recognises the head of the file reads it.
 _READERS: tuple[tuple[Callable[[bytes], bool], Callable[..., ReadResult]], ...] = (
     (pdf.sniff, pdf.read),
     (images.sniff, images.read),

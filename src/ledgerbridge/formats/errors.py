@@ -7,9 +7,11 @@ the stable ``code`` into an API error or an exit status::
     ValueError
      └── FormatError                code, location, message
           ├── UnsupportedFormat      "unsupported-format": no reader recognises the bytes
-          ├── MalformedDocument      "malformed-*": the format is known but the bytes are broken
+          ├── MalformedDocument      "malformed-*", "file-empty": the format is known but
+          │    │                     the bytes are broken
           │    └── RuleViolation     a rule of the standard that makes reading impossible
-          └── LimitExceeded          "limit-*": size, pixel, page or time cap reached
+          └── LimitExceeded          "limit-*", "file-too-large": size, pixel, page or time
+                                     cap reached
 
 Every ``code`` is a member of :class:`ErrorCode`, a ``StrEnum`` whose values are the
 wire names the hub answers with (``file-empty``, ``file-too-large``, ...).
