@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from ledgerbridge.hub.core import outbox
 from ledgerbridge.hub.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from ledgerbridge.hub.identity.emails import clean_email
+from ledgerbridge.hub.identity.hashing import sha256_hex
 from ledgerbridge.hub.identity.models import AuditCategory, Invitation, Membership, User
 from ledgerbridge.hub.identity.permissions import ROLE_PRESETS, Permission, Role
 from ledgerbridge.hub.identity.services._audit import audit_record
@@ -46,7 +47,6 @@ from ledgerbridge.hub.identity.services._common import (
     grantable,
     parse_role,
     save_audited,
-    sha256_hex,
 )
 
 if TYPE_CHECKING:
