@@ -15,6 +15,7 @@ from ledgerbridge.hub.core.errors import ServiceError
 from ledgerbridge.hub.identity import selectors, services
 from ledgerbridge.hub.identity.permissions import PERMISSION_LABELS, Permission
 from ledgerbridge.hub.web.decorators import member_required, org_permission_required
+from ledgerbridge.hub.web.describe import describe
 from ledgerbridge.hub.web.forms import (
     OrganizationCreateForm,
     OrganizationSettingsForm,
@@ -22,7 +23,6 @@ from ledgerbridge.hub.web.forms import (
 )
 from ledgerbridge.hub.web.middleware import SESSION_KEY
 from ledgerbridge.hub.web.views._common import client_ip, role_label
-from ledgerbridge.hub.web.views._describe import describe
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse

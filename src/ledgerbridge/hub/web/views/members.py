@@ -14,6 +14,7 @@ from ledgerbridge.hub.core.errors import ServiceError
 from ledgerbridge.hub.identity import selectors, services
 from ledgerbridge.hub.identity.permissions import Permission
 from ledgerbridge.hub.web.decorators import org_permission_required
+from ledgerbridge.hub.web.describe import describe
 from ledgerbridge.hub.web.forms import (
     PAGE_SIZES,
     MemberFilterForm,
@@ -27,7 +28,6 @@ from ledgerbridge.hub.web.views._common import (
     role_label,
     run_service,
 )
-from ledgerbridge.hub.web.views._describe import describe
 
 if TYPE_CHECKING:
     from collections.abc import Callable
