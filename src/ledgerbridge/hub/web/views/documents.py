@@ -24,11 +24,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ledgerbridge.hub.core.errors import ServiceError
+from ledgerbridge.hub.core.http import client_ip
 from ledgerbridge.hub.documents import originals, selectors, services
 from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.identity.permissions import Permission
 from ledgerbridge.hub.web.decorators import org_permission_required
-from ledgerbridge.hub.web.views._common import client_ip, paginate
+from ledgerbridge.hub.web.views._common import paginate
 from ledgerbridge.hub.web.views._document_forms import DocumentFilterForm
 
 if TYPE_CHECKING:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ledgerbridge.hub.core.errors import ServiceError
+from ledgerbridge.hub.core.http import client_ip
 from ledgerbridge.hub.identity import selectors, services
 from ledgerbridge.hub.identity.permissions import Permission
 from ledgerbridge.hub.web.decorators import org_permission_required
@@ -22,7 +23,6 @@ from ledgerbridge.hub.web.forms import (
     add_service_error,
 )
 from ledgerbridge.hub.web.views._common import (
-    client_ip,
     confirm,
     paginate,
     role_label,
