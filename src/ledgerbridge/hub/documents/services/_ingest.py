@@ -32,7 +32,6 @@ from ledgerbridge.hub.documents.errors import FileTooLarge, UnsupportedType, fro
 from ledgerbridge.hub.documents.models import Document, DocumentStatusChange, IngestRequest
 from ledgerbridge.hub.documents.services._extract import columns_of, dedupe_key
 from ledgerbridge.hub.documents.services._storage import (
-    DEFAULT_ORG_QUOTA_BYTES,
     Written,
     charge_quota,
     store_file,
@@ -45,8 +44,6 @@ if TYPE_CHECKING:
     from ledgerbridge.hub.identity.models import ApiToken, Organization, User
 
 __all__ = [
-    "DEFAULT_MAX_UPLOAD_BYTES",
-    "DEFAULT_ORG_QUOTA_BYTES",
     "IngestResult",
     # The ingest's steps that the preview (_preview) and the mail inbox (_mail) share, so
     # they refuse and classify exactly as the ingest does; not part of the package facade.
@@ -61,7 +58,6 @@ __all__ = [
     "sniff_content_type",
 ]
 
-DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 AUDIT_CATEGORY = "documents"
 
 _KINDS = {
@@ -92,7 +88,7 @@ class IngestResult:
 
 
 def max_upload_bytes() -> int:
-    return int(getattr(settings, "LEDGERBRIDGE_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES))
+    return int(settings.LEDGERBRIDGE_MAX_UPLOAD_BYTES)  # default in hub.config.env
 
 
 def sniff_content_type(data: bytes) -> str:
