@@ -19,6 +19,8 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
+from ledgerbridge.hub.config import env as hub_env
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
@@ -124,28 +126,24 @@ def _parser() -> argparse.ArgumentParser:
     formats_cli.add_arguments(read)
     read.set_defaults(handler=_read)
 
+    # The defaults come from the hub's one reader of the environment (no Django needed).
+    config = hub_env.read(os.environ)
     serve = sub.add_parser("serve", help="migrate, then run the web server and the worker")
-    serve.add_argument("--host", default=os.environ.get("LEDGERBRIDGE_HOST", "127.0.0.1"))
-    serve.add_argument("--port", type=int, default=int(os.environ.get("LEDGERBRIDGE_PORT", "8000")))
-    serve.add_argument(
-        "--workers", type=int, default=int(os.environ.get("LEDGERBRIDGE_WEB_WORKERS", "1"))
-    )
-    serve.add_argument(
-        "--threads", type=int, default=int(os.environ.get("LEDGERBRIDGE_WEB_THREADS", "4"))
-    )
+    serve.add_argument("--host", default=config.host)
+    serve.add_argument("--port", type=int, default=config.port)
+    serve.add_argument("--workers", type=int, default=config.web_workers)
+    serve.add_argument("--threads", type=int, default=config.web_threads)
     serve.add_argument(
         "--no-worker",
         dest="with_worker",
         action="store_false",
         help="do not start the task worker (run 'ledgerbridge worker' elsewhere)",
     )
-    serve.add_argument(
-        "--inbox-host", default=os.environ.get("LEDGERBRIDGE_INBOX_HOST", "127.0.0.1")
-    )
+    serve.add_argument("--inbox-host", default=config.inbox_host)
     serve.add_argument(
         "--inbox-port",
         type=int,
-        default=int(os.environ.get("LEDGERBRIDGE_INBOX_PORT", "8024")),
+        default=config.inbox_port,
         help="LMTP port of the e-mail inbox; 0 turns it off",
     )
     serve.set_defaults(handler=_serve)

@@ -1,34 +1,54 @@
-"""Configuration from the environment: data dir, database URL and the generated secret key."""
+"""Configuration from the environment: defaults, the generated secret key, the README table."""
 
 from __future__ import annotations
 
+import re
 import stat
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 from ledgerbridge.hub.config import env
 
-if TYPE_CHECKING:
-    from pathlib import Path
+README = Path(__file__).resolve().parents[3] / "README.md"
 
 
 def test_database_defaults_to_sqlite_in_the_data_dir(tmp_path: Path) -> None:
     # when
-    url = env.database_url({}, tmp_path)
+    config = env.read({"LEDGERBRIDGE_DATA_DIR": str(tmp_path)})
     # then
-    assert url == f"sqlite:///{tmp_path / 'ledgerbridge.sqlite3'}"
+    assert config.database_url == f"sqlite:///{tmp_path.resolve() / 'ledgerbridge.sqlite3'}"
 
 
 def test_database_url_from_the_environment_wins(tmp_path: Path) -> None:
     # when
-    url = env.database_url({"DATABASE_URL": "postgres://u@db:5432/lb"}, tmp_path)
+    config = env.read({"DATABASE_URL": "postgres://u@db:5432/lb"})
     # then
-    assert url == "postgres://u@db:5432/lb"
+    assert config.database_url == "postgres://u@db:5432/lb"
+
+
+def test_the_test_database_is_read_only_under_pytest() -> None:
+    # given
+    environ = {"LEDGERBRIDGE_TEST_DATABASE_URL": "postgres://u@db:5432/t"}
+    # when
+    outside, inside = env.read(environ), env.read({**environ, "PYTEST_VERSION": "8"})
+    # then
+    assert (outside.test_database_url, inside.test_database_url) == (
+        None, "postgres://u@db:5432/t",
+    )  # fmt: skip
+
+
+def test_reading_writes_nothing(tmp_path: Path) -> None:
+    # when
+    env.read({"LEDGERBRIDGE_DATA_DIR": str(tmp_path / "data")})
+    # then
+    assert not (tmp_path / "data").exists()
 
 
 def test_secret_key_is_generated_once_and_kept_private(tmp_path: Path) -> None:
+    # given
+    config = env.read({"LEDGERBRIDGE_DATA_DIR": str(tmp_path)})
     # when
-    first = env.secret_key({}, tmp_path)
-    second = env.secret_key({}, tmp_path)
+    first = env.secret_key(config)
+    second = env.secret_key(config)
     # then
     assert first == second
     assert len(first) >= 50
@@ -36,11 +56,20 @@ def test_secret_key_is_generated_once_and_kept_private(tmp_path: Path) -> None:
 
 
 def test_secret_key_from_the_environment_writes_nothing(tmp_path: Path) -> None:
+    # given
+    config = env.read({"LEDGERBRIDGE_DATA_DIR": str(tmp_path), "SECRET_KEY": "configured"})
     # when
-    key = env.secret_key({"SECRET_KEY": "configured"}, tmp_path)
+    key = env.secret_key(config)
     # then
     assert key == "configured"
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_an_empty_variable_takes_its_default() -> None:
+    # when
+    config = env.read({"LEDGERBRIDGE_PORT": "", "LEDGERBRIDGE_MAX_UPLOAD_BYTES": ""})
+    # then
+    assert (config.port, config.max_upload_bytes) == (8000, 20 * 1024 * 1024)
 
 
 def test_lists_and_flags_are_parsed_leniently() -> None:
@@ -49,3 +78,15 @@ def test_lists_and_flags_are_parsed_leniently() -> None:
     assert env.as_list("", default=["x"]) == ["x"]
     assert env.as_bool(None, default=True) is True
     assert env.as_bool("On") is True
+
+
+def test_the_readme_table_names_every_variable_and_no_other() -> None:
+    # given
+    section = README.read_text("utf-8").split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    # when
+    documented = {
+        name for row in rows for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", row.split(" | ")[0])
+    }
+    # then
+    assert documented == set(env.DEFAULTS)

@@ -31,14 +31,14 @@ def test_the_same_file_sent_twice_at_once_is_stored_once(
     admin = member()
     data, _ = qrbill_file()
     both_read = threading.Barrier(2, timeout=20)
-    real_read = _ingest._read
+    real_read = _ingest.read_upload
 
     def read_together(*args: Any, **kwargs: Any) -> Any:
         result = real_read(*args, **kwargs)
         both_read.wait()
         return result
 
-    monkeypatch.setattr(_ingest, "_read", read_together)
+    monkeypatch.setattr(_ingest, "read_upload", read_together)
     results: list[IngestResult] = []
     errors: list[BaseException] = []
 

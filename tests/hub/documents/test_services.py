@@ -242,7 +242,9 @@ def test_marking_a_slip_processed_is_recorded_once(media: Path) -> None:
     assert list(DocumentStatusChange.objects.filter(document=slip).values_list(
         "from_status", "to_status")) == [("", "pending"), ("pending", "processed")]  # fmt: skip
     assert AuditEvent.objects.filter(action="payment-slip-processed").count() == 1
-    assert not selectors.payment_slip_pending(organization=admin.organization).exists()
+    assert not selectors.payment_slip_list(
+        organization=admin.organization, status=Document.Status.PENDING
+    ).exists()
 
 
 def test_a_processed_slip_cannot_get_another_booking_reference(media: Path) -> None:

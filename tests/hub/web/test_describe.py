@@ -11,7 +11,7 @@ from django.utils import translation
 
 from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import AuditCategory
-from ledgerbridge.hub.web.views._describe import (
+from ledgerbridge.hub.web.describe import (
     ACTION_LABELS,
     action_label,
     category_label,

@@ -12,8 +12,8 @@ from django.urls import reverse
 from PIL import Image
 
 from ledgerbridge.hub.documents.models import Document
+from ledgerbridge.hub.documents.originals import render_pdf_page
 from ledgerbridge.hub.identity.permissions import Role
-from ledgerbridge.hub.web.views.documents import render_pdf_page
 from tests.hub.acceptance.factories import PASSWORD, verified_user
 from tests.hub.documents.factories import (
     HTML_AS_PDF,

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja.security import APIKeyCookie, HttpBearer
 
 from ledgerbridge.hub.core.errors import PermissionDenied
+from ledgerbridge.hub.core.http import client_ip
 from ledgerbridge.hub.identity import selectors, services
 from ledgerbridge.hub.identity.models import Membership
 
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from ledgerbridge.hub.identity.models import ApiToken, Organization, User
     from ledgerbridge.hub.identity.permissions import Permission
 
+# client_ip is re-exported: the API handlers take it from here with the rest of auth.
 __all__ = ["API_AUTH", "SESSION_KEY", "Principal", "client_ip", "principal", "require"]
 
 SESSION_KEY = "ledgerbridge_org"
@@ -108,9 +110,3 @@ def require(request: HttpRequest, permission: Permission) -> Principal:
     if permission not in caller.permissions:
         raise PermissionDenied()
     return caller
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The address the request came from, for the audit log."""
-    address = request.META.get("REMOTE_ADDR")
-    return str(address) if address else None

@@ -1,10 +1,16 @@
 """Read the hub's configuration from the environment, with embedded defaults.
 
-Everything an operator may set is read here and nowhere else, so the README's
-configuration table and this module can be checked against each other.
+Everything an operator may set is named in :data:`DEFAULTS` with its default and read by
+:func:`read` into one frozen :class:`Config`; nothing else in the hub or the console
+script reads the environment for configuration, so the README's configuration table and
+this module can be checked against each other (``tests/hub/core/test_env.py`` does).
 
->>> Path(data_dir({"LEDGERBRIDGE_DATA_DIR": "/srv/lb"})).as_posix()
-'/srv/lb'
+Reading writes nothing. The one write is explicit: :func:`secret_key` generates the key
+into the data dir on first start when ``SECRET_KEY`` is not set; settings call it once.
+
+>>> config = read({"LEDGERBRIDGE_DATA_DIR": "/srv/lb", "ALLOWED_HOSTS": "a.example, b"})
+>>> config.data_dir.as_posix(), config.allowed_hosts, config.max_upload_bytes
+('/srv/lb', ['a.example', 'b'], 20971520)
 >>> as_bool("yes"), as_bool("0")
 (True, False)
 """
@@ -12,13 +18,91 @@ configuration table and this module can be checked against each other.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-__all__ = ["as_bool", "as_list", "data_dir", "database_url", "secret_key"]
+__all__ = ["DEFAULTS", "TEST_VARIABLES", "Config", "as_bool", "as_list", "read", "secret_key"]
+
+# Every variable an operator may set, with its default as it would be written in the
+# environment; "" means unset (the README says what unset means for each).
+DEFAULTS: dict[str, str] = {
+    "LEDGERBRIDGE_DATA_DIR": ".ledgerbridge",
+    "DATABASE_URL": "",
+    "SECRET_KEY": "",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "CSRF_TRUSTED_ORIGINS": "",
+    "LEDGERBRIDGE_SITE_URL": "http://127.0.0.1:8000",
+    "LEDGERBRIDGE_HTTPS": "",
+    "LEDGERBRIDGE_SSL_REDIRECT": "1",
+    "LEDGERBRIDGE_HOST": "127.0.0.1",
+    "LEDGERBRIDGE_PORT": "8000",
+    "LEDGERBRIDGE_WEB_WORKERS": "1",
+    "LEDGERBRIDGE_WEB_THREADS": "4",
+    "EMAIL_HOST": "",
+    "EMAIL_PORT": "587",
+    "EMAIL_HOST_USER": "",
+    "EMAIL_HOST_PASSWORD": "",
+    "EMAIL_USE_TLS": "1",
+    "EMAIL_TIMEOUT": "30",
+    "DEFAULT_FROM_EMAIL": "ledgerbridge <noreply@localhost>",
+    "LEDGERBRIDGE_S3_BUCKET": "",
+    "LEDGERBRIDGE_S3_ENDPOINT_URL": "",
+    "LEDGERBRIDGE_S3_REGION": "",
+    "LEDGERBRIDGE_S3_ACCESS_KEY_ID": "",
+    "LEDGERBRIDGE_S3_SECRET_ACCESS_KEY": "",
+    "LEDGERBRIDGE_INBOX_HOST": "127.0.0.1",
+    "LEDGERBRIDGE_INBOX_PORT": "8024",
+    "LEDGERBRIDGE_INBOX_DOMAIN": "inbox.localhost",
+    "LEDGERBRIDGE_MAX_UPLOAD_BYTES": str(20 * 1024 * 1024),
+    "LEDGERBRIDGE_ORG_QUOTA_BYTES": str(5 * 1024**3),
+    "LEDGERBRIDGE_DEBUG": "0",
+    "LEDGERBRIDGE_LOG_LEVEL": "INFO",
+}
+# Read only under pytest (which sets PYTEST_VERSION): the suite's own database, so one
+# checkout tests both SQLite and PostgreSQL without touching DATABASE_URL.
+TEST_VARIABLES = frozenset({"LEDGERBRIDGE_TEST_DATABASE_URL"})
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The hub's configuration, typed; see the README's table for each variable."""
+
+    data_dir: Path
+    database_url: str
+    test_database_url: str | None
+    configured_secret_key: str
+    allowed_hosts: list[str]
+    csrf_trusted_origins: list[str]
+    site_url: str
+    https: bool
+    ssl_redirect: bool
+    host: str
+    port: int
+    web_workers: int
+    web_threads: int
+    email_host: str
+    email_port: int
+    email_host_user: str
+    email_host_password: str
+    email_use_tls: bool
+    email_timeout: int
+    default_from_email: str
+    s3_bucket: str
+    s3_endpoint_url: str | None
+    s3_region: str | None
+    s3_access_key_id: str | None
+    s3_secret_access_key: str | None
+    inbox_host: str
+    inbox_port: int
+    inbox_domain: str
+    max_upload_bytes: int
+    org_quota_bytes: int
+    debug: bool
+    log_level: str
 
 
 def as_bool(value: str | None, *, default: bool = False) -> bool:
@@ -33,22 +117,64 @@ def as_list(value: str | None, *, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def data_dir(environ: Mapping[str, str]) -> Path:
-    return Path(environ.get("LEDGERBRIDGE_DATA_DIR", ".ledgerbridge")).resolve()
+def read(environ: Mapping[str, str]) -> Config:
+    """The configuration in ``environ``; an unset or empty variable takes its default."""
+
+    def get(name: str) -> str:
+        return environ.get(name) or DEFAULTS[name]
+
+    data_dir = Path(get("LEDGERBRIDGE_DATA_DIR")).resolve()
+    site_url = get("LEDGERBRIDGE_SITE_URL").rstrip("/")
+    under_pytest = "PYTEST_VERSION" in environ
+    return Config(
+        data_dir=data_dir,
+        database_url=get("DATABASE_URL") or f"sqlite:///{data_dir / 'ledgerbridge.sqlite3'}",
+        test_database_url=environ.get("LEDGERBRIDGE_TEST_DATABASE_URL") if under_pytest else None,
+        configured_secret_key=get("SECRET_KEY"),
+        allowed_hosts=as_list(get("ALLOWED_HOSTS"), default=[]),
+        csrf_trusted_origins=as_list(get("CSRF_TRUSTED_ORIGINS"), default=[]),
+        site_url=site_url,
+        https=as_bool(get("LEDGERBRIDGE_HTTPS"), default=site_url.startswith("https://")),
+        ssl_redirect=as_bool(get("LEDGERBRIDGE_SSL_REDIRECT")),
+        host=get("LEDGERBRIDGE_HOST"),
+        port=int(get("LEDGERBRIDGE_PORT")),
+        web_workers=int(get("LEDGERBRIDGE_WEB_WORKERS")),
+        web_threads=int(get("LEDGERBRIDGE_WEB_THREADS")),
+        email_host=get("EMAIL_HOST"),
+        email_port=int(get("EMAIL_PORT")),
+        email_host_user=get("EMAIL_HOST_USER"),
+        email_host_password=get("EMAIL_HOST_PASSWORD"),
+        email_use_tls=as_bool(get("EMAIL_USE_TLS")),
+        email_timeout=int(get("EMAIL_TIMEOUT")),
+        default_from_email=get("DEFAULT_FROM_EMAIL"),
+        s3_bucket=get("LEDGERBRIDGE_S3_BUCKET"),
+        s3_endpoint_url=get("LEDGERBRIDGE_S3_ENDPOINT_URL") or None,
+        s3_region=get("LEDGERBRIDGE_S3_REGION") or None,
+        s3_access_key_id=get("LEDGERBRIDGE_S3_ACCESS_KEY_ID") or None,
+        s3_secret_access_key=get("LEDGERBRIDGE_S3_SECRET_ACCESS_KEY") or None,
+        inbox_host=get("LEDGERBRIDGE_INBOX_HOST"),
+        inbox_port=int(get("LEDGERBRIDGE_INBOX_PORT")),
+        inbox_domain=get("LEDGERBRIDGE_INBOX_DOMAIN"),
+        max_upload_bytes=int(get("LEDGERBRIDGE_MAX_UPLOAD_BYTES")),
+        org_quota_bytes=int(get("LEDGERBRIDGE_ORG_QUOTA_BYTES")),
+        debug=as_bool(get("LEDGERBRIDGE_DEBUG")),
+        log_level=get("LEDGERBRIDGE_LOG_LEVEL"),
+    )
 
 
-def database_url(environ: Mapping[str, str], data: Path) -> str:
-    return environ.get("DATABASE_URL") or f"sqlite:///{data / 'ledgerbridge.sqlite3'}"
+def secret_key(config: Config) -> str:
+    """The configured key, else the one kept in the data dir, generated there on first start.
 
-
-def secret_key(environ: Mapping[str, str], data: Path) -> str:
-    """The configured key, else one generated once and kept in the data dir (mode 0600)."""
-    if environ.get("SECRET_KEY"):
-        return environ["SECRET_KEY"]
-    path = data / "secret_key"
+    The only function of this module that writes: on the very first start it creates the
+    data dir and the key file (mode 0600), so restarts and every process of one machine
+    share the key without anyone setting ``SECRET_KEY``.
+    """
+    if config.configured_secret_key:
+        return config.configured_secret_key
+    path = config.data_dir / "secret_key"
     if path.exists():
         return path.read_text("utf-8").strip()
-    data.mkdir(parents=True, exist_ok=True)
+    config.data_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
     path.touch(mode=0o600)
     path.write_text(key, "utf-8")

@@ -1,9 +1,13 @@
-"""Django settings for the hub, all taken from the environment (see :mod:`.env`).
+"""Django settings for the hub, all taken from :func:`.env.read` (no other environment reads).
 
 The embedded default needs nothing: SQLite in WAL mode and files under the data dir,
 e-mail printed to the console and kept in the data dir, tasks in the database. Setting
 ``DATABASE_URL``, ``EMAIL_HOST`` or ``LEDGERBRIDGE_S3_BUCKET`` switches to the
 production parts without code changes.
+
+Loading these settings only reads, with one explicit exception: on the very first start
+:func:`.env.secret_key` generates the secret key into the data dir (and the data dir with
+its static folder is created), unless ``SECRET_KEY`` is set.
 """
 
 from __future__ import annotations
@@ -17,16 +21,18 @@ from django.utils.translation import gettext_lazy as _
 
 from ledgerbridge.hub.config import env
 
-ENV = os.environ
-DATA_DIR = env.data_dir(ENV)
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+CONFIG = env.read(os.environ)
+DATA_DIR = CONFIG.data_dir
 HUB_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = env.as_bool(ENV.get("LEDGERBRIDGE_DEBUG"))
-SECRET_KEY = env.secret_key(ENV, DATA_DIR)
-ALLOWED_HOSTS = env.as_list(ENV.get("ALLOWED_HOSTS"), default=["127.0.0.1", "localhost"])
-CSRF_TRUSTED_ORIGINS = env.as_list(ENV.get("CSRF_TRUSTED_ORIGINS"), default=[])
-SITE_URL = ENV.get("LEDGERBRIDGE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# --- first start: the only writes of loading the settings ---------------------------
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+SECRET_KEY = env.secret_key(CONFIG)
+
+DEBUG = CONFIG.debug
+ALLOWED_HOSTS = CONFIG.allowed_hosts
+CSRF_TRUSTED_ORIGINS = CONFIG.csrf_trusted_origins
+SITE_URL = CONFIG.site_url
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -82,12 +88,10 @@ TEMPLATES: list[dict[str, Any]] = [
 ]
 
 # --- database -------------------------------------------------------------------
-# pytest (which sets PYTEST_VERSION) runs the suite on LEDGERBRIDGE_TEST_DATABASE_URL when
-# given, so one checkout tests both SQLite and PostgreSQL without touching DATABASE_URL.
-_TEST_DATABASE_URL = ENV.get("LEDGERBRIDGE_TEST_DATABASE_URL") if "PYTEST_VERSION" in ENV else None
+# pytest runs the suite on LEDGERBRIDGE_TEST_DATABASE_URL when given (see env.TEST_VARIABLES).
 DATABASES = {
     "default": dj_database_url.parse(
-        _TEST_DATABASE_URL or env.database_url(ENV, DATA_DIR), conn_max_age=0
+        CONFIG.test_database_url or CONFIG.database_url, conn_max_age=0
     ),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -126,24 +130,23 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # --- files ------------------------------------------------------------------------
 MEDIA_ROOT = DATA_DIR / "files"
 STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+STATIC_ROOT.mkdir(exist_ok=True)  # first start, as above: whitenoise expects it
 STATIC_URL = "/static/"
-_S3_BUCKET = ENV.get("LEDGERBRIDGE_S3_BUCKET")
 STORAGES: dict[str, dict[str, Any]] = {
     "default": (
         {
             "BACKEND": "storages.backends.s3.S3Storage",
             "OPTIONS": {
-                "bucket_name": _S3_BUCKET,
-                "endpoint_url": ENV.get("LEDGERBRIDGE_S3_ENDPOINT_URL") or None,
-                "region_name": ENV.get("LEDGERBRIDGE_S3_REGION") or None,
-                "access_key": ENV.get("LEDGERBRIDGE_S3_ACCESS_KEY_ID") or None,
-                "secret_key": ENV.get("LEDGERBRIDGE_S3_SECRET_ACCESS_KEY") or None,
+                "bucket_name": CONFIG.s3_bucket,
+                "endpoint_url": CONFIG.s3_endpoint_url,
+                "region_name": CONFIG.s3_region,
+                "access_key": CONFIG.s3_access_key_id,
+                "secret_key": CONFIG.s3_secret_access_key,
                 "default_acl": None,
                 "file_overwrite": False,
             },
         }
-        if _S3_BUCKET
+        if CONFIG.s3_bucket
         else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     ),
     "staticfiles": {
@@ -155,23 +158,23 @@ STORAGES: dict[str, dict[str, Any]] = {
 WHITENOISE_USE_FINDERS = True
 
 # --- documents --------------------------------------------------------------------
-LEDGERBRIDGE_MAX_UPLOAD_BYTES = int(ENV.get("LEDGERBRIDGE_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
-LEDGERBRIDGE_ORG_QUOTA_BYTES = int(ENV.get("LEDGERBRIDGE_ORG_QUOTA_BYTES", str(5 * 1024**3)))
-LEDGERBRIDGE_INBOX_DOMAIN = ENV.get("LEDGERBRIDGE_INBOX_DOMAIN", "inbox.localhost")
+LEDGERBRIDGE_MAX_UPLOAD_BYTES = CONFIG.max_upload_bytes
+LEDGERBRIDGE_ORG_QUOTA_BYTES = CONFIG.org_quota_bytes
+LEDGERBRIDGE_INBOX_DOMAIN = CONFIG.inbox_domain
 # Multipart uploads up to the cap are accepted; above 2.5 MB Django spools them to disk.
 DATA_UPLOAD_MAX_MEMORY_SIZE = LEDGERBRIDGE_MAX_UPLOAD_BYTES + 1024 * 1024
 
 # --- e-mail -----------------------------------------------------------------------
-DEFAULT_FROM_EMAIL = ENV.get("DEFAULT_FROM_EMAIL", "ledgerbridge <noreply@localhost>")
-if ENV.get("EMAIL_HOST"):
+DEFAULT_FROM_EMAIL = CONFIG.default_from_email
+if CONFIG.email_host:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = ENV["EMAIL_HOST"]
-    EMAIL_PORT = int(ENV.get("EMAIL_PORT", "587"))
-    EMAIL_HOST_USER = ENV.get("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = ENV.get("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = env.as_bool(ENV.get("EMAIL_USE_TLS"), default=True)
+    EMAIL_HOST = CONFIG.email_host
+    EMAIL_PORT = CONFIG.email_port
+    EMAIL_HOST_USER = CONFIG.email_host_user
+    EMAIL_HOST_PASSWORD = CONFIG.email_host_password
+    EMAIL_USE_TLS = CONFIG.email_use_tls
     # The outbox task holds the invitation's row lock while it talks to the server.
-    EMAIL_TIMEOUT = int(ENV.get("EMAIL_TIMEOUT", "30"))
+    EMAIL_TIMEOUT = CONFIG.email_timeout
 else:
     EMAIL_BACKEND = "ledgerbridge.hub.core.mail.ConsoleAndFileBackend"
     EMAIL_FILE_PATH = DATA_DIR / "mail"
@@ -206,8 +209,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-HTTPS = env.as_bool(ENV.get("LEDGERBRIDGE_HTTPS"), default=SITE_URL.startswith("https://"))
-if not DEBUG and HTTPS:
+if not DEBUG and CONFIG.https:
     # Served over TLS (a reverse proxy says so with X-Forwarded-Proto): secure cookies and
     # HSTS. The embedded default listens on plain http://127.0.0.1, where a secure cookie
     # would never come back and nobody could log in.
@@ -215,13 +217,13 @@ if not DEBUG and HTTPS:
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31_536_000
-    SECURE_SSL_REDIRECT = env.as_bool(ENV.get("LEDGERBRIDGE_SSL_REDIRECT"), default=True)
+    SECURE_SSL_REDIRECT = CONFIG.ssl_redirect
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": ENV.get("LEDGERBRIDGE_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": CONFIG.log_level},
 }
 
 # --- accounts (allauth, MFA) ------------------------------------------------------

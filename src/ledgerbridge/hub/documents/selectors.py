@@ -26,10 +26,8 @@ __all__ = [
     "document_list",
     "document_status_history",
     "mail_inbox_by_address",
-    "mail_inbox_of",
     "payment_slip_get",
     "payment_slip_list",
-    "payment_slip_pending",
     "payment_slips_by_ids",
     "pending_slips_version",
 ]
@@ -104,11 +102,6 @@ def payment_slip_list(
     return slips.order_by("id")
 
 
-def payment_slip_pending(*, organization: Organization) -> QuerySet[Document]:
-    """The "ES-Vorschau": payment slips not yet processed or rejected, oldest first."""
-    return payment_slip_list(organization=organization, status=Document.Status.PENDING)
-
-
 def payment_slip_get(*, organization: Organization, document_id: int) -> Document:
     slip = payment_slip_list(organization=organization).filter(pk=document_id).first()
     if slip is None:
@@ -141,10 +134,6 @@ def pending_slips_version(*, organization: Organization) -> str:
     )
     newest = row["newest"].timestamp() if row["newest"] else 0
     return f"{row['total']}.{row['pending']}.{row['last_id'] or 0}.{newest:.6f}"
-
-
-def mail_inbox_of(*, organization: Organization) -> MailInbox | None:
-    return MailInbox.objects.filter(organization=organization).first()
 
 
 def mail_inbox_by_address(address: str) -> MailInbox | None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ledgerbridge.hub.core.errors import NotFound
+from ledgerbridge.hub.identity.hashing import sha256_hex
 from ledgerbridge.hub.identity.models import (
     ApiToken,
     AuditEvent,
@@ -21,7 +22,6 @@ from ledgerbridge.hub.identity.models import (
     Membership,
     Organization,
 )
-from ledgerbridge.hub.identity.services._common import sha256_hex
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet

@@ -1,7 +1,7 @@
 """Background tasks of the identity domain: the invitation e-mail (the outbox's consumer).
 
 A task takes IDs only (its row holds no token, no address), calls one service and is
-idempotent: :func:`ledgerbridge.hub.identity.services._invitations.invitation_mail_send`
+idempotent: :func:`ledgerbridge.hub.identity.services.invitation_mail_send`
 mails a link at most once per ``sent_count`` and skips revoked, accepted, expired or
 resent invitations. Only errors known to be passing (the SMTP server unreachable or
 hanging up) are retried, by enqueueing the task again a little later; anything else

@@ -23,7 +23,7 @@ from ledgerbridge.hub.identity.permissions import (
     Role,
 )
 from ledgerbridge.hub.identity.taxids import COUNTRIES, TAX_ID_RULES
-from ledgerbridge.hub.web.views._describe import CATEGORY_LABELS
+from ledgerbridge.hub.web.describe import CATEGORY_LABELS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -8,8 +8,6 @@ nothing (no row, no file).
 from __future__ import annotations
 
 from ledgerbridge.hub.documents.services._ingest import (
-    DEFAULT_MAX_UPLOAD_BYTES,
-    DEFAULT_ORG_QUOTA_BYTES,
     IngestResult,
     document_ingest,
     max_upload_bytes,
@@ -34,8 +32,6 @@ from ledgerbridge.hub.documents.services._slips import (
 )
 
 __all__ = [
-    "DEFAULT_MAX_UPLOAD_BYTES",
-    "DEFAULT_ORG_QUOTA_BYTES",
     "IngestResult",
     "MailReceipt",
     "Pain001Refused",

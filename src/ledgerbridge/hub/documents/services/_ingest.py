@@ -32,7 +32,6 @@ from ledgerbridge.hub.documents.errors import FileTooLarge, UnsupportedType, fro
 from ledgerbridge.hub.documents.models import Document, DocumentStatusChange, IngestRequest
 from ledgerbridge.hub.documents.services._extract import columns_of, dedupe_key
 from ledgerbridge.hub.documents.services._storage import (
-    DEFAULT_ORG_QUOTA_BYTES,
     Written,
     charge_quota,
     store_file,
@@ -45,15 +44,20 @@ if TYPE_CHECKING:
     from ledgerbridge.hub.identity.models import ApiToken, Organization, User
 
 __all__ = [
-    "DEFAULT_MAX_UPLOAD_BYTES",
-    "DEFAULT_ORG_QUOTA_BYTES",
     "IngestResult",
+    # The ingest's steps that the preview (_preview) and the mail inbox (_mail) share, so
+    # they refuse and classify exactly as the ingest does; not part of the package facade.
+    "Origin",
+    "check_size",
     "document_ingest",
+    "found_fields",
     "max_upload_bytes",
+    "new_document",
+    "originals",
+    "read_upload",
     "sniff_content_type",
 ]
 
-DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 AUDIT_CATEGORY = "documents"
 
 _KINDS = {
@@ -84,7 +88,7 @@ class IngestResult:
 
 
 def max_upload_bytes() -> int:
-    return int(getattr(settings, "LEDGERBRIDGE_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES))
+    return int(settings.LEDGERBRIDGE_MAX_UPLOAD_BYTES)  # default in hub.config.env
 
 
 def sniff_content_type(data: bytes) -> str:
@@ -114,7 +118,8 @@ def _is_text(head: bytes) -> bool:
     return True
 
 
-def _check_size(data: bytes) -> None:
+def check_size(data: bytes) -> None:
+    """Refuse an empty file or one above :func:`max_upload_bytes`."""
     if not data:
         raise Invalid("file-empty", _("The file is empty."))
     limit = max_upload_bytes()
@@ -171,7 +176,7 @@ def _refuse_html(data: bytes) -> None:
         )
 
 
-def _read(data: bytes, filename: str, *, keep_unreadable: bool) -> ReadResult | None:
+def read_upload(data: bytes, filename: str, *, keep_unreadable: bool) -> ReadResult | None:
     """What :func:`formats.read` finds; ``None`` = keep as "other" (asked for, nothing read)."""
     _refuse_html(data)
     try:
@@ -210,7 +215,7 @@ def _alnum(text: str) -> str:
     return "".join(ch for ch in text if ch.isalnum()).upper()
 
 
-def _originals(organization: Organization, keys: set[str]) -> dict[str, int]:
+def originals(organization: Organization, keys: set[str]) -> dict[str, int]:
     """The first document of each dedupe key (one index-only query for the whole file)."""
     if not keys:
         return {}
@@ -228,7 +233,9 @@ def _originals(organization: Organization, keys: set[str]) -> dict[str, int]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Origin:
+class Origin:
+    """Who and what a new document comes from (the columns every document row carries)."""
+
     organization: Organization
     source: str
     actor: User | None
@@ -241,7 +248,7 @@ def _status_of(kind: str) -> str:
 
 
 def _insert(
-    origin: _Origin, stored: StoredFile, fields: list[dict[str, Any]], *, first_index: int = 0
+    origin: Origin, stored: StoredFile, fields: list[dict[str, Any]], *, first_index: int = 0
 ) -> list[Document]:
     """Insert the documents and their first status change, one statement each."""
     documents = Document.objects.bulk_create(
@@ -262,13 +269,14 @@ def _insert(
     return documents
 
 
-def _new_document(origin: _Origin, stored: StoredFile, index: int, **fields: Any) -> Document:
+def new_document(origin: Origin, stored: StoredFile, index: int, **fields: Any) -> Document:
     """One document at ``index`` of ``stored`` (with its first status change)."""
     (document,) = _insert(origin, stored, [fields], first_index=index)
     return document
 
 
-def _found_fields(origin: _Origin, found: ReadDocument) -> dict[str, Any]:
+def found_fields(origin: Origin, found: ReadDocument) -> dict[str, Any]:
+    """The row values of one business document that :func:`formats.read` found."""
     return {
         "kind": _kind(found, origin.organization),
         "format": found.format.value,
@@ -299,12 +307,12 @@ def _link_twins_in_file(documents: list[Document], known: dict[str, int]) -> Non
 
 
 def _create_documents(
-    origin: _Origin, stored: StoredFile, result: ReadResult | None
+    origin: Origin, stored: StoredFile, result: ReadResult | None
 ) -> list[Document]:
     if result is None:
         return _insert(origin, stored, [{"kind": Document.Kind.OTHER}])
-    fields = [_found_fields(origin, found) for found in result.documents]
-    known = _originals(origin.organization, {f["dedupe_key"] for f in fields} - {""})
+    fields = [found_fields(origin, found) for found in result.documents]
+    known = originals(origin.organization, {f["dedupe_key"] for f in fields} - {""})
     for values in fields:
         values["duplicate_of_id"] = known.get(values["dedupe_key"])
     documents = _insert(origin, stored, fields)
@@ -313,7 +321,7 @@ def _create_documents(
 
 
 def _remember_key(
-    origin: _Origin, key: str | None, sha: str, documents: list[Document], *, created: bool
+    origin: Origin, key: str | None, sha: str, documents: list[Document], *, created: bool
 ) -> None:
     if key:
         IngestRequest.objects.create(
@@ -322,7 +330,7 @@ def _remember_key(
         )  # fmt: skip
 
 
-def _audit(origin: _Origin, stored: StoredFile, documents: list[Document], ip: str | None) -> None:
+def _audit(origin: Origin, stored: StoredFile, documents: list[Document], ip: str | None) -> None:
     audit_record(
         organization=origin.organization, actor=origin.actor, category=AUDIT_CATEGORY,
         action="ingest", ip=ip,
@@ -337,7 +345,7 @@ def _audit(origin: _Origin, stored: StoredFile, documents: list[Document], ip: s
     )  # fmt: skip
 
 
-def _answer_known(origin: _Origin, sha: str, key: str | None) -> IngestResult | None:
+def _answer_known(origin: Origin, sha: str, key: str | None) -> IngestResult | None:
     """Inside the transaction: the earlier answer when the key or the file is known."""
     replay = _replay(origin.organization, key, sha)
     if replay is not None:
@@ -350,7 +358,7 @@ def _answer_known(origin: _Origin, sha: str, key: str | None) -> IngestResult | 
 
 
 def _write(
-    origin: _Origin, data: bytes, sha: str, filename: str, result: ReadResult | None,
+    origin: Origin, data: bytes, sha: str, filename: str, result: ReadResult | None,
     key: str | None, ip: str | None, *, look_first: bool,
 ) -> IngestResult:  # fmt: skip
     """One transaction that stores the file and its documents.
@@ -410,16 +418,16 @@ def document_ingest(
     if source not in Document.Source.values:
         raise Invalid("source-invalid", _("Unknown document source."))
     sha = hashlib.sha256(data).hexdigest()
-    origin = _Origin(organization, source, actor, token, source_file)
+    origin = Origin(organization, source, actor, token, source_file)
     replay = _replay(organization, idempotency_key, sha)
     if replay is not None:
         return replay
-    _check_size(data)
+    check_size(data)
     known = _known_file(organization, sha)
     if known:
         result: ReadResult | None = None  # not read again: the documents exist already
     else:
-        result = _read(data, filename, keep_unreadable=keep_unreadable_as_other)
+        result = read_upload(data, filename, keep_unreadable=keep_unreadable_as_other)
     try:
         return _write(origin, data, sha, filename, result, idempotency_key, ip, look_first=known)
     except IntegrityError:

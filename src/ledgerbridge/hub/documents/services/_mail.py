@@ -25,10 +25,10 @@ from ledgerbridge.hub.documents.errors import FileTooLarge
 from ledgerbridge.hub.documents.models import Document, MailInbox, StoredFile
 from ledgerbridge.hub.documents.services._ingest import (
     AUDIT_CATEGORY,
-    _new_document,
-    _Origin,
+    Origin,
     document_ingest,
     max_upload_bytes,
+    new_document,
 )
 from ledgerbridge.hub.documents.services._storage import Written, charge_quota, store_file
 from ledgerbridge.hub.identity.services import audit_record
@@ -119,10 +119,10 @@ def _ingest_attachments(
 @transaction.atomic
 def _finish(inbox: MailInbox, receipt: MailReceipt, message: EmailMessage) -> None:
     if not receipt.documents:
-        origin = _Origin(inbox.organization, Document.Source.EMAIL, None, None, None)
+        origin = Origin(inbox.organization, Document.Source.EMAIL, None, None, None)
         known = Document.objects.filter(organization=inbox.organization, file=receipt.mail)
         receipt.documents = list(known) or [
-            _new_document(origin, receipt.mail, 0, kind=Document.Kind.OTHER)
+            new_document(origin, receipt.mail, 0, kind=Document.Kind.OTHER)
         ]
     audit_record(
         organization=inbox.organization, actor=None, category=AUDIT_CATEGORY,

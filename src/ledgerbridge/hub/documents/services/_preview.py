@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ledgerbridge.hub.documents.services._ingest import (
-    _check_size,
-    _found_fields,
-    _Origin,
-    _read,
+    Origin,
+    check_size,
+    found_fields,
+    originals,
+    read_upload,
 )
-from ledgerbridge.hub.documents.services._ingest import _originals as originals
 
 if TYPE_CHECKING:
     from datetime import date
@@ -59,12 +59,12 @@ def document_preview(
     codes as the ingest (``file-empty``, ``file-too-large``, ``unsupported-format``,
     ``no-document-found``, ``qr-not-a-qr-bill``, ``limit-image-pixels``, ...).
     """
-    _check_size(data)
-    result = _read(data, filename, keep_unreadable=False)
+    check_size(data)
+    result = read_upload(data, filename, keep_unreadable=False)
     if result is None:  # pragma: no cover - only with keep_unreadable=True
         raise AssertionError("read without keep_unreadable always finds or refuses")
-    origin = _Origin(organization, "", None, None, None)
-    found = [_found_fields(origin, document) for document in result.documents]
+    origin = Origin(organization, "", None, None, None)
+    found = [found_fields(origin, document) for document in result.documents]
     first = originals(organization, {f["dedupe_key"] for f in found} - {""})
     return [_preview(fields, first.get(fields["dedupe_key"])) for fields in found]
 

@@ -34,13 +34,11 @@ if TYPE_CHECKING:
 
     from ledgerbridge.hub.identity.models import Organization
 
-__all__ = ["DEFAULT_ORG_QUOTA_BYTES", "Written", "charge_quota", "quota_bytes", "store_file"]
-
-DEFAULT_ORG_QUOTA_BYTES = 5 * 1024 * 1024 * 1024
+__all__ = ["Written", "charge_quota", "quota_bytes", "store_file"]
 
 
 def quota_bytes() -> int:
-    return int(getattr(settings, "LEDGERBRIDGE_ORG_QUOTA_BYTES", DEFAULT_ORG_QUOTA_BYTES))
+    return int(settings.LEDGERBRIDGE_ORG_QUOTA_BYTES)  # default in hub.config.env
 
 
 def _quota_exceeded() -> Conflict:

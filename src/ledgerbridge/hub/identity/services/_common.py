@@ -1,8 +1,7 @@
-"""Helpers shared by the identity services: secrets, hashing and the actor's rights."""
+"""Helpers shared by the identity services: roles, the actor's rights, audited saves."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
@@ -16,11 +15,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from ledgerbridge.hub.identity.models import ApiToken, Invitation, Organization, User
-
-
-def sha256_hex(secret: str) -> str:
-    """What we keep of a secret token: its SHA-256 in hex."""
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def parse_role(value: str) -> Role:

@@ -7,8 +7,8 @@ build the link again from IDs alone and no raw token waits in a task row. A rese
 up and so makes a new token; the old link stops working.
 
 The e-mail is an outbox entry: :func:`invitation_create` and :func:`invitation_resend`
-enqueue :func:`ledgerbridge.hub.identity.tasks.send_invitation_mail` *inside* their
-transaction, so the task row commits or rolls back with the invitation.
+enqueue :data:`MAIL_TASK` through :func:`ledgerbridge.hub.core.outbox.enqueue`, so the
+task row commits or rolls back with the invitation.
 :func:`invitation_mail_send` then mails in the invitee's language (the inviter's choice,
 else the language of the invitee's existing account) and records which link went out
 (``mailed_count``, ``sent_at``) in the same transaction, so a task run twice mails once.
@@ -27,9 +27,7 @@ from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -37,7 +35,10 @@ from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from ledgerbridge.hub.core import outbox
 from ledgerbridge.hub.core.errors import Conflict, Invalid, NotFound, PermissionDenied
+from ledgerbridge.hub.identity.emails import clean_email
+from ledgerbridge.hub.identity.hashing import sha256_hex
 from ledgerbridge.hub.identity.models import AuditCategory, Invitation, Membership, User
 from ledgerbridge.hub.identity.permissions import ROLE_PRESETS, Permission, Role
 from ledgerbridge.hub.identity.services._audit import audit_record
@@ -46,7 +47,6 @@ from ledgerbridge.hub.identity.services._common import (
     grantable,
     parse_role,
     save_audited,
-    sha256_hex,
 )
 
 if TYPE_CHECKING:
@@ -56,6 +56,8 @@ if TYPE_CHECKING:
     from ledgerbridge.hub.identity.models import Organization
 
 INVITATION_VALIDITY = timedelta(days=7)
+# By name: the tasks module imports this one to run invitation_mail_send.
+MAIL_TASK = "ledgerbridge.hub.identity.tasks.send_invitation_mail"
 _TOKEN_SALT = "ledgerbridge.hub.identity.invitation-token"  # noqa: S105  # an HMAC salt, not a secret
 logger = logging.getLogger(__name__)
 _LANGUAGES = {code for code, _name in settings.LANGUAGES}
@@ -158,26 +160,8 @@ def _issue_token(invitation: Invitation, now: datetime | None = None) -> str:
 
 
 def _enqueue_mail(invitation: Invitation) -> None:
-    """Put the mail of the current link in the outbox, in the caller's transaction.
-
-    With django-tasks' database backend the enqueue is an ``INSERT`` of the task row in
-    this very transaction, so it IS the outbox: the row commits with the invitation or
-    not at all, and a crash after the commit leaves it for the worker. STYLE's "enqueue
-    on commit" rule is for brokers outside the database, where an in-transaction enqueue
-    could run the task before (or without) the commit.
-    """
-    from ledgerbridge.hub.identity.tasks import send_invitation_mail  # tasks import services
-
-    send_invitation_mail.enqueue(invitation_id=invitation.pk, sent_count=invitation.sent_count)
-
-
-def _clean_email(email: str) -> str:
-    email = email.strip().lower()
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise Invalid("invalid-email", _("Enter a valid e-mail address.")) from None
-    return email
+    """Put the mail of the current link in the outbox, in the caller's transaction."""
+    outbox.enqueue(MAIL_TASK, invitation_id=invitation.pk, sent_count=invitation.sent_count)
 
 
 @transaction.atomic
@@ -202,7 +186,7 @@ def invitation_create(
     acting = actor_membership(
         actor=actor, organization=organization, permission=Permission.USERS_MANAGE
     )
-    email = _clean_email(email)
+    email = clean_email(email)
     role_ = parse_role(role)
     wanted = grantable(
         actor_membership=acting,
@@ -368,8 +352,6 @@ def invitation_mail_requeue() -> int:
     a task enqueued for a mail that is still queued or running elsewhere is harmless, as
     :func:`invitation_mail_send` mails each link once. Returns how many were enqueued.
     """
-    from ledgerbridge.hub.identity.tasks import send_invitation_mail  # tasks import services
-
     due = Invitation.objects.filter(
         accepted_at__isnull=True,
         revoked_at__isnull=True,
@@ -378,6 +360,6 @@ def invitation_mail_requeue() -> int:
     ).values_list("pk", "sent_count")
     enqueued = 0
     for invitation_id, sent_count in due.iterator():
-        send_invitation_mail.enqueue(invitation_id=invitation_id, sent_count=sent_count)
+        outbox.enqueue(MAIL_TASK, invitation_id=invitation_id, sent_count=sent_count)
         enqueued += 1
     return enqueued

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ledgerbridge.hub.core.errors import Conflict, Invalid, PermissionDenied
+from ledgerbridge.hub.identity.hashing import sha256_hex
 from ledgerbridge.hub.identity.models import (
     ApiToken,
     AuditCategory,
@@ -25,7 +26,7 @@ from ledgerbridge.hub.identity.models import (
 )
 from ledgerbridge.hub.identity.permissions import Permission, parse_permissions
 from ledgerbridge.hub.identity.services._audit import audit_record
-from ledgerbridge.hub.identity.services._common import save_audited, sha256_hex
+from ledgerbridge.hub.identity.services._common import save_audited
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence

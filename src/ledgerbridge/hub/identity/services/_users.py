@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from ledgerbridge.hub.core.errors import Conflict, Invalid
+from ledgerbridge.hub.identity.emails import clean_email
 from ledgerbridge.hub.identity.models import AuditCategory, Membership, User
 from ledgerbridge.hub.identity.permissions import ROLE_PRESETS, Role
 from ledgerbridge.hub.identity.services._audit import audit_record
-from ledgerbridge.hub.identity.services._invitations import _clean_email
 
 if TYPE_CHECKING:
     from ledgerbridge.hub.identity.models import Organization
@@ -31,7 +31,7 @@ def user_create_verified(
     ip: str | None = None,
 ) -> User:
     """Create a user whose e-mail counts as verified (allauth's primary, verified address)."""
-    email = _clean_email(email)
+    email = clean_email(email)
     if User.objects.filter(email__iexact=email).exists():
         raise Conflict("email-taken", _("A user with this e-mail address already exists."))
     user = User(email=email, first_name=first_name, last_name=last_name)

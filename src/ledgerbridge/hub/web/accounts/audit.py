@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ledgerbridge.hub.core.http import client_ip
 from ledgerbridge.hub.identity.models import AuditCategory
 from ledgerbridge.hub.identity.selectors import memberships_of
 from ledgerbridge.hub.identity.services import audit_record
@@ -23,14 +24,6 @@ if TYPE_CHECKING:
 # is a user event, like the identity services' "created".
 CATEGORY_SECURITY = AuditCategory.SECURITY.value
 CATEGORY_USER = AuditCategory.USER.value
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    """The peer address as the WSGI server saw it (a proxy must rewrite REMOTE_ADDR)."""
-    if request is None:
-        return None
-    ip = request.META.get("REMOTE_ADDR")
-    return str(ip) if ip else None
 
 
 def _organizations(user: User | None) -> list[Organization | None]:

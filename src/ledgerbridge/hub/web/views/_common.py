@@ -20,11 +20,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    """The peer address for the audit log (the proxy's job is to set REMOTE_ADDR right)."""
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def paginate(request: HttpRequest, items: QuerySet[Any] | Sequence[T], per_page: int) -> Page[Any]:
     """The page named by ``?page=`` (out-of-range numbers give the last page)."""
     return Paginator(items, per_page).get_page(request.GET.get("page"))

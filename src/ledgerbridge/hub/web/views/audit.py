@@ -14,9 +14,9 @@ from django.utils import timezone
 from ledgerbridge.hub.identity import selectors
 from ledgerbridge.hub.identity.permissions import Permission
 from ledgerbridge.hub.web.decorators import org_permission_required
+from ledgerbridge.hub.web.describe import action_label, describe, person
 from ledgerbridge.hub.web.forms import AuditFilterForm
 from ledgerbridge.hub.web.views._common import paginate
-from ledgerbridge.hub.web.views._describe import action_label, describe, person
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet

@@ -7,44 +7,34 @@ answer per file is "created", "already there" (the same file again), "possible d
 or the service's specific refusal. A script asking with ``Accept: application/json`` gets
 the same results as JSON.
 
-The detail page shows the original beside the extracted fields: images inline, PDFs as
-PNG images of their first pages rendered here by :func:`document_page` (headless and many
-phone browsers show no PDF in a frame) with a link that opens the PDF itself, XML
-pretty-printed (parsed hardened) and escaped by the template. Page images are rendered on
-each request, capped in pages and pixels, and cached by the browser only (nothing on disk).
+The detail page shows the original beside the extracted fields as
+:mod:`ledgerbridge.hub.documents.originals` prepares it; :func:`document_page` serves a
+PDF page as PNG, cached by the browser only, with a link that opens the PDF itself.
 """
 
 from __future__ import annotations
 
-import io
-import math
 from typing import TYPE_CHECKING, Any
 
-from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from lxml import etree
 
-from ledgerbridge.formats import FormatError, ReadOptions
-from ledgerbridge.formats.pdf import PDFIUM_LOCK
-from ledgerbridge.formats.xmlsafe import parse as parse_xml
 from ledgerbridge.hub.core.errors import ServiceError
-from ledgerbridge.hub.documents import selectors, services
+from ledgerbridge.hub.core.http import client_ip
+from ledgerbridge.hub.documents import originals, selectors, services
 from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.identity.permissions import Permission
 from ledgerbridge.hub.web.decorators import org_permission_required
-from ledgerbridge.hub.web.views._common import client_ip, paginate
+from ledgerbridge.hub.web.views._common import paginate
 from ledgerbridge.hub.web.views._document_forms import DocumentFilterForm
 
 if TYPE_CHECKING:
-    import pypdfium2
     from django.core.files.uploadedfile import UploadedFile
 
-    from ledgerbridge.hub.documents.models import StoredFile
     from ledgerbridge.hub.web.middleware import AuthedOrgRequest
 
 __all__ = [
@@ -53,22 +43,9 @@ __all__ = [
     "document_list",
     "document_page",
     "document_upload",
-    "pdf_page_count",
-    "render_pdf_page",
 ]
 
 _PAGE_SIZE = 25
-# Originals a browser may show inline; everything else is always a download.
-_INLINE_TYPES = frozenset(
-    {"application/pdf", "image/png", "image/jpeg", "image/webp", "image/tiff"}
-)
-_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
-_TEXT_PREVIEW_BYTES = 200_000
-# PDF previews: the first pages only, about 1200 px wide, never more than 3 MP a page.
-PDF_PREVIEW_PAGES = 5
-_PDF_PREVIEW_WIDTH = 1200
-_PDF_PREVIEW_MAX_PIXELS = 3_000_000
-_PDF_MAX_SCALE = 4.0
 
 
 def _document_row(document: Document) -> dict[str, Any]:
@@ -190,120 +167,6 @@ def document_list(request: AuthedOrgRequest) -> HttpResponse:
     return render(request, template, context, status=200 if valid else 422)
 
 
-def _read_stored(stored: StoredFile, limit: int) -> bytes:
-    with default_storage.open(stored.storage_name, "rb") as handle:
-        return bytes(handle.read(limit))
-
-
-def pretty_xml(data: bytes) -> str | None:
-    """The XML indented for reading, parsed hardened; ``None`` when it cannot be parsed.
-
-    >>> print(pretty_xml(b"<a><b>1</b></a>"))
-    <a>
-      <b>1</b>
-    </a>
-    """
-    try:
-        root = parse_xml(data, options=ReadOptions(max_bytes=max(len(data), 1)))
-    except FormatError:
-        return None
-    for element in root.iter():
-        # indentation that was in the file would stop lxml from indenting anew
-        if element.text is not None and not element.text.strip() and len(element):
-            element.text = None
-        if element.tail is not None and not element.tail.strip():
-            element.tail = None
-    return etree.tostring(root, pretty_print=True, encoding="unicode").rstrip("\n")
-
-
-def _open_pdf(data: bytes) -> pypdfium2.PdfDocument | None:
-    import pypdfium2
-
-    try:
-        return pypdfium2.PdfDocument(data)
-    except pypdfium2.PdfiumError:
-        return None
-
-
-def pdf_page_count(data: bytes) -> int:
-    """How many pages the PDF has; 0 when PDFium cannot open it (broken or encrypted).
-
-    >>> pdf_page_count(b"not a pdf")
-    0
-    """
-    with PDFIUM_LOCK:  # shared with uploads read in other threads
-        document = _open_pdf(data)
-        if document is None:
-            return 0
-        try:
-            return len(document)
-        finally:
-            document.close()
-
-
-def _preview_scale(width: float, height: float) -> float:
-    """Scale from PDF points to pixels: about 1200 px wide, at most 3 MP and 4x.
-
-    >>> round(_preview_scale(595, 842), 3)  # A4: 1200 x 1699 px
-    2.017
-    >>> _preview_scale(5000, 5000) ** 2 * 5000 * 5000 <= 3_000_000
-    True
-    """
-    scale = min(_PDF_PREVIEW_WIDTH / max(width, 1.0), _PDF_MAX_SCALE)
-    pixels = width * height * scale * scale
-    if pixels > _PDF_PREVIEW_MAX_PIXELS:
-        # 1 % below the cap: PDFium rounds both sides up to whole pixels
-        scale *= math.sqrt(0.99 * _PDF_PREVIEW_MAX_PIXELS / pixels)
-    return scale
-
-
-def render_pdf_page(data: bytes, page: int) -> bytes | None:
-    """Page ``page`` (1-based, within the preview cap) as PNG; ``None`` when there is none."""
-    import pypdfium2
-
-    if not 1 <= page <= PDF_PREVIEW_PAGES:
-        return None
-    with PDFIUM_LOCK:  # shared with uploads read in other threads
-        document = _open_pdf(data)
-        if document is None:
-            return None
-        try:
-            if page > len(document):
-                return None
-            pdf_page = document[page - 1]
-            bitmap = pdf_page.render(scale=_preview_scale(*pdf_page.get_size()))
-            # A copy owns its pixels, so nothing of PDFium is freed outside the lock.
-            image = bitmap.to_pil().copy()
-            bitmap.close()
-            pdf_page.close()
-        except pypdfium2.PdfiumError:
-            return None
-        finally:
-            document.close()
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
-
-
-def _original_view(stored: StoredFile) -> dict[str, Any]:
-    """How the detail page shows the original: image, frame, XML or text (or not at all)."""
-    content_type = stored.content_type
-    if content_type in _IMAGE_TYPES:
-        return {"mode": "image"}
-    if content_type == "application/pdf":
-        count = pdf_page_count(_read_stored(stored, stored.size + 1))
-        shown = min(count, PDF_PREVIEW_PAGES)
-        return {"mode": "pdf", "pages": range(1, shown + 1), "count": count, "more": count - shown}
-    if content_type in {"application/xml", "text/plain"} and stored.size <= _TEXT_PREVIEW_BYTES:
-        data = _read_stored(stored, _TEXT_PREVIEW_BYTES)
-        if content_type == "application/xml":
-            pretty = pretty_xml(data)
-            if pretty is not None:
-                return {"mode": "xml", "text": pretty}
-        return {"mode": "text", "text": data.decode("utf-8", errors="replace")}
-    return {"mode": "none"}
-
-
 @org_permission_required(Permission.DOCUMENTS_VIEW)
 @require_GET
 def document_detail(request: AuthedOrgRequest, document_id: int) -> HttpResponse:
@@ -316,7 +179,7 @@ def document_detail(request: AuthedOrgRequest, document_id: int) -> HttpResponse
     )
     context = {
         "document": document,
-        "original": _original_view(document.file),
+        "original": originals.original_view(document.file),
         "history": history,
         "findings": document.findings or [],
         "duplicates": list(document.duplicates.filter(organization=request.organization)),
@@ -332,9 +195,8 @@ def document_file(request: AuthedOrgRequest, document_id: int) -> HttpResponse:
     """The original file; ``?inline=1`` shows a PDF or image in the page's frame."""
     document = selectors.document_get(organization=request.organization, document_id=document_id)
     stored = document.file
-    inline = request.GET.get("inline") == "1" and stored.content_type in _INLINE_TYPES
-    # uploads are capped (20 MB by default), so the original is read in one piece
-    response = HttpResponse(_read_stored(stored, stored.size + 1), content_type=stored.content_type)
+    inline = request.GET.get("inline") == "1" and stored.content_type in originals.INLINE_TYPES
+    response = HttpResponse(originals.original_bytes(stored), content_type=stored.content_type)
     disposition = content_disposition_header(
         as_attachment=not inline, filename=stored.original_name
     )
@@ -356,7 +218,7 @@ def document_page(request: AuthedOrgRequest, document_id: int, page: int) -> Htt
     stored = document.file
     if stored.content_type != "application/pdf":
         raise Http404
-    png = render_pdf_page(_read_stored(stored, stored.size + 1), page)
+    png = originals.render_pdf_page(originals.original_bytes(stored), page)
     if png is None:
         raise Http404
     response = HttpResponse(png, content_type="image/png")

@@ -12,17 +12,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ledgerbridge.hub.core.errors import ServiceError
+from ledgerbridge.hub.core.http import client_ip
 from ledgerbridge.hub.identity import selectors, services
 from ledgerbridge.hub.identity.permissions import PERMISSION_LABELS, Permission
 from ledgerbridge.hub.web.decorators import member_required, org_permission_required
+from ledgerbridge.hub.web.describe import describe
 from ledgerbridge.hub.web.forms import (
     OrganizationCreateForm,
     OrganizationSettingsForm,
     add_service_error,
 )
 from ledgerbridge.hub.web.middleware import SESSION_KEY
-from ledgerbridge.hub.web.views._common import client_ip, role_label
-from ledgerbridge.hub.web.views._describe import describe
+from ledgerbridge.hub.web.views._common import role_label
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse

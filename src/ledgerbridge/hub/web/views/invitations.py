@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ledgerbridge.hub.core.errors import NotFound, ServiceError
+from ledgerbridge.hub.core.http import client_ip
 from ledgerbridge.hub.identity import selectors, services
 from ledgerbridge.hub.identity.permissions import Permission
 from ledgerbridge.hub.web.decorators import org_permission_required
 from ledgerbridge.hub.web.forms import InvitationForm, add_service_error
 from ledgerbridge.hub.web.middleware import SESSION_KEY
-from ledgerbridge.hub.web.views._common import client_ip, confirm, run_service
+from ledgerbridge.hub.web.views._common import confirm, run_service
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse

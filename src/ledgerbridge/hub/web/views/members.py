@@ -11,9 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ledgerbridge.hub.core.errors import ServiceError
+from ledgerbridge.hub.core.http import client_ip
 from ledgerbridge.hub.identity import selectors, services
 from ledgerbridge.hub.identity.permissions import Permission
 from ledgerbridge.hub.web.decorators import org_permission_required
+from ledgerbridge.hub.web.describe import describe
 from ledgerbridge.hub.web.forms import (
     PAGE_SIZES,
     MemberFilterForm,
@@ -21,13 +23,11 @@ from ledgerbridge.hub.web.forms import (
     add_service_error,
 )
 from ledgerbridge.hub.web.views._common import (
-    client_ip,
     confirm,
     paginate,
     role_label,
     run_service,
 )
-from ledgerbridge.hub.web.views._describe import describe
 
 if TYPE_CHECKING:
     from collections.abc import Callable

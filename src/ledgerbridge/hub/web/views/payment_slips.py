@@ -25,11 +25,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from ledgerbridge.hub.core.http import client_ip
 from ledgerbridge.hub.documents import selectors, services
 from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.identity.permissions import Permission
 from ledgerbridge.hub.web.decorators import org_permission_required
-from ledgerbridge.hub.web.views._common import client_ip, run_service
+from ledgerbridge.hub.web.views._common import run_service
 from ledgerbridge.hub.web.views._document_forms import (
     SLIP_SORTS,
     Pain001Form,

@@ -35,11 +35,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from ledgerbridge.hub.core.errors import Invalid, ServiceError
+from ledgerbridge.hub.core.http import client_ip
 from ledgerbridge.hub.documents import selectors, services
 from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.identity.permissions import Permission
 from ledgerbridge.hub.web.decorators import org_permission_required
-from ledgerbridge.hub.web.views._common import client_ip
 from ledgerbridge.hub.web.views.documents import ingest_outcome
 
 if TYPE_CHECKING:

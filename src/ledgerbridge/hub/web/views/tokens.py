@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ledgerbridge.hub.core.errors import PermissionDenied, ServiceError
+from ledgerbridge.hub.core.http import client_ip
 from ledgerbridge.hub.identity import selectors, services
 from ledgerbridge.hub.identity.permissions import PERMISSION_LABELS, Permission
 from ledgerbridge.hub.web.decorators import member_required
 from ledgerbridge.hub.web.forms import TokenForm, add_service_error
-from ledgerbridge.hub.web.views._common import client_ip, confirm, run_service
+from ledgerbridge.hub.web.views._common import confirm, run_service
 
 if TYPE_CHECKING:
     from django.http import HttpResponse

@@ -1,4 +1,8 @@
-"""How an audit event reads in the change log: a translated action and short details."""
+"""How an audit event reads in the change log: a translated action and short details.
+
+Shared by the views (change logs) and the forms (the category filter), so it lives beside
+both rather than inside `views`.
+"""
 
 from __future__ import annotations
 
