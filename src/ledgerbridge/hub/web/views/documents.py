@@ -32,6 +32,7 @@ from lxml import etree
 from ledgerbridge.formats import FormatError, ReadOptions
 from ledgerbridge.formats.pdf import PDFIUM_LOCK
 from ledgerbridge.formats.xmlsafe import parse as parse_xml
+from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import ServiceError
 from ledgerbridge.hub.documents import selectors, services
 from ledgerbridge.hub.documents.models import Document
@@ -104,7 +105,7 @@ def _ingest_upload(
     request: AuthedOrgRequest, upload: UploadedFile[bytes], *, keep: bool
 ) -> dict[str, Any]:
     name = upload.name or "upload"
-    # One byte past the limit is enough for the service to answer "file-too-large"
+    # One byte past the limit is enough for the service to answer ``file-too-large``
     # without this process reading a huge upload into memory.
     data = upload.read(services.max_upload_bytes() + 1)
     try:
@@ -154,7 +155,7 @@ def document_upload(request: AuthedOrgRequest) -> HttpResponse:
     if uploads:
         results = [_ingest_upload(request, upload, keep=keep) for upload in uploads]
     else:
-        results = [{"name": "", "outcome": "error", "status": 400, "code": "file-missing",
+        results = [{"name": "", "outcome": "error", "status": 400, "code": ErrorCode.FILE_MISSING,
                     "message": _("Choose at least one file."), "documents": []}]  # fmt: skip
     status = _overall_status(results)
     if "application/json" in request.headers.get("Accept", ""):
