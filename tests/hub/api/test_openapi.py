@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -34,3 +36,32 @@ def test_openapi_documents_auth_errors_and_schemas() -> None:
         assert error == {"$ref": "#/components/schemas/ErrorOut"}, where
     member = schema["components"]["schemas"]["MemberOut"]["properties"]
     assert {"email", "last_login", "status", "role", "permissions"} <= set(member)
+
+
+def _enum_of(schema: dict[str, Any], prop: dict[str, Any]) -> list[str]:
+    """The ``enum`` a property refers to, through ``$ref`` and ``anyOf``."""
+    for option in prop.get("anyOf", [prop]):
+        if "$ref" in option:
+            option = schema["components"]["schemas"][option["$ref"].rsplit("/", 1)[1]]
+        if "enum" in option:
+            return list(option["enum"])
+    return []
+
+
+def test_openapi_shows_the_vocabulary_as_enums() -> None:
+    # when
+    schema = Client().get("/api/v1/openapi.json").json()
+    # then
+    components = schema["components"]["schemas"]
+    error_code = _enum_of(schema, components["ErrorOut"]["properties"]["code"])
+    assert {"permission-denied", "not-authenticated", "file-too-large"} <= set(error_code)
+    document = components["DocumentOut"]["properties"]
+    assert _enum_of(schema, document["status"]) == ["received", "pending", "processed", "rejected"]
+    assert "payment_slip" in _enum_of(schema, document["kind"])
+    assert "api" in _enum_of(schema, document["source"])
+    audit = components["AuditEventOut"]["properties"]
+    assert "documents" in _enum_of(schema, audit["category"])
+    assert "payment-slip-processed" in _enum_of(schema, audit["action"])
+    member = components["MemberOut"]["properties"]
+    assert _enum_of(schema, member["status"]) == ["active", "locked"]
+    assert _enum_of(schema, member["role"]) == ["admin", "accountant", "employee", "app"]

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from ledgerbridge.hub.identity import services
-from ledgerbridge.hub.identity.models import ApiToken, AuditCategory
+from ledgerbridge.hub.identity.models import ApiToken, AuditAction, AuditCategory
 from ledgerbridge.hub.identity.permissions import Role
 from tests.hub.factories import admin_of, make_token
 from tests.hub.web.helpers import client_for, make_member
@@ -73,7 +73,7 @@ def test_change_log_pages_by_25() -> None:
             organization=admin.organization,
             actor=admin.user,
             category=AuditCategory.USER,
-            action="invited",
+            action=AuditAction.INVITED,
             details={"n": n},
         )
     # when
@@ -90,7 +90,7 @@ def test_csv_export_has_the_filtered_events_and_defuses_formulas() -> None:
         organization=admin.organization,
         actor=admin.user,
         category=AuditCategory.USER,
-        action="invited",
+        action=AuditAction.INVITED,
         details={"email": "=HYPERLINK(1)"},
         ip="198.51.100.7",
     )
@@ -200,7 +200,7 @@ def test_change_log_entry_shows_details_and_hashes() -> None:
         organization=admin.organization,
         actor=admin.user,
         category=AuditCategory.USER,
-        action="invited",
+        action=AuditAction.INVITED,
         details={"email": "x@example.test"},
     )
     # when
@@ -219,7 +219,7 @@ def test_change_log_entry_of_another_organization_is_404() -> None:
         organization=other.organization,
         actor=other.user,
         category=AuditCategory.USER,
-        action="invited",
+        action=AuditAction.INVITED,
     )
     # when
     response = client_for(admin_of()).get(
@@ -236,7 +236,7 @@ def test_change_log_entry_needs_audit_view() -> None:
         organization=employee.organization,
         actor=employee.user,
         category=AuditCategory.USER,
-        action="invited",
+        action=AuditAction.INVITED,
     )
     # when
     response = client_for(employee).get(reverse("web:audit_detail", kwargs={"event_id": event.pk}))

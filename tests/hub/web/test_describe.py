@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from ledgerbridge.hub.identity import services
-from ledgerbridge.hub.identity.models import AuditCategory
+from ledgerbridge.hub.identity.models import AuditAction, AuditCategory
 from ledgerbridge.hub.web.describe import (
     ACTION_LABELS,
     action_label,
@@ -94,7 +94,7 @@ def test_change_log_shows_labelled_details_not_python_values() -> None:
         actor=admin.user,
         subject_user=admin.user,
         category=AuditCategory.SECURITY,
-        action="login_succeeded",
+        action=AuditAction.LOGIN_SUCCEEDED,
         details={"signup": False},
     )
     # when

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from ninja.security import APIKeyCookie, HttpBearer
 
+from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import PermissionDenied
 from ledgerbridge.hub.core.http import client_ip
 from ledgerbridge.hub.identity import selectors, services
@@ -83,7 +84,7 @@ class OrganizationSessionAuth(APIKeyCookie):
             return None
         if not membership.is_active or not user.is_active:
             raise PermissionDenied(
-                "access-locked", _("Your access to this organization is locked.")
+                ErrorCode.ACCESS_LOCKED, _("Your access to this organization is locked.")
             )
         return Principal(
             user=user,

@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from ledgerbridge.hub.api import documents, members, tokens_audit
+from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import ServiceError
 
 if TYPE_CHECKING:
@@ -30,7 +31,11 @@ api = NinjaAPI(
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(
         request,
-        {"code": "invalid-request", "message": "the request is not valid", "errors": exc.errors},
+        {
+            "code": ErrorCode.INVALID_REQUEST,
+            "message": "the request is not valid",
+            "errors": exc.errors,
+        },
         status=422,
     )
 
@@ -39,7 +44,10 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
 def _authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(
         request,
-        {"code": "not-authenticated", "message": "a valid bearer token or session is required"},
+        {
+            "code": ErrorCode.NOT_AUTHENTICATED,
+            "message": "a valid bearer token or session is required",
+        },
         status=401,
     )
 

@@ -3,14 +3,43 @@
 from __future__ import annotations
 
 from datetime import date, datetime  # noqa: TC003  # pydantic needs them at run time
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
+
+from ledgerbridge.hub.core.codes import ErrorCode
+from ledgerbridge.hub.identity.models import (  # pydantic needs them at run time
+    AuditAction,
+    AuditCategory,
+    Membership,
+    Organization,
+)
+from ledgerbridge.hub.identity.permissions import Role  # noqa: TC001  # pydantic needs it at run time
+
+if TYPE_CHECKING:
+    from enum import Enum
+
+
+def inline_enum(enum: type[Enum]) -> WithJsonSchema:
+    """The values of ``enum`` written into each schema that uses it. The OpenAPI document
+    has one namespace of schema names, where ``Document.Status`` and ``Membership.Status``
+    would both be ``Status``, and one would silently replace the other."""
+    return WithJsonSchema({"type": "string", "enum": [member.value for member in enum]})
+
+
+OrganizationKind = Annotated[Organization.Kind, inline_enum(Organization.Kind)]
+MembershipStatus = Annotated[Membership.Status, inline_enum(Membership.Status)]
 
 
 class ErrorOut(Schema):
-    code: str = Field(examples=["permission-denied"])
+    # Open beside the enum: a file the formats library refuses keeps that library's code
+    # (``malformed-xml``, ``limit-image-pixels``, ...), and a reader rule added there must
+    # not need a new hub release to be answered.
+    code: ErrorCode | str = Field(
+        description="an ErrorCode, or the code of the formats library that refused the file",
+        examples=[ErrorCode.PERMISSION_DENIED.value],
+    )
     message: str
 
 
@@ -29,7 +58,7 @@ class OrganizationOut(Schema):
     id: int
     slug: str
     name: str
-    kind: str
+    kind: OrganizationKind
     country: str
     tax_id: str = Field(description="formatted, e.g. CHE-123.456.789")
     tax_id_compact: str
@@ -60,8 +89,8 @@ class MemberOut(Schema):
     first_name: str
     last_name: str
     last_login: datetime | None
-    status: str = Field(description="active or locked")
-    role: str
+    status: MembershipStatus
+    role: Role
     permissions: list[str]
     created_at: datetime
 
@@ -72,7 +101,7 @@ class MemberPage(_Page):
 
 class MemberQuery(PageQuery):
     search: str = ""
-    status: str | None = Field(None, pattern="^(active|locked)$")
+    status: MembershipStatus | None = None
 
 
 class MemberPatch(Schema):
@@ -138,8 +167,8 @@ class AuditEventOut(Schema):
     id: int
     seq: int
     created_at: datetime
-    category: str
-    action: str
+    category: AuditCategory
+    action: AuditAction
     actor_id: int | None
     actor_email: str | None
     subject_user_id: int | None
@@ -156,7 +185,7 @@ class AuditEventPage(_Page):
 
 class AuditQuery(PageQuery):
     user_id: int | None = None
-    category: str | None = None
+    category: AuditCategory | None = None
     since: date | None = None
     until: date | None = None
     format: str = Field("json", pattern="^(json|csv)$")

@@ -25,6 +25,7 @@ from ledgerbridge.hub.api.schemas import (
     TokenIn,
     TokenOut,
 )
+from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import Invalid, NotFound
 from ledgerbridge.hub.identity import selectors, services
 from ledgerbridge.hub.identity.permissions import Permission, parse_permissions
@@ -77,7 +78,7 @@ def token_create(request: HttpRequest, body: TokenIn) -> Status[dict[str, Any]]:
         caller.permissions
     ):
         raise Invalid(
-            "token-permissions-exceed-user",
+            ErrorCode.TOKEN_PERMISSIONS_EXCEED_USER,
             _("A token cannot have permissions that you do not have yourself."),
         )
     token, raw = services.api_token_create(

@@ -9,13 +9,14 @@ into ``{"code": ..., "message": ...}`` with the HTTP status of the class::
     ├── Conflict          409        the request clashes with the current state
     └── Invalid           422        the input itself is wrong
 
-``code`` is stable kebab-case that clients may branch on; ``message`` is translatable.
+``code`` is an :class:`~ledgerbridge.hub.core.codes.ErrorCode` (stable kebab-case that clients
+may branch on), or a formats library code passed through; ``message`` is translatable.
 
->>> err = Conflict("tax-id-taken", "This tax ID is already registered.")
->>> (err.code, err.status, str(err))
+>>> err = Conflict(ErrorCode.TAX_ID_TAKEN, "This tax ID is already registered.")
+>>> (str(err.code), err.status, str(err))
 ('tax-id-taken', 409, 'This tax ID is already registered.')
 >>> isinstance(NotFound(), ServiceError), NotFound().code
-(True, 'not-found')
+(True, <ErrorCode.NOT_FOUND: 'not-found'>)
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from django.utils.translation import gettext_lazy as _
+
+from ledgerbridge.hub.core.codes import ErrorCode, FormatCode
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
@@ -34,16 +37,16 @@ class ServiceError(Exception):
     """A domain rule refused the request; nothing was changed."""
 
     status: ClassVar[int] = 400
-    default_code: ClassVar[str] = "error"
+    default_code: ClassVar[ErrorCode] = ErrorCode.ERROR
     default_message: ClassVar[str | Promise] = _("The request could not be carried out.")
 
     def __init__(
         self,
-        code: str | None = None,
+        code: ErrorCode | FormatCode | None = None,
         message: str | Promise | None = None,
         **details: object,
     ) -> None:
-        self.code = code or self.default_code
+        self.code: ErrorCode | FormatCode = code or self.default_code
         self.message: str | Promise = message if message is not None else self.default_message
         self.details = details
         super().__init__(str(self.message))
@@ -54,23 +57,23 @@ class ServiceError(Exception):
 
 class NotFound(ServiceError):
     status = 404
-    default_code = "not-found"
+    default_code = ErrorCode.NOT_FOUND
     default_message = _("Not found.")
 
 
 class PermissionDenied(ServiceError):
     status = 403
-    default_code = "permission-denied"
+    default_code = ErrorCode.PERMISSION_DENIED
     default_message = _("You do not have permission to do this.")
 
 
 class Conflict(ServiceError):
     status = 409
-    default_code = "conflict"
+    default_code = ErrorCode.CONFLICT
     default_message = _("This conflicts with the current state.")
 
 
 class Invalid(ServiceError):
     status = 422
-    default_code = "invalid"
+    default_code = ErrorCode.INVALID
     default_message = _("The input is not valid.")

@@ -15,7 +15,7 @@ library found the problem::
 >>> (type(err).__name__, err.status, err.code)
 ('UnsupportedType', 415, 'unsupported-format')
 >>> from_format_error(UnsupportedFormat("limit-file-size", "", "big")).code
-'file-too-large'
+<ErrorCode.FILE_TOO_LARGE: 'file-too-large'>
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext_lazy as _
 
 from ledgerbridge.formats import UnsupportedFormat
+from ledgerbridge.hub.core.codes import ErrorCode, FormatCode
 from ledgerbridge.hub.core.errors import Invalid
 
 if TYPE_CHECKING:
@@ -35,13 +36,13 @@ __all__ = ["FileTooLarge", "UnsupportedType", "from_format_error"]
 
 class FileTooLarge(Invalid):
     status = 413
-    default_code = "file-too-large"
+    default_code = ErrorCode.FILE_TOO_LARGE
     default_message = _("The file is larger than the upload limit.")
 
 
 class UnsupportedType(Invalid):
     status = 415
-    default_code = "unsupported-format"
+    default_code = ErrorCode.UNSUPPORTED_FORMAT
     default_message = _(
         "This kind of file is not supported: send a PDF, an image, an XML e-invoice "
         "or bank statement, or a QR-bill."
@@ -56,9 +57,9 @@ def from_format_error(err: FormatError) -> Invalid:
     """The refusal that answers a :class:`FormatError` (same code unless renamed)."""
     code = _RENAMED.get(err.code, err.code)
     message = f"{err.message} ({err.location})" if err.location else err.message
-    if code == "file-too-large":
-        return FileTooLarge(code, message)
+    if code == ErrorCode.FILE_TOO_LARGE:
+        return FileTooLarge(ErrorCode.FILE_TOO_LARGE, message)
     if isinstance(err, UnsupportedFormat):
-        return UnsupportedType(code, message)
+        return UnsupportedType(FormatCode(code), message)
     # LimitExceeded (pixels, pages, time) and MalformedDocument: the content is refused.
-    return Invalid(code, message)
+    return Invalid(FormatCode(code), message)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext_lazy as _
 
+from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import NotFound
 from ledgerbridge.hub.documents.models import Document, DocumentStatusChange, MailInbox
 
@@ -80,7 +81,7 @@ def document_get(*, organization: Organization, document_id: int) -> Document:
         .first()
     )
     if document is None:
-        raise NotFound("document-not-found", _("No such document."))
+        raise NotFound(ErrorCode.DOCUMENT_NOT_FOUND, _("No such document."))
     return document
 
 
@@ -105,7 +106,7 @@ def payment_slip_list(
 def payment_slip_get(*, organization: Organization, document_id: int) -> Document:
     slip = payment_slip_list(organization=organization).filter(pk=document_id).first()
     if slip is None:
-        raise NotFound("payment-slip-not-found", _("No such payment slip."))
+        raise NotFound(ErrorCode.PAYMENT_SLIP_NOT_FOUND, _("No such payment slip."))
     return slip
 
 
@@ -114,7 +115,7 @@ def payment_slips_by_ids(*, organization: Organization, document_ids: list[int])
     ``NotFound`` when any id is missing or foreign, like :func:`payment_slip_get`."""
     by_id = payment_slip_list(organization=organization).in_bulk(document_ids)
     if any(pk not in by_id for pk in document_ids):
-        raise NotFound("payment-slip-not-found", _("No such payment slip."))
+        raise NotFound(ErrorCode.PAYMENT_SLIP_NOT_FOUND, _("No such payment slip."))
     return [by_id[pk] for pk in dict.fromkeys(document_ids)]
 
 

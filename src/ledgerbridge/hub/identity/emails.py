@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import Invalid
 
 __all__ = ["clean_email"]
@@ -24,5 +25,5 @@ def clean_email(email: str) -> str:
     try:
         validate_email(email)
     except ValidationError:
-        raise Invalid("invalid-email", _("Enter a valid e-mail address.")) from None
+        raise Invalid(ErrorCode.INVALID_EMAIL, _("Enter a valid e-mail address.")) from None
     return email

@@ -229,9 +229,51 @@ class ApiToken(models.Model):
 
 
 class AuditCategory(models.TextChoices):
+    """Which part of the change log an event belongs to (the log's filter)."""
+
     USER = "user", _("User")
     SECURITY = "security", _("Security")
     ORGANIZATION = "organization", _("Organization")
+    DOCUMENTS = "documents", _("Documents")
+
+
+class AuditAction(models.TextChoices):
+    """What happened, with its name in the change log. The values are stored in every
+    event and its hash: never rename one. An action may occur in several categories
+    (a user and an organization are both ``created``), so the caller names both."""
+
+    # users, memberships and invitations
+    CREATED = "created", _("Created")
+    REGISTERED = "registered", _("Account registered")
+    INVITED = "invited", _("Invited")
+    INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+    INVITATION_REVOKED = "invitation_revoked", _("Invitation revoked")
+    INVITATION_RESENT = "invitation_resent", _("Invitation sent again")
+    PERMISSIONS_CHANGED = "permissions_changed", _("Permissions changed")
+    LOCKED = "locked", _("Locked")
+    UNLOCKED = "unlocked", _("Unlocked")
+    DELETED = "deleted", _("Removed")
+    # the organization
+    SETTINGS_CHANGED = "settings_changed", _("Settings changed")
+    MFA_REQUIREMENT_CHANGED = "mfa_requirement_changed", _("Two-factor requirement changed")
+    # accounts and credentials
+    MFA_ADDED = "mfa_added", _("Two-factor method added")
+    MFA_REMOVED = "mfa_removed", _("Two-factor method removed")
+    MFA_RESET = "mfa_reset", _("Two-factor methods reset")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    PASSWORD_RESET = "password_reset", _("Password reset")
+    EMAIL_CHANGED = "email_changed", _("E-mail address changed")
+    LOGIN_SUCCEEDED = "login_succeeded", _("Logged in")
+    LOGIN_FAILED = "login_failed", _("Login failed")
+    REAUTHENTICATION_FAILED = "reauthentication_failed", _("Confirmation failed")
+    TOKEN_CREATED = "token_created", _("API token created")
+    TOKEN_REVOKED = "token_revoked", _("API token revoked")
+    # documents (their values predate the snake_case of the others)
+    INGEST = "ingest", _("Document received")
+    MAIL_RECEIVED = "mail-received", _("E-mail received")
+    PAYMENT_SLIP_PROCESSED = "payment-slip-processed", _("Payment slip processed")
+    PAYMENT_SLIP_REJECTED = "payment-slip-rejected", _("Payment slip rejected")
+    PAIN001_EXPORTED = "pain001-exported", _("Payment file (pain.001) exported")
 
 
 class _AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):

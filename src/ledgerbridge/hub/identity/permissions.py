@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
+from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import Invalid
 
 if TYPE_CHECKING:
@@ -139,7 +140,7 @@ def parse_permissions(values: Iterable[str]) -> list[Permission]:
             wanted.add(Permission(value))
         except ValueError:
             raise Invalid(
-                "unknown-permission",
+                ErrorCode.UNKNOWN_PERMISSION,
                 _("Unknown permission: %(name)s") % {"name": value},
             ) from None
     return [permission for permission in Permission if permission in wanted]

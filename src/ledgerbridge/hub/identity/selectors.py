@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import NotFound
 from ledgerbridge.hub.identity.hashing import sha256_hex
 from ledgerbridge.hub.identity.models import (
@@ -101,7 +102,7 @@ def invitation_from_token(*, raw_token: str) -> Invitation:
         .first()
     )
     if invitation is None:
-        raise NotFound("invitation-not-found", _("This invitation link is not valid."))
+        raise NotFound(ErrorCode.INVITATION_NOT_FOUND, _("This invitation link is not valid."))
     return invitation
 
 

@@ -32,6 +32,7 @@ from stdnum.gb import vat as gb_vat
 from stdnum.it import iva as it_iva
 from stdnum.pl import nip as pl_nip
 
+from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import Invalid
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ def _rule(country: str) -> TaxIdRule:
         return TAX_ID_RULES[country.upper()]
     except KeyError:
         raise Invalid(
-            "unsupported-country",
+            ErrorCode.UNSUPPORTED_COUNTRY,
             _("Organizations from this country are not supported yet: %(country)s")
             % {"country": country},
         ) from None
@@ -121,7 +122,7 @@ def clean_tax_id(country: str, value: str) -> str:
     try:
         return str(rule.module.validate(value))
     except StdnumError:
-        raise Invalid("invalid-tax-id", rule.shape) from None
+        raise Invalid(ErrorCode.INVALID_TAX_ID, rule.shape) from None
 
 
 def display_tax_id(country: str, compact: str) -> str:

@@ -12,44 +12,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ledgerbridge.hub.documents.models import Document
-from ledgerbridge.hub.identity.models import AuditCategory, Organization
+from ledgerbridge.hub.identity.models import AuditAction, AuditCategory, Organization
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
 
     from ledgerbridge.hub.identity.models import AuditEvent
 
-ACTION_LABELS: dict[str, Promise] = {
-    "created": _("Created"),
-    "invited": _("Invited"),
-    "invitation_accepted": _("Invitation accepted"),
-    "invitation_revoked": _("Invitation revoked"),
-    "invitation_resent": _("Invitation sent again"),
-    "permissions_changed": _("Permissions changed"),
-    "locked": _("Locked"),
-    "unlocked": _("Unlocked"),
-    "deleted": _("Removed"),
-    "settings_changed": _("Settings changed"),
-    "mfa_requirement_changed": _("Two-factor requirement changed"),
-    "mfa_added": _("Two-factor method added"),
-    "mfa_removed": _("Two-factor method removed"),
-    "password_changed": _("Password changed"),
-    "password_reset": _("Password reset"),
-    "email_changed": _("E-mail address changed"),
-    "login_succeeded": _("Logged in"),
-    "login_failed": _("Login failed"),
-    "token_created": _("API token created"),
-    "token_revoked": _("API token revoked"),
-    "registered": _("Account registered"),
-    "reauthentication_failed": _("Confirmation failed"),
-    "mfa_reset": _("Two-factor methods reset"),
-    # the documents services' actions
-    "ingest": _("Document received"),
-    "mail-received": _("E-mail received"),
-    "payment-slip-processed": _("Payment slip processed"),
-    "payment-slip-rejected": _("Payment slip rejected"),
-    "pain001-exported": _("Payment file (pain.001) exported"),
-}
+# The labels live with the actions; an action of an older release reads as its value.
+ACTION_LABELS: dict[str, str | Promise] = dict(AuditAction.choices)
 
 _MAX_VALUE = 80
 
@@ -212,11 +183,7 @@ def person(user: object) -> str:
     return str(full or getattr(user, "email", "") or user)
 
 
-# The identity categories plus the one the documents services write.
-CATEGORY_LABELS: dict[str, str | Promise] = {
-    **dict(AuditCategory.choices),
-    "documents": _("Documents"),
-}
+CATEGORY_LABELS: dict[str, str | Promise] = dict(AuditCategory.choices)
 
 
 def category_label(category: str) -> str:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.identity.models import Invitation, Organization
 from ledgerbridge.hub.identity.permissions import (
     PERMISSION_GROUPS,
@@ -47,23 +48,23 @@ __all__ = [
 PAGE_SIZES = (10, 25, 50)
 
 # Which field a service error code is about; unknown codes become form-wide errors.
-_FIELD_OF_CODE = {
-    "invalid-tax-id": "tax_id",
-    "tax-id-taken": "tax_id",
-    "unsupported-country": "country",
-    "name-required": "name",
-    "name-too-long": "name",
-    "invalid-kind": "kind",
-    "invalid-email": "email",
-    "already-member": "email",
-    "invitation-pending": "email",
-    "invalid-salutation": "salutation",
-    "unknown-role": "role",
-    "unknown-permission": "permissions",
-    "permission-exceeds-actor": "permissions",
-    "token-permissions-exceed-user": "permissions",
-    "token-permissions-empty": "permissions",
-    "token-name-required": "name",
+_FIELD_OF_CODE: dict[str, str] = {
+    ErrorCode.INVALID_TAX_ID: "tax_id",
+    ErrorCode.TAX_ID_TAKEN: "tax_id",
+    ErrorCode.UNSUPPORTED_COUNTRY: "country",
+    ErrorCode.NAME_REQUIRED: "name",
+    ErrorCode.NAME_TOO_LONG: "name",
+    ErrorCode.INVALID_KIND: "kind",
+    ErrorCode.INVALID_EMAIL: "email",
+    ErrorCode.ALREADY_MEMBER: "email",
+    ErrorCode.INVITATION_PENDING: "email",
+    ErrorCode.INVALID_SALUTATION: "salutation",
+    ErrorCode.UNKNOWN_ROLE: "role",
+    ErrorCode.UNKNOWN_PERMISSION: "permissions",
+    ErrorCode.PERMISSION_EXCEEDS_ACTOR: "permissions",
+    ErrorCode.TOKEN_PERMISSIONS_EXCEED_USER: "permissions",
+    ErrorCode.TOKEN_PERMISSIONS_EMPTY: "permissions",
+    ErrorCode.TOKEN_NAME_REQUIRED: "name",
 }
 
 

@@ -31,6 +31,7 @@ from ledgerbridge.hub.api.documents._schemas import (
     IngestOut,
     UploadQuery,
 )
+from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import Invalid, NotFound
 from ledgerbridge.hub.documents import selectors, services
 from ledgerbridge.hub.documents.errors import FileTooLarge
@@ -68,7 +69,7 @@ _IDEMPOTENCY_HEADER = {
 
 def _too_large(limit: int) -> FileTooLarge:
     return FileTooLarge(
-        "file-too-large", _("The file is larger than %(limit)d bytes.") % {"limit": limit}
+        ErrorCode.FILE_TOO_LARGE, _("The file is larger than %(limit)d bytes.") % {"limit": limit}
     )
 
 
@@ -76,7 +77,9 @@ def _declared_length(request: HttpRequest) -> int:
     try:
         return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError as err:
-        raise Invalid("content-length-invalid", _("The Content-Length is not a number.")) from err
+        raise Invalid(
+            ErrorCode.CONTENT_LENGTH_INVALID, _("The Content-Length is not a number.")
+        ) from err
 
 
 def _multipart_file(request: HttpRequest, limit: int) -> tuple[bytes, str]:
@@ -85,9 +88,11 @@ def _multipart_file(request: HttpRequest, limit: int) -> tuple[bytes, str]:
     try:
         uploaded = request.FILES.get("file")
     except (MultiPartParserError, SuspiciousOperation) as err:
-        raise Invalid("multipart-invalid", _("The multipart body cannot be parsed.")) from err
+        raise Invalid(
+            ErrorCode.MULTIPART_INVALID, _("The multipart body cannot be parsed.")
+        ) from err
     if uploaded is None:
-        raise Invalid("file-missing", _("Send the file in the multipart field 'file'."))
+        raise Invalid(ErrorCode.FILE_MISSING, _("Send the file in the multipart field 'file'."))
     if uploaded.size is not None and uploaded.size > limit:
         raise _too_large(limit)
     return uploaded.read(limit + 1), uploaded.name or "upload"
@@ -114,7 +119,9 @@ def _upload(request: HttpRequest) -> tuple[bytes, str | None]:
 def _idempotency_key(request: HttpRequest) -> str | None:
     key = request.headers.get("Idempotency-Key")
     if key is not None and not 1 <= len(key) <= 200:
-        raise Invalid("idempotency-key-invalid", _("An Idempotency-Key has 1 to 200 characters."))
+        raise Invalid(
+            ErrorCode.IDEMPOTENCY_KEY_INVALID, _("An Idempotency-Key has 1 to 200 characters.")
+        )
     return key
 
 
@@ -160,7 +167,7 @@ def _document(request: HttpRequest, document_id: int) -> Any:
     _caller, documents = visible_documents(request)
     document = documents.filter(pk=document_id).first()
     if document is None:
-        raise NotFound("document-not-found", _("No such document."))
+        raise NotFound(ErrorCode.DOCUMENT_NOT_FOUND, _("No such document."))
     return document
 
 

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from datetime import date, datetime  # noqa: TC003  # pydantic needs them at run time
 from decimal import Decimal  # noqa: TC003  # pydantic needs it at run time
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import Field
 
-from ledgerbridge.hub.api.schemas import PageQuery
+from ledgerbridge.hub.api.schemas import PageQuery, inline_enum
+from ledgerbridge.hub.documents.models import Document
 
-KINDS = "^(incoming_invoice|outgoing_invoice|credit_note|purchase_receipt|bank_statement|payment_slip|other)$"  # noqa: E501  # one regex
-STATUSES = "^(received|pending|processed|rejected)$"
-SOURCES = "^(scan|upload|api|email|exchange)$"
+Kind = Annotated[Document.Kind, inline_enum(Document.Kind)]
+Source = Annotated[Document.Source, inline_enum(Document.Source)]
+Status = Annotated[Document.Status, inline_enum(Document.Status)]
+# What a client may name as the source of its upload (e-mail and exchange are the hub's own).
+UploadSource = Literal[Document.Source.SCAN, Document.Source.UPLOAD, Document.Source.API]
+# The states a payment slip can be in (``received`` is for the other kinds).
+SlipStatus = Literal[Document.Status.PENDING, Document.Status.PROCESSED, Document.Status.REJECTED]
 
 
 class FileOut(Schema):
@@ -26,9 +31,9 @@ class FileOut(Schema):
 
 class DocumentOut(Schema):
     id: int
-    kind: str = Field(examples=["payment_slip"])
-    source: str = Field(examples=["api"])
-    status: str = Field(description="pending|processed|rejected for slips, else received")
+    kind: Kind
+    source: Source
+    status: Status = Field(description="pending, processed or rejected for slips, else received")
     status_reason: str
     booking_reference: str
     format: str = Field(description="detected format, e.g. swiss-qr-bill, ubl, cii")
@@ -52,8 +57,8 @@ class DocumentOut(Schema):
 
 
 class StatusChangeOut(Schema):
-    from_status: str
-    to_status: str
+    from_status: Status | Literal[""] = Field(description="empty for the first status")
+    to_status: Status
     reason: str
     actor: str | None
     token: str | None = Field(description="name of the API token used, if any")
@@ -78,9 +83,9 @@ class DocumentPage(Schema):
 
 
 class DocumentQuery(PageQuery):
-    kind: str | None = Field(None, pattern=KINDS)
-    status: str | None = Field(None, pattern=STATUSES)
-    source: str | None = Field(None, pattern=SOURCES)
+    kind: Kind | None = None
+    status: Status | None = None
+    source: Source | None = None
     duplicate: bool | None = None
     since: datetime | None = None
     until: datetime | None = None
@@ -90,18 +95,18 @@ class DocumentQuery(PageQuery):
 class UploadQuery(Schema):
     filename: str = Field("upload", max_length=255, description="name of a raw-body upload")
     keep_unreadable: bool = Field(False, description="keep a file without documents as other")
-    source: str = Field("api", pattern="^(scan|upload|api)$")
+    source: UploadSource = Document.Source.API
 
 
 class SlipQuery(Schema):
-    status: str = Field("pending", pattern="^(pending|processed|rejected)$")
+    status: SlipStatus = Document.Status.PENDING
     cursor: str | None = Field(None, max_length=100, description="next_cursor of the last page")
     limit: int = Field(50, ge=1, le=200)
 
 
 class SlipOut(Schema):
     id: int
-    status: str
+    status: Status
     status_reason: str
     booking_reference: str
     creditor_name: str
@@ -117,7 +122,7 @@ class SlipOut(Schema):
     duplicate_of: int | None
     has_errors: bool
     findings: list[dict[str, Any]]
-    source: str
+    source: Source
     scanned_by: str | None
     scanned_at: datetime
     updated_at: datetime

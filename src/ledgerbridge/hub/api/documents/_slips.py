@@ -29,6 +29,7 @@ from ledgerbridge.hub.api.documents._schemas import (
     SlipPage,
     SlipQuery,
 )
+from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import Invalid, PermissionDenied
 from ledgerbridge.hub.documents import selectors, services
 from ledgerbridge.hub.identity.permissions import Permission
@@ -58,7 +59,9 @@ def decode_cursor(cursor: str) -> int:
             raise ValueError(text)
         return int(text.removeprefix(_CURSOR_PREFIX))
     except (ValueError, binascii.Error, UnicodeDecodeError) as err:
-        raise Invalid("cursor-invalid", _("This cursor is not one the API gave out.")) from err
+        raise Invalid(
+            ErrorCode.CURSOR_INVALID, _("This cursor is not one the API gave out.")
+        ) from err
 
 
 def _puller(request: HttpRequest) -> Principal:

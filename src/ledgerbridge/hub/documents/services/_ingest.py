@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ledgerbridge.formats import FormatError, Kind, ReadOptions, ReadResult, read
 from ledgerbridge.formats.contract import to_json
+from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import Conflict, Invalid
 from ledgerbridge.hub.documents.errors import FileTooLarge, UnsupportedType, from_format_error
 from ledgerbridge.hub.documents.models import Document, DocumentStatusChange, IngestRequest
@@ -36,6 +37,7 @@ from ledgerbridge.hub.documents.services._storage import (
     charge_quota,
     store_file,
 )
+from ledgerbridge.hub.identity.models import AuditAction, AuditCategory
 from ledgerbridge.hub.identity.services import audit_record
 
 if TYPE_CHECKING:
@@ -58,7 +60,6 @@ __all__ = [
     "sniff_content_type",
 ]
 
-AUDIT_CATEGORY = "documents"
 
 _KINDS = {
     Kind.PAYMENT_SLIP: Document.Kind.PAYMENT_SLIP,
@@ -67,7 +68,7 @@ _KINDS = {
 }
 # Codes of an intact file in which no business document was found: such a file may be
 # kept as an "other" document when the caller asks for it.
-_NOTHING_FOUND = frozenset({"no-document-found", "qr-not-a-qr-bill"})
+_NOTHING_FOUND = frozenset({ErrorCode.NO_DOCUMENT_FOUND, ErrorCode.QR_NOT_A_QR_BILL})
 _MAGIC = (
     (b"%PDF-", "application/pdf"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -121,11 +122,11 @@ def _is_text(head: bytes) -> bool:
 def check_size(data: bytes) -> None:
     """Refuse an empty file or one above :func:`max_upload_bytes`."""
     if not data:
-        raise Invalid("file-empty", _("The file is empty."))
+        raise Invalid(ErrorCode.FILE_EMPTY, _("The file is empty."))
     limit = max_upload_bytes()
     if len(data) > limit:
         raise FileTooLarge(
-            "file-too-large",
+            ErrorCode.FILE_TOO_LARGE,
             _("The file has %(size)d bytes; at most %(limit)d are accepted.")
             % {"size": len(data), "limit": limit},
         )
@@ -140,7 +141,7 @@ def _replay(organization: Organization, key: str | None, sha: str) -> IngestResu
         return None
     if earlier.body_sha256 != sha:
         raise Conflict(
-            "idempotency-key-reused",
+            ErrorCode.IDEMPOTENCY_KEY_REUSED,
             _("This Idempotency-Key was already used for a different file."),
         )
     by_id = Document.objects.filter(organization=organization).in_bulk(earlier.document_ids)
@@ -171,7 +172,7 @@ def _refuse_html(data: bytes) -> None:
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<script")):
         raise UnsupportedType(
-            "unsupported-format",
+            ErrorCode.UNSUPPORTED_FORMAT,
             _("This is an HTML page, not a PDF, image, e-invoice or QR-bill."),
         )
 
@@ -190,13 +191,13 @@ def read_upload(data: bytes, filename: str, *, keep_unreadable: bool) -> ReadRes
     if keep_unreadable:
         return None
     codes = {notice.code for notice in result.notices}
-    if "qr-not-a-qr-bill" in codes:
+    if ErrorCode.QR_NOT_A_QR_BILL in codes:
         raise Invalid(
-            "qr-not-a-qr-bill",
+            ErrorCode.QR_NOT_A_QR_BILL,
             _("The file holds a QR code, but it is not a Swiss QR-bill."),
         )
     raise Invalid(
-        "no-document-found",
+        ErrorCode.NO_DOCUMENT_FOUND,
         _("No QR-bill, e-invoice or bank statement was found in the file."),
     )
 
@@ -332,8 +333,8 @@ def _remember_key(
 
 def _audit(origin: Origin, stored: StoredFile, documents: list[Document], ip: str | None) -> None:
     audit_record(
-        organization=origin.organization, actor=origin.actor, category=AUDIT_CATEGORY,
-        action="ingest", ip=ip,
+        organization=origin.organization, actor=origin.actor, category=AuditCategory.DOCUMENTS,
+        action=AuditAction.INGEST, ip=ip,
         details={
             "file_sha256": stored.sha256, "filename": stored.original_name,
             "source": origin.source, "token_id": origin.token.pk if origin.token else None,
@@ -416,7 +417,7 @@ def document_ingest(
     nothing is stored.
     """
     if source not in Document.Source.values:
-        raise Invalid("source-invalid", _("Unknown document source."))
+        raise Invalid(ErrorCode.SOURCE_INVALID, _("Unknown document source."))
     sha = hashlib.sha256(data).hexdigest()
     origin = Origin(organization, source, actor, token, source_file)
     replay = _replay(organization, idempotency_key, sha)

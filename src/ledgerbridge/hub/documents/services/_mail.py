@@ -20,17 +20,18 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import Invalid, ServiceError
 from ledgerbridge.hub.documents.errors import FileTooLarge
 from ledgerbridge.hub.documents.models import Document, MailInbox, StoredFile
 from ledgerbridge.hub.documents.services._ingest import (
-    AUDIT_CATEGORY,
     Origin,
     document_ingest,
     max_upload_bytes,
     new_document,
 )
 from ledgerbridge.hub.documents.services._storage import Written, charge_quota, store_file
+from ledgerbridge.hub.identity.models import AuditAction, AuditCategory
 from ledgerbridge.hub.identity.services import audit_record
 
 if TYPE_CHECKING:
@@ -125,8 +126,8 @@ def _finish(inbox: MailInbox, receipt: MailReceipt, message: EmailMessage) -> No
             new_document(origin, receipt.mail, 0, kind=Document.Kind.OTHER)
         ]
     audit_record(
-        organization=inbox.organization, actor=None, category=AUDIT_CATEGORY,
-        action="mail-received",
+        organization=inbox.organization, actor=None, category=AuditCategory.DOCUMENTS,
+        action=AuditAction.MAIL_RECEIVED,
         details={
             "from": str(message.get("From", ""))[:200],
             "subject": str(message.get("Subject", ""))[:200],
@@ -145,9 +146,9 @@ def mail_receive(*, inbox: MailInbox, raw: bytes) -> MailReceipt:
     an attachment that cannot be read is listed in ``refused`` with its error code.
     """
     if not raw:
-        raise Invalid("file-empty", _("The mail is empty."))
+        raise Invalid(ErrorCode.FILE_EMPTY, _("The mail is empty."))
     if len(raw) > max_mail_bytes():
-        raise FileTooLarge("file-too-large", _("The mail is larger than the size limit."))
+        raise FileTooLarge(ErrorCode.FILE_TOO_LARGE, _("The mail is larger than the size limit."))
     message = email.message_from_bytes(raw, policy=email.policy.default)
     if not isinstance(message, email.message.EmailMessage):  # pragma: no cover - policy.default
         raise TypeError("policy.default parses into EmailMessage")

@@ -26,7 +26,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledgerbridge.formats import FormatError
+from ledgerbridge.hub.core.codes import ErrorCode, FormatCode
 from ledgerbridge.hub.core.errors import Invalid, NotFound
+from ledgerbridge.hub.identity.models import AuditAction, AuditCategory
 from ledgerbridge.hub.identity.services import audit_record
 from ledgerbridge.targets.pain001 import (
     Pain001Address,
@@ -59,10 +61,10 @@ _POSTAL_TOWN = re.compile(r"(?P<postal>[0-9][0-9A-Za-z-]{2,15})\s+(?P<town>.+)")
 class SlipNotPayable(Invalid):
     """A selected slip lacks what a credit transfer needs (amount, IBAN, creditor town)."""
 
-    default_code = "slip-not-payable"
+    default_code = ErrorCode.SLIP_NOT_PAYABLE
 
     def __init__(self, slip: Document, message: str) -> None:
-        super().__init__("slip-not-payable", message, document_id=slip.pk)
+        super().__init__(ErrorCode.SLIP_NOT_PAYABLE, message, document_id=slip.pk)
         self.slip = slip
 
 
@@ -71,7 +73,7 @@ class Pain001Refused(Invalid):
     the debtor input at fault, if one is."""
 
     def __init__(self, err: FormatError) -> None:
-        super().__init__(err.code, f"{err.message} ({err.code})")
+        super().__init__(FormatCode(err.code), f"{err.message} ({err.code})")
         self.field = next((f for f in _DEBTOR_FIELDS if err.location.startswith(f)), None)
 
 
@@ -134,9 +136,9 @@ def slip_payments(slips: Sequence[Document]) -> list[Pain001Payment]:
 def _check_slips(organization: Organization, documents: Sequence[Document]) -> None:
     for document in documents:
         if document.organization_id != organization.pk or not document.is_payment_slip:
-            raise NotFound("payment-slip-not-found", _("No such payment slip."))
+            raise NotFound(ErrorCode.PAYMENT_SLIP_NOT_FOUND, _("No such payment slip."))
     if not documents:
-        raise Invalid("slips-required", _("Choose the payment slips to pay."))
+        raise Invalid(ErrorCode.SLIPS_REQUIRED, _("Choose the payment slips to pay."))
 
 
 @transaction.atomic
@@ -170,8 +172,8 @@ def payment_slips_export_pain001(
     except FormatError as err:
         raise Pain001Refused(err) from err
     audit_record(
-        organization=organization, actor=actor, category="documents",
-        action="pain001-exported", ip=ip,
+        organization=organization, actor=actor, category=AuditCategory.DOCUMENTS,
+        action=AuditAction.PAIN001_EXPORTED, ip=ip,
         details={"message_id": message_id, "documents": [d.pk for d in documents],
                  "token_id": token.pk if token else None},
     )  # fmt: skip

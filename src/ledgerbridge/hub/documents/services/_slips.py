@@ -13,15 +13,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import Conflict, Invalid, NotFound
 from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.documents.services._common import record_status
+from ledgerbridge.hub.identity.models import AuditAction, AuditCategory
 from ledgerbridge.hub.identity.services import audit_record
 
 if TYPE_CHECKING:
     from ledgerbridge.hub.identity.models import ApiToken, User
 
 __all__ = ["payment_slip_mark_processed", "payment_slip_reject"]
+
+_ACTIONS = {
+    Document.Status.PROCESSED: AuditAction.PAYMENT_SLIP_PROCESSED,
+    Document.Status.REJECTED: AuditAction.PAYMENT_SLIP_REJECTED,
+}
 
 
 def _locked_slip(document: Document) -> Document:
@@ -31,12 +38,12 @@ def _locked_slip(document: Document) -> Document:
         .first()
     )
     if slip is None or slip.kind != Document.Kind.PAYMENT_SLIP:
-        raise NotFound("payment-slip-not-found", _("No such payment slip."))
+        raise NotFound(ErrorCode.PAYMENT_SLIP_NOT_FOUND, _("No such payment slip."))
     return slip
 
 
 def _change(
-    slip: Document, to_status: str, *, actor: User | None, token: ApiToken | None,
+    slip: Document, to_status: Document.Status, *, actor: User | None, token: ApiToken | None,
     reason: str, ip: str | None, **fields: str,
 ) -> Document:  # fmt: skip
     from_status = slip.status
@@ -47,8 +54,8 @@ def _change(
     slip.save(update_fields=["status", "updated_at", *fields])
     record_status(slip, from_status, to_status, actor=actor, token=token, reason=reason)
     audit_record(
-        organization=slip.organization, actor=actor, category="documents",
-        action=f"payment-slip-{to_status}", ip=ip,
+        organization=slip.organization, actor=actor, category=AuditCategory.DOCUMENTS,
+        action=_ACTIONS[to_status], ip=ip,
         details={"document_id": slip.pk, "from": from_status, "reason": reason,
                  "token_id": token.pk if token else None, **fields},
     )  # fmt: skip
@@ -69,12 +76,12 @@ def payment_slip_mark_processed(
     slip = _locked_slip(document)
     if slip.status == Document.Status.REJECTED:
         raise Conflict(
-            "slip-rejected", _("This payment slip was rejected; it cannot be processed.")
+            ErrorCode.SLIP_REJECTED, _("This payment slip was rejected; it cannot be processed.")
         )
     if slip.status == Document.Status.PROCESSED:
         if reference and slip.booking_reference and reference != slip.booking_reference:
             raise Conflict(
-                "slip-already-processed",
+                ErrorCode.SLIP_ALREADY_PROCESSED,
                 _("This payment slip was already processed under another booking reference."),
             )
         return slip
@@ -96,11 +103,12 @@ def payment_slip_reject(
     """Reject a pending slip with a reason (shown to the person who scanned it)."""
     reason = " ".join(reason.split())[:500]
     if not reason:
-        raise Invalid("reason-required", _("Say why the payment slip is rejected."))
+        raise Invalid(ErrorCode.REASON_REQUIRED, _("Say why the payment slip is rejected."))
     slip = _locked_slip(document)
     if slip.status == Document.Status.PROCESSED:
         raise Conflict(
-            "slip-already-processed", _("This payment slip was processed; it cannot be rejected.")
+            ErrorCode.SLIP_ALREADY_PROCESSED,
+            _("This payment slip was processed; it cannot be rejected."),
         )
     if slip.status == Document.Status.REJECTED:
         return slip

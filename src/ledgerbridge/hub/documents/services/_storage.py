@@ -26,6 +26,7 @@ from django.core.files.storage import default_storage
 from django.db.models import F, Sum
 from django.utils.translation import gettext_lazy as _
 
+from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import Conflict
 from ledgerbridge.hub.documents.models import StorageUsage, StoredFile
 
@@ -43,7 +44,7 @@ def quota_bytes() -> int:
 
 def _quota_exceeded() -> Conflict:
     return Conflict(
-        "quota-exceeded",
+        ErrorCode.QUOTA_EXCEEDED,
         _("The storage quota of this organization is used up; nothing was stored."),
     )
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ledgerbridge.hub.identity.models import AuditEvent, Organization
+from ledgerbridge.hub.identity.models import AuditAction, AuditCategory, AuditEvent, Organization
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -162,8 +162,8 @@ def audit_record(
     *,
     organization: Organization | None,
     actor: User | None,
-    category: str,
-    action: str,
+    category: AuditCategory,
+    action: AuditAction,
     subject_user: User | None = None,
     details: dict[str, Any] | None = None,
     ip: str | None = None,
@@ -183,8 +183,9 @@ def audit_record(
         seq=seq,
         actor=actor,
         subject_user=subject_user,
-        category=category,
-        action=action,
+        # The plain values: the event hashes and stores the same text it reads back.
+        category=str(category),
+        action=str(action),
         details=clean_details,
         ip=clean_ip,
         created_at=timezone.now().astimezone(UTC),

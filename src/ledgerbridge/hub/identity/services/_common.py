@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
+from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import Invalid, PermissionDenied
 from ledgerbridge.hub.identity.models import Membership
 from ledgerbridge.hub.identity.permissions import Permission, Role, parse_permissions
@@ -14,14 +15,23 @@ from ledgerbridge.hub.identity.services._audit import audit_record
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from ledgerbridge.hub.identity.models import ApiToken, Invitation, Organization, User
+    from ledgerbridge.hub.identity.models import (
+        ApiToken,
+        AuditAction,
+        AuditCategory,
+        Invitation,
+        Organization,
+        User,
+    )
 
 
 def parse_role(value: str) -> Role:
     try:
         return Role(value)
     except ValueError:
-        raise Invalid("unknown-role", _("Unknown role: %(name)s") % {"name": value}) from None
+        raise Invalid(
+            ErrorCode.UNKNOWN_ROLE, _("Unknown role: %(name)s") % {"name": value}
+        ) from None
 
 
 def actor_membership(
@@ -43,7 +53,7 @@ def grantable(*, actor_membership: Membership, permissions: Iterable[str]) -> li
     wanted = parse_permissions(permissions)
     if not set(wanted) <= actor_membership.permission_set:
         raise PermissionDenied(
-            "permission-exceeds-actor",
+            ErrorCode.PERMISSION_EXCEEDS_ACTOR,
             _("You cannot grant a permission that you do not hold yourself."),
         )
     return wanted
@@ -68,8 +78,8 @@ def save_audited(
     *,
     fields: list[str],
     actor: User,
-    category: str,
-    action: str,
+    category: AuditCategory,
+    action: AuditAction,
     ip: str | None,
     subject_user: User | None = None,
     details: dict[str, Any] | None = None,

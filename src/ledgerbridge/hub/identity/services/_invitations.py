@@ -36,10 +36,17 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from ledgerbridge.hub.core import outbox
+from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from ledgerbridge.hub.identity.emails import clean_email
 from ledgerbridge.hub.identity.hashing import sha256_hex
-from ledgerbridge.hub.identity.models import AuditCategory, Invitation, Membership, User
+from ledgerbridge.hub.identity.models import (
+    AuditAction,
+    AuditCategory,
+    Invitation,
+    Membership,
+    User,
+)
 from ledgerbridge.hub.identity.permissions import ROLE_PRESETS, Permission, Role
 from ledgerbridge.hub.identity.services._audit import audit_record
 from ledgerbridge.hub.identity.services._common import (
@@ -193,9 +200,9 @@ def invitation_create(
         permissions=ROLE_PRESETS[role_] if permissions is None else permissions,
     )
     if salutation not in Invitation.Salutation.values:
-        raise Invalid("invalid-salutation", _("Unknown salutation."))
+        raise Invalid(ErrorCode.INVALID_SALUTATION, _("Unknown salutation."))
     if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
-        raise Conflict("already-member", _("This person is already a member."))
+        raise Conflict(ErrorCode.ALREADY_MEMBER, _("This person is already a member."))
     if Invitation.objects.filter(
         organization=organization,
         email=email,
@@ -203,7 +210,7 @@ def invitation_create(
         revoked_at__isnull=True,
         expires_at__gt=timezone.now(),
     ).exists():
-        raise Conflict("invitation-pending", _("This person has already been invited."))
+        raise Conflict(ErrorCode.INVITATION_PENDING, _("This person has already been invited."))
     now = timezone.now()
     invitation = Invitation(
         organization=organization,
@@ -226,7 +233,7 @@ def invitation_create(
         organization=organization,
         actor=actor,
         category=AuditCategory.USER,
-        action="invited",
+        action=AuditAction.INVITED,
         details={"email": email, "role": role_.value, "permissions": invitation.permissions},
         ip=ip,
     )
@@ -259,7 +266,7 @@ def invitation_resend(*, invitation: Invitation, actor: User, ip: str | None) ->
         organization=target.organization,
         actor=actor,
         category=AuditCategory.USER,
-        action="invitation_resent",
+        action=AuditAction.INVITATION_RESENT,
         details={"email": target.email, "sent_count": target.sent_count},
         ip=ip,
     )
@@ -275,7 +282,7 @@ def invitation_revoke(*, invitation: Invitation, actor: User, ip: str | None) ->
     target.revoked_at = timezone.now()
     save_audited(
         target, fields=["revoked_at"], actor=actor, category=AuditCategory.USER,
-        action="invitation_revoked", details={"email": target.email}, ip=ip,
+        action=AuditAction.INVITATION_REVOKED, details={"email": target.email}, ip=ip,
     )  # fmt: skip
     invitation.refresh_from_db()
     return target
@@ -283,9 +290,9 @@ def invitation_revoke(*, invitation: Invitation, actor: User, ip: str | None) ->
 
 def _refuse_closed(invitation: Invitation) -> None:
     if invitation.accepted_at is not None:
-        raise Conflict("invitation-used", _("This invitation has already been accepted."))
+        raise Conflict(ErrorCode.INVITATION_USED, _("This invitation has already been accepted."))
     if invitation.revoked_at is not None:
-        raise Conflict("invitation-revoked", _("This invitation has been revoked."))
+        raise Conflict(ErrorCode.INVITATION_REVOKED, _("This invitation has been revoked."))
 
 
 def invitation_check_open(invitation: Invitation) -> None:
@@ -293,7 +300,7 @@ def invitation_check_open(invitation: Invitation) -> None:
     _refuse_closed(invitation)
     if invitation.expires_at <= timezone.now():
         raise Conflict(
-            "invitation-expired",
+            ErrorCode.INVITATION_EXPIRED,
             _("This invitation has expired. Ask for a new one."),
         )
 
@@ -308,18 +315,20 @@ def invitation_accept(*, raw_token: str, user: User, ip: str | None) -> Membersh
         .first()
     )
     if invitation is None:
-        raise NotFound("invitation-not-found", _("This invitation link is not valid."))
+        raise NotFound(ErrorCode.INVITATION_NOT_FOUND, _("This invitation link is not valid."))
     invitation_check_open(invitation)
     if not EmailAddress.objects.filter(
         user=user, email__iexact=invitation.email, verified=True
     ).exists():
         raise PermissionDenied(
-            "invitation-email-mismatch",
+            ErrorCode.INVITATION_EMAIL_MISMATCH,
             _("This invitation was sent to another e-mail address than your verified one."),
         )
     organization = invitation.organization
     if Membership.objects.filter(organization=organization, user=user).exists():
-        raise Conflict("already-member", _("You are already a member of this organization."))
+        raise Conflict(
+            ErrorCode.ALREADY_MEMBER, _("You are already a member of this organization.")
+        )
     membership = Membership.objects.create(
         organization=organization,
         user=user,
@@ -336,7 +345,7 @@ def invitation_accept(*, raw_token: str, user: User, ip: str | None) -> Membersh
         organization=organization,
         actor=user,
         category=AuditCategory.USER,
-        action="invitation_accepted",
+        action=AuditAction.INVITATION_ACCEPTED,
         subject_user=user,
         details={"email": invitation.email, "role": invitation.role},
         ip=ip,

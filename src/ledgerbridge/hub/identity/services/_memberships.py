@@ -14,8 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import Conflict
-from ledgerbridge.hub.identity.models import ApiToken, AuditCategory, Membership
+from ledgerbridge.hub.identity.models import ApiToken, AuditAction, AuditCategory, Membership
 from ledgerbridge.hub.identity.permissions import Permission
 from ledgerbridge.hub.identity.services._audit import audit_record
 from ledgerbridge.hub.identity.services._common import (
@@ -40,7 +41,9 @@ def _locked_row(membership: Membership) -> Membership:
 
 def _guard_last_admin(membership: Membership, *, losing_admin: bool) -> None:
     if losing_admin and is_admin(membership) and not other_active_admins(membership):
-        raise Conflict("last-admin", _("The organization needs at least one active administrator."))
+        raise Conflict(
+            ErrorCode.LAST_ADMIN, _("The organization needs at least one active administrator.")
+        )
 
 
 @transaction.atomic
@@ -68,7 +71,7 @@ def membership_update_permissions(
     target.role, target.permissions = new_role.value, new_values
     save_audited(
         target, fields=["role", "permissions"], actor=actor, category=AuditCategory.USER,
-        action="permissions_changed", subject_user=target.user,
+        action=AuditAction.PERMISSIONS_CHANGED, subject_user=target.user,
         details={"before": old, "after": new}, ip=ip,
     )  # fmt: skip
     membership.refresh_from_db()
@@ -88,7 +91,7 @@ def _set_status(
 ) -> Membership:
     """Give ``target`` its new status, log it (``locked``/``unlocked``), refresh ``membership``."""
     target.status = status
-    action = "locked" if status == Membership.Status.LOCKED else "unlocked"
+    action = AuditAction.LOCKED if status == Membership.Status.LOCKED else AuditAction.UNLOCKED
     save_audited(
         target, fields=["status"], actor=actor, category=AuditCategory.USER, action=action,
         subject_user=target.user, ip=ip,
@@ -102,9 +105,9 @@ def membership_lock(*, membership: Membership, actor: User, ip: str | None) -> M
     """Lock a member out of this organization at once (sessions and tokens alike)."""
     target = _managed_row(membership, actor)
     if target.user_id == actor.pk:
-        raise Conflict("cannot-lock-self", _("You cannot lock yourself."))
+        raise Conflict(ErrorCode.CANNOT_LOCK_SELF, _("You cannot lock yourself."))
     if target.status == Membership.Status.LOCKED:
-        raise Conflict("already-locked", _("This member is already locked."))
+        raise Conflict(ErrorCode.ALREADY_LOCKED, _("This member is already locked."))
     _guard_last_admin(target, losing_admin=True)
     return _set_status(membership, target, status=Membership.Status.LOCKED, actor=actor, ip=ip)
 
@@ -114,7 +117,7 @@ def membership_unlock(*, membership: Membership, actor: User, ip: str | None) ->
     """Let a locked member back in."""
     target = _managed_row(membership, actor)
     if target.status != Membership.Status.LOCKED:
-        raise Conflict("not-locked", _("This member is not locked."))
+        raise Conflict(ErrorCode.NOT_LOCKED, _("This member is not locked."))
     return _set_status(membership, target, status=Membership.Status.ACTIVE, actor=actor, ip=ip)
 
 
@@ -123,7 +126,7 @@ def membership_delete(*, membership: Membership, actor: User, ip: str | None) ->
     """Remove a member from the organization; their tokens for it are revoked too."""
     target = _managed_row(membership, actor)
     if target.user_id == actor.pk:
-        raise Conflict("cannot-delete-self", _("You cannot remove yourself."))
+        raise Conflict(ErrorCode.CANNOT_DELETE_SELF, _("You cannot remove yourself."))
     _guard_last_admin(target, losing_admin=True)
     revoked = ApiToken.objects.filter(
         organization_id=target.organization_id, user_id=target.user_id, revoked_at__isnull=True
@@ -135,7 +138,7 @@ def membership_delete(*, membership: Membership, actor: User, ip: str | None) ->
         organization=organization,
         actor=actor,
         category=AuditCategory.USER,
-        action="deleted",
+        action=AuditAction.DELETED,
         subject_user=user,
         details=details,
         ip=ip,

@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import Conflict, Invalid
-from ledgerbridge.hub.identity.models import AuditCategory, Membership, Organization
+from ledgerbridge.hub.identity.models import AuditAction, AuditCategory, Membership, Organization
 from ledgerbridge.hub.identity.permissions import ROLE_PRESETS, Permission, Role
 from ledgerbridge.hub.identity.services._audit import audit_record
 from ledgerbridge.hub.identity.services._common import actor_membership
@@ -25,15 +26,17 @@ _UPDATABLE = ("name", "kind", "country", "tax_id", *_ADDRESS_FIELDS)
 def _clean_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
-        raise Invalid("name-required", _("The organization needs a name."))
+        raise Invalid(ErrorCode.NAME_REQUIRED, _("The organization needs a name."))
     if len(name) > 200:
-        raise Invalid("name-too-long", _("The name may have at most 200 characters."))
+        raise Invalid(ErrorCode.NAME_TOO_LONG, _("The name may have at most 200 characters."))
     return name
 
 
 def _clean_kind(kind: str) -> str:
     if kind not in Organization.Kind.values:
-        raise Invalid("invalid-kind", _("Unknown kind of organization: %(kind)s") % {"kind": kind})
+        raise Invalid(
+            ErrorCode.INVALID_KIND, _("Unknown kind of organization: %(kind)s") % {"kind": kind}
+        )
     return kind
 
 
@@ -44,7 +47,9 @@ def _clean_tax_id(country: str, tax_id: str, *, exclude_pk: int | None = None) -
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
     if taken.exists():
-        raise Conflict("tax-id-taken", _("An organization with this tax ID is already registered."))
+        raise Conflict(
+            ErrorCode.TAX_ID_TAKEN, _("An organization with this tax ID is already registered.")
+        )
     return country, compact
 
 
@@ -96,7 +101,7 @@ def organization_create(
         organization=organization,
         actor=creator,
         category=AuditCategory.ORGANIZATION,
-        action="created",
+        action=AuditAction.CREATED,
         subject_user=creator,
         details={"name": name, "kind": kind, "country": country, "tax_id": compact},
         ip=ip,
@@ -115,7 +120,7 @@ def organization_update(
     unknown = set(fields) - set(_UPDATABLE)
     if unknown:
         raise Invalid(
-            "unknown-field",
+            ErrorCode.UNKNOWN_FIELD,
             _("These fields cannot be changed: %(names)s") % {"names": ", ".join(sorted(unknown))},
         )
     new = {name: fields.get(name, getattr(organization, name)) for name in _UPDATABLE}
@@ -141,7 +146,7 @@ def organization_update(
         organization=organization,
         actor=actor,
         category=AuditCategory.ORGANIZATION,
-        action="settings_changed",
+        action=AuditAction.SETTINGS_CHANGED,
         details={"changed": changed},
         ip=ip,
     )
@@ -164,7 +169,7 @@ def organization_set_require_mfa(
         organization=organization,
         actor=actor,
         category=AuditCategory.SECURITY,
-        action="mfa_requirement_changed",
+        action=AuditAction.MFA_REQUIREMENT_CHANGED,
         details={"require_mfa": require_mfa},
         ip=ip,
     )

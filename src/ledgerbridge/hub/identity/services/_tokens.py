@@ -15,10 +15,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import Conflict, Invalid, PermissionDenied
 from ledgerbridge.hub.identity.hashing import sha256_hex
 from ledgerbridge.hub.identity.models import (
     ApiToken,
+    AuditAction,
     AuditCategory,
     Membership,
     Organization,
@@ -64,13 +66,15 @@ def api_token_create(
         raise PermissionDenied()
     name = " ".join(name.split())
     if not name or len(name) > 100:
-        raise Invalid("token-name-required", _("Give the token a name (at most 100 characters)."))
+        raise Invalid(
+            ErrorCode.TOKEN_NAME_REQUIRED, _("Give the token a name (at most 100 characters).")
+        )
     wanted = parse_permissions(permissions)
     if not wanted:
-        raise Invalid("token-permissions-empty", _("Choose at least one permission."))
+        raise Invalid(ErrorCode.TOKEN_PERMISSIONS_EMPTY, _("Choose at least one permission."))
     if not set(wanted) <= membership.permission_set:
         raise Invalid(
-            "token-permissions-exceed-user",
+            ErrorCode.TOKEN_PERMISSIONS_EXCEED_USER,
             _("A token cannot have permissions that you do not have yourself."),
         )
     prefix = secrets.token_hex(4)
@@ -87,7 +91,7 @@ def api_token_create(
         organization=organization,
         actor=user,
         category=AuditCategory.SECURITY,
-        action="token_created",
+        action=AuditAction.TOKEN_CREATED,
         subject_user=user,
         details={"token_id": token.pk, "name": name, "prefix": prefix,
                  "permissions": token.permissions},
@@ -111,11 +115,11 @@ def api_token_revoke(*, token: ApiToken, actor: User, ip: str | None) -> ApiToke
             raise PermissionDenied()
     target = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
     if target.revoked_at is not None:
-        raise Conflict("token-revoked", _("This token has already been revoked."))
+        raise Conflict(ErrorCode.TOKEN_REVOKED, _("This token has already been revoked."))
     target.revoked_at = timezone.now()
     save_audited(
         target, fields=["revoked_at"], actor=actor, category=AuditCategory.SECURITY,
-        action="token_revoked", subject_user=target.user,
+        action=AuditAction.TOKEN_REVOKED, subject_user=target.user,
         details={"token_id": target.pk, "name": target.name, "prefix": target.prefix}, ip=ip,
     )  # fmt: skip
     token.refresh_from_db()

@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import Conflict, Invalid
 from ledgerbridge.hub.identity.emails import clean_email
-from ledgerbridge.hub.identity.models import AuditCategory, Membership, User
+from ledgerbridge.hub.identity.models import AuditAction, AuditCategory, Membership, User
 from ledgerbridge.hub.identity.permissions import ROLE_PRESETS, Role
 from ledgerbridge.hub.identity.services._audit import audit_record
 
@@ -33,12 +34,12 @@ def user_create_verified(
     """Create a user whose e-mail counts as verified (allauth's primary, verified address)."""
     email = clean_email(email)
     if User.objects.filter(email__iexact=email).exists():
-        raise Conflict("email-taken", _("A user with this e-mail address already exists."))
+        raise Conflict(ErrorCode.EMAIL_TAKEN, _("A user with this e-mail address already exists."))
     user = User(email=email, first_name=first_name, last_name=last_name)
     try:
         validate_password(password, user)
     except ValidationError as err:
-        raise Invalid("weak-password", " ".join(err.messages)) from None
+        raise Invalid(ErrorCode.WEAK_PASSWORD, " ".join(err.messages)) from None
     user = User.objects.create_user(
         email=email,
         password=password,
@@ -52,7 +53,7 @@ def user_create_verified(
         organization=None,
         actor=None,
         category=AuditCategory.USER,
-        action="created",
+        action=AuditAction.CREATED,
         subject_user=user,
         details={"email": email, "by": "operator"},
         ip=ip,
@@ -71,12 +72,12 @@ def membership_add_admin(
         defaults={"role": Role.ADMIN, "permissions": sorted(ROLE_PRESETS[Role.ADMIN])},
     )
     if not created:
-        raise Conflict("already-member", _("This user is already a member."))
+        raise Conflict(ErrorCode.ALREADY_MEMBER, _("This user is already a member."))
     audit_record(
         organization=organization,
         actor=None,
         category=AuditCategory.USER,
-        action="permissions_changed",
+        action=AuditAction.PERMISSIONS_CHANGED,
         subject_user=user,
         details={"after": {"role": membership.role, "permissions": membership.permissions},
                  "by": "operator"},

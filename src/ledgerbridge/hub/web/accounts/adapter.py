@@ -13,12 +13,9 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.auth import get_user_model
 from django.utils import translation
 
+from ledgerbridge.hub.identity.models import AuditAction, AuditCategory
 from ledgerbridge.hub.web.accounts import languages
-from ledgerbridge.hub.web.accounts.audit import (
-    CATEGORY_SECURITY,
-    CATEGORY_USER,
-    record_account_event,
-)
+from ledgerbridge.hub.web.accounts.audit import record_account_event
 
 if TYPE_CHECKING:
     from django.forms import BaseForm
@@ -47,8 +44,8 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
         if commit:
             record_account_event(
                 request=request,
-                category=CATEGORY_USER,
-                action="registered",
+                category=AuditCategory.USER,
+                action=AuditAction.REGISTERED,
                 subject=saved,
                 actor=saved,
                 details={"terms_accepted": bool(form.cleaned_data.get("accept_terms"))},
@@ -59,8 +56,8 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
         response: HttpResponse = super().post_login(request, user, **kwargs)
         record_account_event(
             request=request,
-            category=CATEGORY_SECURITY,
-            action="login_succeeded",
+            category=AuditCategory.SECURITY,
+            action=AuditAction.LOGIN_SUCCEEDED,
             subject=user,
             actor=user,
             details={"signup": bool(kwargs.get("signup"))},
@@ -73,8 +70,8 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
         user = _user_by_email(email)
         record_account_event(
             request=request,
-            category=CATEGORY_SECURITY,
-            action="login_failed",
+            category=AuditCategory.SECURITY,
+            action=AuditAction.LOGIN_FAILED,
             subject=user,
             actor=None,
             details={"email": email, "step": "password"},

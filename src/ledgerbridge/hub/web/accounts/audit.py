@@ -11,19 +11,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ledgerbridge.hub.core.http import client_ip
-from ledgerbridge.hub.identity.models import AuditCategory
 from ledgerbridge.hub.identity.selectors import memberships_of
 from ledgerbridge.hub.identity.services import audit_record
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-    from ledgerbridge.hub.identity.models import Organization, User
-
-# Logins, passwords, e-mail addresses and MFA methods are security events; a new account
-# is a user event, like the identity services' "created".
-CATEGORY_SECURITY = AuditCategory.SECURITY.value
-CATEGORY_USER = AuditCategory.USER.value
+    from ledgerbridge.hub.identity.models import AuditAction, AuditCategory, Organization, User
 
 
 def _organizations(user: User | None) -> list[Organization | None]:
@@ -37,8 +31,8 @@ def _organizations(user: User | None) -> list[Organization | None]:
 def record_account_event(
     *,
     request: HttpRequest | None,
-    category: str,
-    action: str,
+    category: AuditCategory,
+    action: AuditAction,
     subject: User | None,
     actor: User | None,
     details: dict[str, Any] | None = None,

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.identity.selectors import active_membership, memberships_of
 from ledgerbridge.hub.web.accounts import languages
 
@@ -113,7 +114,9 @@ class RequireMFAMiddleware:
                 "Set up an authenticator app or a security key to continue."
             )
             if request.path.startswith("/api/"):
-                return JsonResponse({"code": "mfa-required", "message": message}, status=403)
+                return JsonResponse(
+                    {"code": ErrorCode.MFA_REQUIRED, "message": message}, status=403
+                )
             messages.warning(request, message)
             return redirect("mfa_index")
         return self.get_response(request)

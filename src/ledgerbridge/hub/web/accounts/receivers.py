@@ -13,10 +13,8 @@ from typing import TYPE_CHECKING, Any
 from allauth.account import signals as account_signals
 from allauth.mfa import signals as mfa_signals
 
-from ledgerbridge.hub.web.accounts.audit import (
-    CATEGORY_SECURITY,
-    record_account_event,
-)
+from ledgerbridge.hub.identity.models import AuditAction, AuditCategory
+from ledgerbridge.hub.web.accounts.audit import record_account_event
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -27,8 +25,8 @@ if TYPE_CHECKING:
 def _password_changed(*, request: HttpRequest, user: User, **_kwargs: Any) -> None:
     record_account_event(
         request=request,
-        category=CATEGORY_SECURITY,
-        action="password_changed",
+        category=AuditCategory.SECURITY,
+        action=AuditAction.PASSWORD_CHANGED,
         subject=user,
         actor=user,
     )
@@ -37,8 +35,8 @@ def _password_changed(*, request: HttpRequest, user: User, **_kwargs: Any) -> No
 def _password_reset(*, request: HttpRequest, user: User, **_kwargs: Any) -> None:
     record_account_event(
         request=request,
-        category=CATEGORY_SECURITY,
-        action="password_reset",
+        category=AuditCategory.SECURITY,
+        action=AuditAction.PASSWORD_RESET,
         subject=user,
         actor=user,
     )
@@ -49,8 +47,8 @@ def _email_changed(
 ) -> None:
     record_account_event(
         request=request,
-        category=CATEGORY_SECURITY,
-        action="email_changed",
+        category=AuditCategory.SECURITY,
+        action=AuditAction.EMAIL_CHANGED,
         subject=user,
         actor=user,
         details={
@@ -60,11 +58,11 @@ def _email_changed(
     )
 
 
-def _mfa_event(action: str) -> Any:
+def _mfa_event(action: AuditAction) -> Any:
     def receiver(*, request: HttpRequest, user: User, authenticator: Any, **_: Any) -> None:
         record_account_event(
             request=request,
-            category=CATEGORY_SECURITY,
+            category=AuditCategory.SECURITY,
             action=action,
             subject=user,
             actor=user,
@@ -80,8 +78,10 @@ def _mfa_failed(*, request: HttpRequest, user: User, authenticator: Any, **kwarg
     reauthentication = bool(kwargs.get("reauthentication"))
     record_account_event(
         request=request,
-        category=CATEGORY_SECURITY,
-        action="reauthentication_failed" if reauthentication else "login_failed",
+        category=AuditCategory.SECURITY,
+        action=AuditAction.REAUTHENTICATION_FAILED
+        if reauthentication
+        else AuditAction.LOGIN_FAILED,
         subject=user,
         actor=user if reauthentication else None,
         details={"step": "mfa", "type": str(authenticator.type)},
@@ -92,9 +92,9 @@ _RECEIVERS = (
     (account_signals.password_changed, _password_changed),
     (account_signals.password_reset, _password_reset),
     (account_signals.email_changed, _email_changed),
-    (mfa_signals.authenticator_added, _mfa_event("mfa_added")),
-    (mfa_signals.authenticator_removed, _mfa_event("mfa_removed")),
-    (mfa_signals.authenticator_reset, _mfa_event("mfa_reset")),
+    (mfa_signals.authenticator_added, _mfa_event(AuditAction.MFA_ADDED)),
+    (mfa_signals.authenticator_removed, _mfa_event(AuditAction.MFA_REMOVED)),
+    (mfa_signals.authenticator_reset, _mfa_event(AuditAction.MFA_RESET)),
     (mfa_signals.authentication_failed, _mfa_failed),
 )
 

@@ -23,6 +23,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import ServiceError
 from ledgerbridge.hub.core.http import client_ip
 from ledgerbridge.hub.documents import originals, selectors, services
@@ -81,7 +82,7 @@ def _ingest_upload(
     request: AuthedOrgRequest, upload: UploadedFile[bytes], *, keep: bool
 ) -> dict[str, Any]:
     name = upload.name or "upload"
-    # One byte past the limit is enough for the service to answer "file-too-large"
+    # One byte past the limit is enough for the service to answer ``file-too-large``
     # without this process reading a huge upload into memory.
     data = upload.read(services.max_upload_bytes() + 1)
     try:
@@ -131,7 +132,7 @@ def document_upload(request: AuthedOrgRequest) -> HttpResponse:
     if uploads:
         results = [_ingest_upload(request, upload, keep=keep) for upload in uploads]
     else:
-        results = [{"name": "", "outcome": "error", "status": 400, "code": "file-missing",
+        results = [{"name": "", "outcome": "error", "status": 400, "code": ErrorCode.FILE_MISSING,
                     "message": _("Choose at least one file."), "documents": []}]  # fmt: skip
     status = _overall_status(results)
     if "application/json" in request.headers.get("Accept", ""):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from ledgerbridge.hub.core.errors import ServiceError
 from ledgerbridge.hub.core.http import client_ip
 from ledgerbridge.hub.identity import selectors, services
+from ledgerbridge.hub.identity.models import Membership
 from ledgerbridge.hub.identity.permissions import PERMISSION_LABELS, Permission
 from ledgerbridge.hub.web.decorators import member_required, org_permission_required
 from ledgerbridge.hub.web.describe import describe
@@ -51,7 +52,7 @@ def home(request: AuthedOrgRequest) -> HttpResponse:
     }
     if Permission.USERS_MANAGE in can:
         context["member_count"] = selectors.membership_list(
-            organization=organization, status="active"
+            organization=organization, status=Membership.Status.ACTIVE
         ).count()
         context["invited_count"] = selectors.invitation_list(
             organization=organization, pending_only=True

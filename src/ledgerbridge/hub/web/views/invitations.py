@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import NotFound, ServiceError
 from ledgerbridge.hub.core.http import client_ip
 from ledgerbridge.hub.identity import selectors, services
@@ -143,7 +144,7 @@ def _closed(
 ) -> HttpResponse:
     """A link that cannot be used (any more): the specific reason, nothing changed."""
     status = 404 if isinstance(error, NotFound) else 410
-    if error.code in ("invitation-email-mismatch", "already-member"):
+    if error.code in (ErrorCode.INVITATION_EMAIL_MISMATCH, ErrorCode.ALREADY_MEMBER):
         status = 409
     context = {"error": error, "code": error.code, "invitation": invitation}
     return render(request, "web/invitation/closed.html", context, status=status)

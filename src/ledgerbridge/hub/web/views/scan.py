@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import Invalid, ServiceError
 from ledgerbridge.hub.core.http import client_ip
 from ledgerbridge.hub.documents import selectors, services
@@ -76,11 +77,11 @@ def _scan_input(request: AuthedOrgRequest) -> tuple[bytes, str]:
     payload = request.POST.get("payload", "")
     if payload:
         if len(payload) > _PAYLOAD_MAX_CHARS:
-            raise Invalid("qr-payload-too-long", _("This is too long for a QR-bill."))
+            raise Invalid(ErrorCode.QR_PAYLOAD_TOO_LONG, _("This is too long for a QR-bill."))
         return payload.encode("utf-8"), "qr-bill.txt"
     photo = request.FILES.get("photo")
     if photo is None:
-        raise Invalid("file-missing", _("Scan a QR-bill or take a photo of one."))
+        raise Invalid(ErrorCode.FILE_MISSING, _("Scan a QR-bill or take a photo of one."))
     return photo.read(services.max_upload_bytes() + 1), photo.name or "photo.jpg"
 
 
@@ -112,7 +113,7 @@ def scan_preview(request: AuthedOrgRequest) -> HttpResponse:
         )
         slips = [d for d in found if d.kind == Document.Kind.PAYMENT_SLIP]
         if not slips:
-            raise Invalid("no-payment-slip", _("This is a document, but not a QR-bill."))
+            raise Invalid(ErrorCode.NO_PAYMENT_SLIP, _("This is a document, but not a QR-bill."))
     except ServiceError as exc:
         return _error(exc)
     return JsonResponse({"slips": [_preview_fields(slip) for slip in slips]})

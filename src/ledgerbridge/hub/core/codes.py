@@ -1,0 +1,106 @@
+"""The stable error codes of the hub: every ``code`` a client may branch on, defined once.
+
+A :class:`~ledgerbridge.hub.core.errors.ServiceError` carries one of these, and so does
+every error answer of the API (``{"code": ..., "message": ...}``). The values are the wire
+format: kebab-case, never renamed. A refusal that the formats library found keeps that
+library's code; the hub passes it through unchanged as a :data:`FormatCode`.
+
+>>> ErrorCode.TAX_ID_TAKEN == "tax-id-taken", f"{ErrorCode.NOT_FOUND}"
+(True, 'not-found')
+>>> FormatCode("malformed-xml")
+'malformed-xml'
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum, unique
+from typing import NewType
+
+__all__ = ["ErrorCode", "FormatCode"]
+
+# A code of :class:`ledgerbridge.formats.FormatError` that the hub answers as it is.
+FormatCode = NewType("FormatCode", str)
+
+
+@unique
+class ErrorCode(StrEnum):
+    """Why the hub refused a request."""
+
+    # the defaults of the error classes
+    ERROR = "error"
+    NOT_FOUND = "not-found"
+    PERMISSION_DENIED = "permission-denied"
+    CONFLICT = "conflict"
+    INVALID = "invalid"
+
+    # the API and the login: who is asking, and is the request well-formed
+    INVALID_REQUEST = "invalid-request"
+    NOT_AUTHENTICATED = "not-authenticated"
+    ACCESS_LOCKED = "access-locked"
+    MFA_REQUIRED = "mfa-required"
+
+    # organizations
+    NAME_REQUIRED = "name-required"
+    NAME_TOO_LONG = "name-too-long"
+    INVALID_KIND = "invalid-kind"
+    UNKNOWN_FIELD = "unknown-field"
+    INVALID_TAX_ID = "invalid-tax-id"
+    UNSUPPORTED_COUNTRY = "unsupported-country"
+    TAX_ID_TAKEN = "tax-id-taken"
+
+    # users, memberships, roles and permissions
+    EMAIL_TAKEN = "email-taken"
+    WEAK_PASSWORD = "weak-password"  # noqa: S105  # a code, not a secret
+    ALREADY_MEMBER = "already-member"
+    LAST_ADMIN = "last-admin"
+    CANNOT_LOCK_SELF = "cannot-lock-self"
+    CANNOT_DELETE_SELF = "cannot-delete-self"
+    ALREADY_LOCKED = "already-locked"
+    NOT_LOCKED = "not-locked"
+    UNKNOWN_ROLE = "unknown-role"
+    UNKNOWN_PERMISSION = "unknown-permission"
+    PERMISSION_EXCEEDS_ACTOR = "permission-exceeds-actor"
+
+    # invitations
+    INVALID_EMAIL = "invalid-email"
+    INVALID_SALUTATION = "invalid-salutation"
+    INVITATION_PENDING = "invitation-pending"
+    INVITATION_NOT_FOUND = "invitation-not-found"
+    INVITATION_USED = "invitation-used"
+    INVITATION_REVOKED = "invitation-revoked"
+    INVITATION_EXPIRED = "invitation-expired"
+    INVITATION_EMAIL_MISMATCH = "invitation-email-mismatch"
+
+    # API tokens
+    TOKEN_NAME_REQUIRED = "token-name-required"  # noqa: S105  # a code, not a secret
+    TOKEN_PERMISSIONS_EMPTY = "token-permissions-empty"  # noqa: S105  # a code, not a secret
+    TOKEN_PERMISSIONS_EXCEED_USER = "token-permissions-exceed-user"  # noqa: S105  # a code, not a secret
+    TOKEN_REVOKED = "token-revoked"  # noqa: S105  # a code, not a secret
+
+    # uploads: the request and the file
+    FILE_MISSING = "file-missing"
+    FILE_EMPTY = "file-empty"
+    FILE_TOO_LARGE = "file-too-large"
+    CONTENT_LENGTH_INVALID = "content-length-invalid"
+    MULTIPART_INVALID = "multipart-invalid"
+    IDEMPOTENCY_KEY_INVALID = "idempotency-key-invalid"
+    IDEMPOTENCY_KEY_REUSED = "idempotency-key-reused"
+    SOURCE_INVALID = "source-invalid"
+    QUOTA_EXCEEDED = "quota-exceeded"
+    QR_PAYLOAD_TOO_LONG = "qr-payload-too-long"
+
+    # what was (not) found in the file
+    UNSUPPORTED_FORMAT = "unsupported-format"
+    NO_DOCUMENT_FOUND = "no-document-found"
+    QR_NOT_A_QR_BILL = "qr-not-a-qr-bill"
+    NO_PAYMENT_SLIP = "no-payment-slip"
+
+    # documents and payment slips
+    DOCUMENT_NOT_FOUND = "document-not-found"
+    PAYMENT_SLIP_NOT_FOUND = "payment-slip-not-found"
+    SLIP_REJECTED = "slip-rejected"
+    SLIP_ALREADY_PROCESSED = "slip-already-processed"
+    SLIP_NOT_PAYABLE = "slip-not-payable"
+    SLIPS_REQUIRED = "slips-required"
+    REASON_REQUIRED = "reason-required"
+    CURSOR_INVALID = "cursor-invalid"
