@@ -3,23 +3,25 @@
 A :class:`~ledgerbridge.hub.core.errors.ServiceError` carries one of these, and so does
 every error answer of the API (``{"code": ..., "message": ...}``). The values are the wire
 format: kebab-case, never renamed. A refusal that the formats library found keeps that
-library's code; the hub passes it through unchanged as a :data:`FormatCode`.
+library's code (:class:`ledgerbridge.formats.ErrorCode`, re-exported here as
+:data:`FormatCode`), which the hub passes through unchanged and never defines again.
 
 >>> ErrorCode.TAX_ID_TAKEN == "tax-id-taken", f"{ErrorCode.NOT_FOUND}"
 (True, 'not-found')
->>> FormatCode("malformed-xml")
-'malformed-xml'
+>>> FormatCode("malformed-xml") is FormatCode.MALFORMED_XML
+True
+>>> {code.value for code in ErrorCode} & {code.value for code in FormatCode}
+set()
 """
 
 from __future__ import annotations
 
 from enum import StrEnum, unique
-from typing import NewType
+from typing import TypeAlias
+
+from ledgerbridge.formats import ErrorCode as FormatCode
 
 __all__ = ["ErrorCode", "FormatCode"]
-
-# A code of :class:`ledgerbridge.formats.FormatError` that the hub answers as it is.
-FormatCode = NewType("FormatCode", str)
 
 
 @unique
@@ -79,8 +81,6 @@ class ErrorCode(StrEnum):
 
     # uploads: the request and the file
     FILE_MISSING = "file-missing"
-    FILE_EMPTY = "file-empty"
-    FILE_TOO_LARGE = "file-too-large"
     CONTENT_LENGTH_INVALID = "content-length-invalid"
     MULTIPART_INVALID = "multipart-invalid"
     IDEMPOTENCY_KEY_INVALID = "idempotency-key-invalid"
@@ -90,8 +90,6 @@ class ErrorCode(StrEnum):
     QR_PAYLOAD_TOO_LONG = "qr-payload-too-long"
 
     # what was (not) found in the file
-    UNSUPPORTED_FORMAT = "unsupported-format"
-    NO_DOCUMENT_FOUND = "no-document-found"
     QR_NOT_A_QR_BILL = "qr-not-a-qr-bill"
     NO_PAYMENT_SLIP = "no-payment-slip"
 
@@ -104,3 +102,7 @@ class ErrorCode(StrEnum):
     SLIPS_REQUIRED = "slips-required"
     REASON_REQUIRED = "reason-required"
     CURSOR_INVALID = "cursor-invalid"
+
+
+# Any code a refusal may carry: the hub's own or one passed through from the formats library.
+Code: TypeAlias = ErrorCode | FormatCode

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from django.utils.translation import gettext_lazy as _
 
-from ledgerbridge.hub.core.codes import ErrorCode, FormatCode
+from ledgerbridge.hub.core.codes import Code, ErrorCode
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
@@ -37,16 +37,16 @@ class ServiceError(Exception):
     """A domain rule refused the request; nothing was changed."""
 
     status: ClassVar[int] = 400
-    default_code: ClassVar[ErrorCode] = ErrorCode.ERROR
+    default_code: ClassVar[Code] = ErrorCode.ERROR
     default_message: ClassVar[str | Promise] = _("The request could not be carried out.")
 
     def __init__(
         self,
-        code: ErrorCode | FormatCode | None = None,
+        code: Code | None = None,
         message: str | Promise | None = None,
         **details: object,
     ) -> None:
-        self.code: ErrorCode | FormatCode = code or self.default_code
+        self.code: Code = code or self.default_code
         self.message: str | Promise = message if message is not None else self.default_message
         self.details = details
         super().__init__(str(self.message))
@@ -57,23 +57,23 @@ class ServiceError(Exception):
 
 class NotFound(ServiceError):
     status = 404
-    default_code = ErrorCode.NOT_FOUND
+    default_code: ClassVar[Code] = ErrorCode.NOT_FOUND
     default_message = _("Not found.")
 
 
 class PermissionDenied(ServiceError):
     status = 403
-    default_code = ErrorCode.PERMISSION_DENIED
+    default_code: ClassVar[Code] = ErrorCode.PERMISSION_DENIED
     default_message = _("You do not have permission to do this.")
 
 
 class Conflict(ServiceError):
     status = 409
-    default_code = ErrorCode.CONFLICT
+    default_code: ClassVar[Code] = ErrorCode.CONFLICT
     default_message = _("This conflicts with the current state.")
 
 
 class Invalid(ServiceError):
     status = 422
-    default_code = ErrorCode.INVALID
+    default_code: ClassVar[Code] = ErrorCode.INVALID
     default_message = _("The input is not valid.")

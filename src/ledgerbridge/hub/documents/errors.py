@@ -11,21 +11,22 @@ library found the problem::
     Conflict (409)            quota-exceeded, idempotency-key-reused, slip-rejected, ...
 
 >>> from ledgerbridge.formats import UnsupportedFormat
+>>> from ledgerbridge.hub.core.codes import FormatCode
 >>> err = from_format_error(UnsupportedFormat("unsupported-format", "a.pdf", "not a PDF"))
->>> (type(err).__name__, err.status, err.code)
+>>> (type(err).__name__, err.status, str(err.code))
 ('UnsupportedType', 415, 'unsupported-format')
 >>> from_format_error(UnsupportedFormat("limit-file-size", "", "big")).code
-<ErrorCode.FILE_TOO_LARGE: 'file-too-large'>
+<FormatCode.FILE_TOO_LARGE: 'file-too-large'>
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from django.utils.translation import gettext_lazy as _
 
 from ledgerbridge.formats import UnsupportedFormat
-from ledgerbridge.hub.core.codes import ErrorCode, FormatCode
+from ledgerbridge.hub.core.codes import Code, FormatCode
 from ledgerbridge.hub.core.errors import Invalid
 
 if TYPE_CHECKING:
@@ -36,30 +37,26 @@ __all__ = ["FileTooLarge", "UnsupportedType", "from_format_error"]
 
 class FileTooLarge(Invalid):
     status = 413
-    default_code = ErrorCode.FILE_TOO_LARGE
+    default_code: ClassVar[Code] = FormatCode.FILE_TOO_LARGE
     default_message = _("The file is larger than the upload limit.")
 
 
 class UnsupportedType(Invalid):
     status = 415
-    default_code = ErrorCode.UNSUPPORTED_FORMAT
+    default_code: ClassVar[Code] = FormatCode.UNSUPPORTED_FORMAT
     default_message = _(
         "This kind of file is not supported: send a PDF, an image, an XML e-invoice "
         "or bank statement, or a QR-bill."
     )
 
 
-# Codes of the formats library that the hub renames to its own vocabulary.
-_RENAMED = {"empty-file": "file-empty", "limit-file-size": "file-too-large"}
-
-
 def from_format_error(err: FormatError) -> Invalid:
-    """The refusal that answers a :class:`FormatError` (same code unless renamed)."""
-    code = _RENAMED.get(err.code, err.code)
+    """The refusal that answers a :class:`FormatError`, with the library's own code."""
+    code = FormatCode(err.code)
     message = f"{err.message} ({err.location})" if err.location else err.message
-    if code == ErrorCode.FILE_TOO_LARGE:
-        return FileTooLarge(ErrorCode.FILE_TOO_LARGE, message)
+    if code == FormatCode.FILE_TOO_LARGE:
+        return FileTooLarge(FormatCode.FILE_TOO_LARGE, message)
     if isinstance(err, UnsupportedFormat):
-        return UnsupportedType(FormatCode(code), message)
+        return UnsupportedType(code, message)
     # LimitExceeded (pixels, pages, time) and MalformedDocument: the content is refused.
-    return Invalid(FormatCode(code), message)
+    return Invalid(code, message)

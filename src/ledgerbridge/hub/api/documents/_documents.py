@@ -31,7 +31,7 @@ from ledgerbridge.hub.api.documents._schemas import (
     IngestOut,
     UploadQuery,
 )
-from ledgerbridge.hub.core.codes import ErrorCode
+from ledgerbridge.hub.core.codes import ErrorCode, FormatCode
 from ledgerbridge.hub.core.errors import Invalid, NotFound
 from ledgerbridge.hub.documents import selectors, services
 from ledgerbridge.hub.documents.errors import FileTooLarge
@@ -69,7 +69,7 @@ _IDEMPOTENCY_HEADER = {
 
 def _too_large(limit: int) -> FileTooLarge:
     return FileTooLarge(
-        ErrorCode.FILE_TOO_LARGE, _("The file is larger than %(limit)d bytes.") % {"limit": limit}
+        FormatCode.FILE_TOO_LARGE, _("The file is larger than %(limit)d bytes.") % {"limit": limit}
     )
 
 

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ledgerbridge.formats import FormatError, Kind, ReadOptions, ReadResult, read
 from ledgerbridge.formats.contract import to_json
-from ledgerbridge.hub.core.codes import ErrorCode
+from ledgerbridge.hub.core.codes import ErrorCode, FormatCode
 from ledgerbridge.hub.core.errors import Conflict, Invalid
 from ledgerbridge.hub.documents.errors import FileTooLarge, UnsupportedType, from_format_error
 from ledgerbridge.hub.documents.models import Document, DocumentStatusChange, IngestRequest
@@ -68,7 +68,7 @@ _KINDS = {
 }
 # Codes of an intact file in which no business document was found: such a file may be
 # kept as an "other" document when the caller asks for it.
-_NOTHING_FOUND = frozenset({ErrorCode.NO_DOCUMENT_FOUND, ErrorCode.QR_NOT_A_QR_BILL})
+_NOTHING_FOUND = frozenset({FormatCode.NO_DOCUMENT_FOUND, ErrorCode.QR_NOT_A_QR_BILL})
 _MAGIC = (
     (b"%PDF-", "application/pdf"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -122,11 +122,11 @@ def _is_text(head: bytes) -> bool:
 def check_size(data: bytes) -> None:
     """Refuse an empty file or one above :func:`max_upload_bytes`."""
     if not data:
-        raise Invalid(ErrorCode.FILE_EMPTY, _("The file is empty."))
+        raise Invalid(FormatCode.FILE_EMPTY, _("The file is empty."))
     limit = max_upload_bytes()
     if len(data) > limit:
         raise FileTooLarge(
-            ErrorCode.FILE_TOO_LARGE,
+            FormatCode.FILE_TOO_LARGE,
             _("The file has %(size)d bytes; at most %(limit)d are accepted.")
             % {"size": len(data), "limit": limit},
         )
@@ -172,7 +172,7 @@ def _refuse_html(data: bytes) -> None:
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<script")):
         raise UnsupportedType(
-            ErrorCode.UNSUPPORTED_FORMAT,
+            FormatCode.UNSUPPORTED_FORMAT,
             _("This is an HTML page, not a PDF, image, e-invoice or QR-bill."),
         )
 
@@ -197,7 +197,7 @@ def read_upload(data: bytes, filename: str, *, keep_unreadable: bool) -> ReadRes
             _("The file holds a QR code, but it is not a Swiss QR-bill."),
         )
     raise Invalid(
-        ErrorCode.NO_DOCUMENT_FOUND,
+        FormatCode.NO_DOCUMENT_FOUND,
         _("No QR-bill, e-invoice or bank statement was found in the file."),
     )
 

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from ledgerbridge.hub.core.codes import ErrorCode
+from ledgerbridge.hub.core.codes import FormatCode
 from ledgerbridge.hub.core.errors import Invalid, ServiceError
 from ledgerbridge.hub.documents.errors import FileTooLarge
 from ledgerbridge.hub.documents.models import Document, MailInbox, StoredFile
@@ -146,9 +146,9 @@ def mail_receive(*, inbox: MailInbox, raw: bytes) -> MailReceipt:
     an attachment that cannot be read is listed in ``refused`` with its error code.
     """
     if not raw:
-        raise Invalid(ErrorCode.FILE_EMPTY, _("The mail is empty."))
+        raise Invalid(FormatCode.FILE_EMPTY, _("The mail is empty."))
     if len(raw) > max_mail_bytes():
-        raise FileTooLarge(ErrorCode.FILE_TOO_LARGE, _("The mail is larger than the size limit."))
+        raise FileTooLarge(FormatCode.FILE_TOO_LARGE, _("The mail is larger than the size limit."))
     message = email.message_from_bytes(raw, policy=email.policy.default)
     if not isinstance(message, email.message.EmailMessage):  # pragma: no cover - policy.default
         raise TypeError("policy.default parses into EmailMessage")
