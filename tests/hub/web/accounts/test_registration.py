@@ -8,8 +8,8 @@ from django.core import mail
 from django.test import Client
 
 from ledgerbridge.hub.identity.models import User
-from tests.hub.accounts.factories import PASSWORD, verified_user
-from tests.hub.accounts.helpers import code_from_last_mail
+from tests.hub.web.accounts.factories import PASSWORD, verified_user
+from tests.hub.web.accounts.helpers import code_from_last_mail
 
 SIGNUP = {
     "email": "new@example.com",

@@ -7,7 +7,7 @@ from django.core import mail
 from django.test import Client
 
 from ledgerbridge.hub.identity.models import User
-from tests.hub.accounts.factories import verified_user
+from tests.hub.web.accounts.factories import verified_user
 
 
 @pytest.mark.django_db

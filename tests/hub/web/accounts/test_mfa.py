@@ -12,8 +12,8 @@ from django.test import Client
 
 from ledgerbridge.hub.identity.models import AuditEvent
 from ledgerbridge.hub.web.accounts.mfa import EncryptingMFAAdapter
-from tests.hub.accounts.factories import PASSWORD, verified_user, with_totp
-from tests.hub.accounts.helpers import totp_now
+from tests.hub.web.accounts.factories import PASSWORD, verified_user, with_totp
+from tests.hub.web.accounts.helpers import totp_now
 
 
 def _password_step(client: Client, email: str = "anna@example.com") -> None:

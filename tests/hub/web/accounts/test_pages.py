@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import Client
 
-from tests.hub.accounts.factories import PASSWORD, verified_user, with_totp
+from tests.hub.web.accounts.factories import PASSWORD, verified_user, with_totp
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,13 @@ from django.test import Client
 
 from ledgerbridge.hub.identity.models import AuditEvent
 from ledgerbridge.hub.web.middleware import SESSION_KEY
-from tests.hub.accounts.factories import PASSWORD, member_of, organization, verified_user, with_totp
+from tests.hub.web.accounts.factories import (
+    PASSWORD,
+    member_of,
+    organization,
+    verified_user,
+    with_totp,
+)
 
 TOO_MANY = "Too many failed login attempts. Try again later."
 

@@ -131,7 +131,7 @@ def test_document_events_read_as_labels_in_the_language_of_the_reader() -> None:
 
 def test_every_action_the_services_record_has_a_label() -> None:
     # given every action code written by the identity, accounts and documents services
-    src = Path(__file__).parents[3] / "src" / "ledgerbridge" / "hub"
+    src = Path(__file__).parents[4] / "src" / "ledgerbridge" / "hub"
     written = {
         code
         for path in src.rglob("*.py")
