@@ -28,8 +28,8 @@ from ledgerbridge.hub.identity.models import (
     AuditEvent,
     Invitation,
 )
-from tests.hub.acceptance.factories import PASSWORD, tenant, verified_user
-from tests.hub.acceptance.helpers import code_from_mail, identity_state, totp_at
+from tests.hub.factories import PASSWORD, tenant, verified_user
+from tests.hub.helpers import code_from_mail, identity_state, totp_at
 
 if TYPE_CHECKING:
     from collections.abc import Callable

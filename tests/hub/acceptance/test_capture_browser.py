@@ -21,10 +21,10 @@ from playwright.sync_api import expect
 
 from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.identity import services
-from ledgerbridge.hub.identity.models import Membership
-from ledgerbridge.hub.identity.permissions import ROLE_PRESETS, Permission, Role
-from tests.hub.acceptance.factories import PASSWORD, tenant, verified_user
-from tests.hub.documents.factories import qrbill_file
+from ledgerbridge.hub.identity.permissions import Permission, Role
+from tests.hub.conftest import PHONE
+from tests.hub.factories import PASSWORD, make_membership, qrbill_file, tenant, verified_user
+from tests.hub.helpers import log_in
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -40,7 +40,6 @@ pytestmark = [
     pytest.mark.usefixtures("media"),
 ]
 
-PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 BILL = "s1_bill05_w900.png"
 # The pending list polls every 3 s and the scanner's list every 5 s: room for a few polls
@@ -48,17 +47,9 @@ BILL = "s1_bill05_w900.png"
 POLL_WAIT_MS = 20_000
 
 
-@pytest.fixture
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return tmp_path / "media"
-
-
 def _member(organization: Organization, email: str, role: Role) -> User:
     user = verified_user(email, first_name=role.value.title(), last_name="Person")
-    Membership.objects.create(
-        organization=organization, user=user, role=role, permissions=sorted(ROLE_PRESETS[role])
-    )
+    make_membership(organization=organization, user=user, role=role)
     return user
 
 
@@ -80,14 +71,6 @@ def _log_in_on_scan_page(page: Page, email: str, shot: Callable[[Page, str], Pat
     page.wait_for_url("**/scan/")
     # the scan app's script has attached its handlers (a file chosen earlier is missed)
     expect(page.locator("html[data-scan-ready]")).to_be_attached()
-
-
-def _log_in_desktop(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form:has([name=password]) [type=submit]").first.click()
-    page.wait_for_load_state()
 
 
 def _scan_and_confirm(phone: Page, path: Path, shot: Callable[[Page, str], Path]) -> str:
@@ -132,7 +115,7 @@ def test_a_phone_scan_reaches_the_pending_list_the_pull_api_and_comes_back_proce
     _log_in_on_scan_page(phone, scanner.email, shot)
     shot(phone, "phone-scan-app")
     desktop = browser_context(viewport=DESKTOP).new_page()
-    _log_in_desktop(desktop, accountant.email)
+    log_in(desktop, accountant.email)
     desktop.goto("/payment-slips/")
     shot(desktop, "desktop-pending-empty")
     assert desktop.locator("#slip-rows tbody tr").count() == 0

@@ -24,9 +24,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from ledgerbridge.hub.identity.permissions import Permission, Role
-from tests.hub.api.helpers import token_client
-from tests.hub.documents.factories import counts, qrbill_file, qrbill_manifest
-from tests.hub.factories import make_membership, make_organization
+from tests.hub.factories import make_membership, make_organization, qrbill_file, qrbill_manifest
+from tests.hub.helpers import counts, token_client
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -34,19 +33,13 @@ if TYPE_CHECKING:
     from django.test import Client
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 DOCUMENTS = "/api/v1/documents"
 SLIPS = "/api/v1/payment-slips"
 # Header and trailer are not kept by the model: the reader refuses any code whose header
 # is not SPC / 02xx / coding type 1 or whose trailer is not EPD, so a slip implies them.
 ENFORCED_BY_READER = {"qr_type": "SPC", "coding_type": "1", "trailer": "EPD"}
-
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return tmp_path / "media"
 
 
 def _clients() -> tuple[Client, Client, str]:

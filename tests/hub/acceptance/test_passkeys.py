@@ -22,7 +22,8 @@ import pytest
 from allauth.mfa.models import Authenticator
 
 from ledgerbridge.hub.identity.selectors import audit_event_list
-from tests.hub.acceptance.factories import PASSWORD, tenant
+from tests.hub.factories import PASSWORD, tenant
+from tests.hub.helpers import log_in, log_out
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -78,21 +79,6 @@ def _navigate_by(page: Page, button: Locator, errors: list[str]) -> None:
             f"no page load after the WebAuthn ceremony; console: {errors}"
         ) from exc
     page.wait_for_load_state()
-
-
-def _log_in_with_password(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form:has([name=password]) [type=submit]").first.click()
-    page.wait_for_load_state()
-
-
-def _log_out(page: Page) -> None:
-    page.goto("/accounts/logout/")
-    page.locator("main form[action*='logout'] [type=submit]").first.click()
-    page.wait_for_load_state()
-    assert "/accounts/login/" in page.url
 
 
 def _assert_logged_in_as(page: Page, user: User) -> None:
@@ -160,7 +146,7 @@ def test_passkey_as_second_factor_and_for_passwordless_login(
     page = context.new_page()
     errors = _console_errors(page)
     session, authenticator_id = _plug_in_authenticator(context, page)
-    _log_in_with_password(page, user.email)
+    log_in(page, user.email)
     _assert_logged_in_as(page, user)
 
     # when they add a passkey on the two-factor page
@@ -176,8 +162,8 @@ def test_passkey_as_second_factor_and_for_passwordless_login(
     ]
 
     # when they log out and log in with password, then the key as second factor
-    _log_out(page)
-    _log_in_with_password(page, user.email)
+    log_out(page)
+    log_in(page, user.email)
     assert "/accounts/2fa/authenticate/" in page.url, page.url
     shot(page, "second-factor")
     _navigate_by(page, page.locator("#mfa_webauthn_authenticate"), errors)
@@ -187,7 +173,7 @@ def test_passkey_as_second_factor_and_for_passwordless_login(
     shot(page, "in-with-security-key")
 
     # when they log out and log in with the passkey alone
-    _log_out(page)
+    log_out(page)
     _navigate_by(page, page.locator("#passkey_login"), errors)
 
     # then they are in again, without typing a password

@@ -11,9 +11,8 @@ import pytest
 from ledgerbridge.hub.api import members, tokens_audit
 from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import Membership
-from tests.hub.api.helpers import session_client, token_client
 from tests.hub.factories import admin_of, make_membership
-from tests.hub.identity.helpers import snapshot
+from tests.hub.helpers import session_client, snapshot, token_client
 
 if TYPE_CHECKING:
     from django.test import Client

@@ -6,9 +6,8 @@ import pytest
 from django.core import mail
 
 from ledgerbridge.hub.identity.models import AuditEvent, Invitation, Membership
-from tests.hub.api.helpers import session_client, token_client
 from tests.hub.factories import admin_of, make_membership, make_user
-from tests.hub.identity.helpers import snapshot
+from tests.hub.helpers import session_client, snapshot, token_client
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django.test import Client
 
 from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import ApiToken
-from tests.hub.api.helpers import session_client, token_client
 from tests.hub.factories import admin_of, make_membership, make_token
+from tests.hub.helpers import session_client, token_client
 
 if TYPE_CHECKING:
     from collections.abc import Callable

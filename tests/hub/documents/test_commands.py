@@ -11,8 +11,8 @@ from django.core.management.base import CommandError
 
 from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.identity.permissions import Role
-from tests.hub.documents.factories import QRBILL_GENERATED, blank_pdf, counts, member
-from tests.hub.factories import make_membership
+from tests.hub.factories import QRBILL_GENERATED, admin_of, blank_pdf, make_membership
+from tests.hub.helpers import counts
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -28,7 +28,7 @@ def _run(*args: str) -> tuple[str, str]:
 
 def test_upload_prints_one_line_per_document_and_finds_repeats() -> None:
     # given
-    admin = member()
+    admin = admin_of()
     bill = str(QRBILL_GENERATED / "s1_bill01_w900.png")
     photo = str(QRBILL_GENERATED / "s1_bill01_w1200.png")
     # when
@@ -49,7 +49,7 @@ def test_upload_prints_one_line_per_document_and_finds_repeats() -> None:
 
 def test_upload_reports_refused_files_and_exits_with_an_error(tmp_path: Path) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     empty = tmp_path / "empty.pdf"
     empty.write_bytes(b"")
     letter = tmp_path / "letter.pdf"
@@ -69,7 +69,7 @@ def test_upload_reports_refused_files_and_exits_with_an_error(tmp_path: Path) ->
 
 def test_upload_keeps_unreadable_files_as_other_when_asked(tmp_path: Path) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     letter = tmp_path / "letter.pdf"
     letter.write_bytes(blank_pdf())
     # when
@@ -80,7 +80,7 @@ def test_upload_keeps_unreadable_files_as_other_when_asked(tmp_path: Path) -> No
 
 def test_upload_refuses_a_user_who_may_not_upload() -> None:
     # given
-    admin = member()
+    admin = admin_of()
     viewer = make_membership(organization=admin.organization, role=Role.EMPLOYEE,
                              permissions=["documents.view"])  # fmt: skip
     # when
@@ -100,7 +100,7 @@ def test_upload_refuses_an_unknown_organization() -> None:
 
 def test_inbox_address_is_created_once_and_names_the_organization(settings: object) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     out = StringIO()
     # when
     call_command("inbox", "address", "--org", admin.organization.slug, stdout=out)

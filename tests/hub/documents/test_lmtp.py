@@ -13,7 +13,7 @@ from ledgerbridge.hub.documents import services
 from ledgerbridge.hub.documents.lmtp import InboxServer
 from ledgerbridge.hub.documents.models import Document, StoredFile
 from ledgerbridge.hub.identity.models import AuditEvent
-from tests.hub.documents.factories import blank_pdf, member, qrbill_file
+from tests.hub.factories import admin_of, blank_pdf, qrbill_file
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -56,7 +56,7 @@ def test_an_attached_qrbill_becomes_a_payment_slip_and_the_mail_is_kept(
     lmtp: tuple[str, int], media: Path
 ) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     address = services.mail_inbox_ensure(organization=admin.organization).address
     bill, entry = qrbill_file()
     message = _mail(address, ("bill.png", bill, "image/png"), ("terms.pdf", blank_pdf(),
@@ -82,7 +82,7 @@ def test_a_mail_without_readable_attachments_is_kept_as_an_other_document(
     lmtp: tuple[str, int],
 ) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     address = services.mail_inbox_ensure(organization=admin.organization).address
     # when
     refused = _send(lmtp, _mail(address), [address])
@@ -95,7 +95,7 @@ def test_a_mail_without_readable_attachments_is_kept_as_an_other_document(
 
 def test_mail_for_an_unknown_address_is_refused_at_rcpt(lmtp: tuple[str, int]) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     services.mail_inbox_ensure(organization=admin.organization)
     # when
     with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
@@ -107,7 +107,7 @@ def test_mail_for_an_unknown_address_is_refused_at_rcpt(lmtp: tuple[str, int]) -
 
 def test_the_same_mail_twice_stores_it_once(lmtp: tuple[str, int]) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     address = services.mail_inbox_ensure(organization=admin.organization).address
     raw = _mail(address, ("bill.png", qrbill_file()[0], "image/png")).as_bytes()
     # when

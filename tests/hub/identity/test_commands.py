@@ -13,7 +13,7 @@ from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import ApiToken, Membership, Organization, User
 from ledgerbridge.hub.identity.permissions import Permission
 from tests.hub.factories import admin_of, make_membership, make_organization
-from tests.hub.identity.helpers import snapshot
+from tests.hub.helpers import snapshot
 
 pytestmark = pytest.mark.django_db
 

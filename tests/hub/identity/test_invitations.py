@@ -21,7 +21,7 @@ from tests.hub.factories import (
     make_user,
     verified_user,
 )
-from tests.hub.identity.helpers import snapshot
+from tests.hub.helpers import snapshot
 
 if TYPE_CHECKING:
     from collections.abc import Callable

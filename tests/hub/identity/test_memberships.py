@@ -11,7 +11,7 @@ from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import ApiToken, AuditEvent, Membership
 from ledgerbridge.hub.identity.permissions import Role
 from tests.hub.factories import admin_of, make_membership, make_token
-from tests.hub.identity.helpers import snapshot
+from tests.hub.helpers import snapshot
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -9,7 +9,7 @@ from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import AuditEvent, Membership, Organization
 from ledgerbridge.hub.identity.permissions import ROLE_PRESETS, Permission, Role
 from tests.hub.factories import admin_of, make_membership, make_organization, make_user
-from tests.hub.identity.helpers import snapshot
+from tests.hub.helpers import snapshot
 
 pytestmark = pytest.mark.django_db
 

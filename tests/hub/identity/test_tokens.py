@@ -13,7 +13,7 @@ from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import ApiToken, AuditEvent, Membership
 from ledgerbridge.hub.identity.permissions import Permission, Role
 from tests.hub.factories import admin_of, make_membership
-from tests.hub.identity.helpers import snapshot
+from tests.hub.helpers import snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,8 @@ import pytest
 from lxml import etree
 
 from ledgerbridge.hub.identity.models import AuditEvent
-from tests.hub.api.helpers import token_client
-from tests.hub.documents.factories import ingest, member, qrbill_manifest
+from tests.hub.factories import admin_of, ingest, qrbill_manifest
+from tests.hub.helpers import token_client
 
 if TYPE_CHECKING:
     from django.test import Client
@@ -25,17 +25,11 @@ if TYPE_CHECKING:
     from ledgerbridge.hub.documents.models import Document
     from ledgerbridge.hub.identity.models import Membership
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 URL = "/api/v1/payment-slips/pain001"
 NS = "{urn:iso:std:iso:20022:tech:xsd:pain.001.001.09}"
 DEBTOR_IBAN = "CH5604835012345678009"
-
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return tmp_path / "media"
 
 
 def _schema() -> etree.XMLSchema:
@@ -61,7 +55,7 @@ def _export(client: Client, ids: list[int], **fields: Any) -> Any:
 
 def test_the_export_is_an_xsd_valid_pain001_with_every_chosen_slip() -> None:
     # given QRR, SCOR and NON slips in CHF and EUR
-    admin = member()
+    admin = admin_of()
     slips = [_slip(admin, bill) for bill in ("s1_bill01", "s1_bill02", "s1_bill06")]
     schema = _schema()
     # when
@@ -85,7 +79,7 @@ def test_the_export_is_an_xsd_valid_pain001_with_every_chosen_slip() -> None:
 
 def test_a_slip_without_amount_is_a_422_naming_it() -> None:
     # given a QR-bill with an open amount
-    admin = member()
+    admin = admin_of()
     open_amount = _slip(admin, "s1_bill03")
     # when
     response = _export(token_client(admin), [open_amount.pk])
@@ -99,7 +93,7 @@ def test_a_slip_without_amount_is_a_422_naming_it() -> None:
 
 def test_a_bad_debtor_iban_is_a_422_with_the_writers_rule_code() -> None:
     # given
-    admin = member()
+    admin = admin_of()
     slip = _slip(admin)
     # when
     response = _export(token_client(admin), [slip.pk], debtor_iban="CH00 1234 5678 9012 3")
@@ -110,7 +104,7 @@ def test_a_bad_debtor_iban_is_a_422_with_the_writers_rule_code() -> None:
 
 def test_a_foreign_slip_is_a_404_and_nothing_is_exported() -> None:
     # given
-    admin, stranger = member(), member()
+    admin, stranger = admin_of(), admin_of()
     own, foreign = _slip(admin), _slip(stranger)
     client = token_client(admin)
     events = AuditEvent.objects.count()
@@ -124,7 +118,7 @@ def test_a_foreign_slip_is_a_404_and_nothing_is_exported() -> None:
 
 def test_exporting_needs_payment_slips_process() -> None:
     # given a token that may only upload
-    admin = member()
+    admin = admin_of()
     slip = _slip(admin)
     # when
     response = _export(token_client(admin, ["documents.upload"]), [slip.pk])

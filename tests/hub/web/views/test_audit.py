@@ -11,15 +11,15 @@ from django.urls import reverse
 from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import AuditCategory
 from ledgerbridge.hub.identity.permissions import Role
-from tests.hub.factories import admin_of, make_token
-from tests.hub.web.helpers import client_for, make_member
+from tests.hub.factories import admin_of, make_membership, make_token
+from tests.hub.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 
 
 def test_change_log_needs_audit_view() -> None:
     # given
-    client = client_for(make_member(role=Role.EMPLOYEE))
+    client = client_for(make_membership(role=Role.EMPLOYEE))
     # when
     listing = client.get(reverse("web:audit_list"))
     export = client.get(reverse("web:audit_export"))
@@ -30,7 +30,7 @@ def test_change_log_needs_audit_view() -> None:
 def test_change_log_shows_only_the_own_organizations_events_filtered() -> None:
     # given
     admin = admin_of()
-    member = make_member(organization=admin.organization)
+    member = make_membership(organization=admin.organization)
     services.membership_lock(membership=member, actor=admin.user, ip=None)
     make_token(admin)
     other = admin_of()
@@ -144,7 +144,7 @@ def test_change_log_entry_of_another_organization_is_404() -> None:
 
 def test_change_log_entry_needs_audit_view() -> None:
     # given
-    employee = make_member(role=Role.EMPLOYEE)
+    employee = make_membership(role=Role.EMPLOYEE)
     event = services.audit_record(
         organization=employee.organization,
         actor=employee.user,

@@ -19,7 +19,7 @@ from ledgerbridge.hub.web.views._describe import (
     details_text,
 )
 from tests.hub.factories import admin_of
-from tests.hub.web.helpers import client_for
+from tests.hub.helpers import client_for
 
 
 def test_booleans_read_yes_or_no_and_known_keys_get_their_label() -> None:

@@ -15,8 +15,8 @@ from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import Invitation, Membership
 from ledgerbridge.hub.identity.permissions import Role
 from ledgerbridge.hub.web.middleware import SESSION_KEY
-from tests.hub.factories import admin_of, verified_user
-from tests.hub.web.helpers import client_for, make_member
+from tests.hub.factories import admin_of, make_membership, verified_user
+from tests.hub.helpers import client_for
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -92,7 +92,7 @@ def test_inviting_with_a_bad_address_is_a_form_error() -> None:
 
 def test_invite_needs_users_manage() -> None:
     # when
-    response = client_for(make_member()).get(reverse("web:invitation_create"))
+    response = client_for(make_membership()).get(reverse("web:invitation_create"))
     # then
     assert response.status_code == 403
 

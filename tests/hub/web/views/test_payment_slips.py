@@ -18,23 +18,16 @@ from lxml import etree
 from ledgerbridge.hub.documents import services
 from ledgerbridge.hub.documents.models import Document, DocumentStatusChange
 from ledgerbridge.hub.identity.permissions import Role
-from tests.hub.documents.factories import ingest, qrbill_manifest
-from tests.hub.factories import admin_of
-from tests.hub.web.helpers import client_for, make_member
+from tests.hub.factories import admin_of, ingest, make_membership, qrbill_manifest
+from tests.hub.helpers import client_for
 
 if TYPE_CHECKING:
     from ledgerbridge.hub.identity.models import Membership
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 NS = "{urn:iso:std:iso:20022:tech:xsd:pain.001.001.09}"
 DEBTOR_IBAN = "CH5604835012345678009"
-
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return tmp_path / "media"
 
 
 def _slip(member: Membership, bill: str = "s1_bill01") -> Document:
@@ -50,8 +43,8 @@ def _rows(client: Any, **params: str) -> Any:
 
 def test_pages_need_their_permission() -> None:
     # given an "app" member (upload only) and an employee (view, no processing)
-    app = client_for(make_member(role=Role.APP))
-    employee_membership = make_member(role=Role.EMPLOYEE)
+    app = client_for(make_membership(role=Role.APP))
+    employee_membership = make_membership(role=Role.EMPLOYEE)
     slip = _slip(employee_membership)
     employee = client_for(employee_membership)
     # when

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from ledgerbridge.hub.identity.models import ApiToken
 from ledgerbridge.hub.identity.permissions import Role
-from tests.hub.factories import admin_of, make_token
-from tests.hub.web.helpers import client_for, make_member
+from tests.hub.factories import admin_of, make_membership, make_token
+from tests.hub.helpers import client_for
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def test_token_created_is_shown_once_and_stored_hashed() -> None:
     # given
-    member = make_member(role=Role.EMPLOYEE)
+    member = make_membership(role=Role.EMPLOYEE)
     client = client_for(member)
     # when
     response = client.post(
@@ -39,7 +39,7 @@ def test_token_created_is_shown_once_and_stored_hashed() -> None:
 
 def test_token_with_more_rights_than_the_user_is_a_form_error_and_not_created() -> None:
     # given
-    member = make_member(role=Role.APP)
+    member = make_membership(role=Role.APP)
     # when
     response = client_for(member).post(
         reverse("web:token_list"), {"name": "Too much", "permissions": ["users.manage"]}
@@ -52,7 +52,7 @@ def test_token_with_more_rights_than_the_user_is_a_form_error_and_not_created() 
 
 def test_token_without_a_name_is_a_form_error() -> None:
     # when
-    response = client_for(make_member()).post(
+    response = client_for(make_membership()).post(
         reverse("web:token_list"), {"name": "", "permissions": ["documents.view"]}
     )
     # then
@@ -63,7 +63,7 @@ def test_token_without_a_name_is_a_form_error() -> None:
 
 def test_token_revoke_asks_then_revokes_ones_own_token() -> None:
     # given
-    member = make_member()
+    member = make_membership()
     token = make_token(member)
     client = client_for(member)
     url = reverse("web:token_revoke", kwargs={"token_id": token.pk})
@@ -80,7 +80,7 @@ def test_token_revoke_asks_then_revokes_ones_own_token() -> None:
     [
         # a colleague in the same organization without users.manage
         pytest.param(
-            lambda owner: make_member(organization=owner.organization), 403, id="colleague"
+            lambda owner: make_membership(organization=owner.organization), 403, id="colleague"
         ),
         # an admin of another organization does not even see the token
         pytest.param(lambda owner: admin_of(), 404, id="foreign-admin"),
@@ -90,7 +90,7 @@ def test_token_revoke_of_someone_elses_token_is_refused(
     someone_else: Callable[[Membership], Membership], status: int
 ) -> None:
     # given
-    owner = make_member()
+    owner = make_membership()
     caller = someone_else(owner)
     token = make_token(owner)
     # when
