@@ -106,9 +106,12 @@ def test_a_phone_scan_reaches_the_pending_list_the_pull_api_and_comes_back_proce
     scanner = _member(acme.organization, "scanner@example.com", Role.APP)
     accountant = _member(acme.organization, "accountant@example.com", Role.ACCOUNTANT)
     _token, accounting = services.api_token_create(
-        organization=acme.organization, user=accountant, name="accounting program",
-        permissions=[Permission.PAYMENT_SLIPS_PROCESS, Permission.DOCUMENTS_VIEW], ip=None,
-    )  # fmt: skip
+        organization=acme.organization,
+        user=accountant,
+        name="accounting program",
+        permissions=[Permission.PAYMENT_SLIPS_PROCESS, Permission.DOCUMENTS_VIEW],
+        ip=None,
+    )
     _data, entry = qrbill_file(BILL)
     fields = entry["expected_fields"]
     phone = browser_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
@@ -147,8 +150,10 @@ def test_a_phone_scan_reaches_the_pending_list_the_pull_api_and_comes_back_proce
     assert first.status_code == 200
     [pulled] = first.json()["items"]
     assert (pulled["id"], pulled["iban"], pulled["currency"]) == (
-        slip.pk, fields["account"], fields["currency"]
-    )  # fmt: skip
+        slip.pk,
+        fields["account"],
+        fields["currency"],
+    )
     assert (pulled["reference"], pulled["scanned_by"]) == (fields["reference"], scanner.email)
     assert (again.status_code, again.content) == (304, b"")
 
@@ -165,8 +170,9 @@ def test_a_phone_scan_reaches_the_pending_list_the_pull_api_and_comes_back_proce
     # and the slip leaves the accountant's pending list the same way
     assert done.status_code == 200
     assert (done.json()["status"], done.json()["booking_reference"]) == (
-        "processed", "FIBU-2025-0815"
-    )  # fmt: skip
+        "processed",
+        "FIBU-2025-0815",
+    )
     processed = phone.locator("#recent .recent-item[data-status=processed]")
     expect(processed).to_have_count(1, timeout=POLL_WAIT_MS)
     shot(phone, "phone-processed")

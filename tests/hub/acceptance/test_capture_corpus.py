@@ -81,11 +81,14 @@ def _address(expected: dict[str, Any] | None) -> dict[str, Any] | None:
     if expected is None:
         return None
     return {
-        "address_type": expected["address_type"], "name": expected["name"] or None,
-        "street": expected["street"] or None, "building_number": expected["house_no"] or None,
-        "postal_code": expected["postal_code"] or None, "town": expected["town"] or None,
+        "address_type": expected["address_type"],
+        "name": expected["name"] or None,
+        "street": expected["street"] or None,
+        "building_number": expected["house_no"] or None,
+        "postal_code": expected["postal_code"] or None,
+        "town": expected["town"] or None,
         "country": expected["country"],
-    }  # fmt: skip
+    }
 
 
 def _s1(bill_information: str) -> tuple[str, date | None]:
@@ -117,26 +120,34 @@ def _s1(bill_information: str) -> tuple[str, date | None]:
 def _expected_data(fields: dict[str, Any]) -> dict[str, Any]:
     """The canonical ``data`` a slip of these manifest fields must have."""
     return {
-        "iban": fields["account"], "amount": fields["amount"], "currency": fields["currency"],
-        "reference_type": fields["reference_type"], "reference": fields["reference"] or None,
+        "iban": fields["account"],
+        "amount": fields["amount"],
+        "currency": fields["currency"],
+        "reference_type": fields["reference_type"],
+        "reference": fields["reference"] or None,
         "message": fields["unstructured_message"] or None,
         "bill_information": fields["bill_information"] or None,
-        "creditor": _address(fields["creditor"]), "ultimate_debtor": _address(fields["debtor"]),
+        "creditor": _address(fields["creditor"]),
+        "ultimate_debtor": _address(fields["debtor"]),
         "alternative_procedures": fields["alternative_schemes"],
-    }  # fmt: skip
+    }
 
 
 def _expected_pulled(fields: dict[str, Any]) -> dict[str, Any]:
     """What the pull API must show for these manifest fields."""
     invoice_number, due = _s1(fields["bill_information"])
     return {
-        "iban": fields["account"], "creditor_name": fields["creditor"]["name"],
+        "iban": fields["account"],
+        "creditor_name": fields["creditor"]["name"],
         "creditor": _address(fields["creditor"]),
         "amount": None if fields["amount"] is None else str(Decimal(fields["amount"])),
-        "currency": fields["currency"], "reference_type": fields["reference_type"],
-        "reference": fields["reference"] or "", "message": fields["unstructured_message"] or None,
-        "due_date": due.isoformat() if due else None, "invoice_number": invoice_number,
-    }  # fmt: skip
+        "currency": fields["currency"],
+        "reference_type": fields["reference_type"],
+        "reference": fields["reference"] or "",
+        "message": fields["unstructured_message"] or None,
+        "due_date": due.isoformat() if due else None,
+        "invoice_number": invoice_number,
+    }
 
 
 def _differences(wanted: dict[str, Any], got: dict[str, Any]) -> list[str]:
@@ -154,10 +165,16 @@ def _check_answer(entry: dict[str, Any], answer: Response, first: int | None) ->
     fields = entry["expected_fields"]
     problems = _differences(_expected_data(fields), slip["data"])
     problems += _differences(
-        {"kind": "payment_slip", "status": "pending", "source": "scan",
-         "format": "swiss-qr-bill", "has_errors": False, "duplicate_of": first},
+        {
+            "kind": "payment_slip",
+            "status": "pending",
+            "source": "scan",
+            "format": "swiss-qr-bill",
+            "has_errors": False,
+            "duplicate_of": first,
+        },
         slip,
-    )  # fmt: skip
+    )
     problems += _differences(ENFORCED_BY_READER, fields)
     if not fields["version"].startswith("02"):
         problems.append(f"version {fields['version']} is not 02xx")
@@ -171,8 +188,11 @@ def _check_pulled(
         return ["missing from the pull API"]
     wanted = {
         **_expected_pulled(entry["expected_fields"]),
-        "status": "pending", "duplicate_of": first, "source": "scan", "scanned_by": scanner,
-    }  # fmt: skip
+        "status": "pending",
+        "duplicate_of": first,
+        "source": "scan",
+        "scanned_by": scanner,
+    }
     return _differences(wanted, pulled)
 
 

@@ -35,8 +35,10 @@ def test_upload_prints_one_line_per_document_and_finds_repeats() -> None:
     first, _ = _run(bill, photo, "--org", admin.organization.slug, "--user", admin.user.email)
     again, _ = _run(bill, "--org", admin.organization.tax_id)
     # then
-    one, two = (Document.objects.get(file__original_name=n)
-                for n in ("s1_bill01_w900.png", "s1_bill01_w1200.png"))  # fmt: skip
+    one, two = (
+        Document.objects.get(file__original_name=n)
+        for n in ("s1_bill01_w900.png", "s1_bill01_w1200.png")
+    )
     assert first.splitlines() == [
         f"created\t#{one.pk}\tpayment_slip\tpending\ts1_bill01_w900.png\tJürg Brönnimann"
         "\t250.87 EUR",
@@ -57,13 +59,21 @@ def test_upload_reports_refused_files_and_exits_with_an_error(tmp_path: Path) ->
     err = StringIO()
     # when
     with pytest.raises(CommandError) as failed:
-        call_command("upload", str(empty), str(letter), "--org", admin.organization.slug,
-                     stdout=StringIO(), stderr=err)  # fmt: skip
+        call_command(
+            "upload",
+            str(empty),
+            str(letter),
+            "--org",
+            admin.organization.slug,
+            stdout=StringIO(),
+            stderr=err,
+        )
     # then
     assert str(failed.value) == "2 of 2 file(s) refused"
     assert [line.split("\t")[2] for line in err.getvalue().splitlines()] == [
-        "file-empty", "no-document-found",
-    ]  # fmt: skip
+        "file-empty",
+        "no-document-found",
+    ]
     assert counts() == (0, 0)
 
 
@@ -81,12 +91,18 @@ def test_upload_keeps_unreadable_files_as_other_when_asked(tmp_path: Path) -> No
 def test_upload_refuses_a_user_who_may_not_upload() -> None:
     # given
     admin = admin_of()
-    viewer = make_membership(organization=admin.organization, role=Role.EMPLOYEE,
-                             permissions=["documents.view"])  # fmt: skip
+    viewer = make_membership(
+        organization=admin.organization, role=Role.EMPLOYEE, permissions=["documents.view"]
+    )
     # when
     with pytest.raises(CommandError) as failed:
-        _run(str(QRBILL_GENERATED / "s1_bill01_w900.png"), "--org", admin.organization.slug,
-             "--user", viewer.user.email)  # fmt: skip
+        _run(
+            str(QRBILL_GENERATED / "s1_bill01_w900.png"),
+            "--org",
+            admin.organization.slug,
+            "--user",
+            viewer.user.email,
+        )
     # then
     assert "may not upload" in str(failed.value)
     assert counts() == (0, 0)

@@ -59,15 +59,19 @@ def test_an_attached_qrbill_becomes_a_payment_slip_and_the_mail_is_kept(
     admin = admin_of()
     address = services.mail_inbox_ensure(organization=admin.organization).address
     bill, entry = qrbill_file()
-    message = _mail(address, ("bill.png", bill, "image/png"), ("terms.pdf", blank_pdf(),
-                                                               "application/pdf"))  # fmt: skip
+    message = _mail(
+        address, ("bill.png", bill, "image/png"), ("terms.pdf", blank_pdf(), "application/pdf")
+    )
     # when
     refused = _send(lmtp, message, [address])
     # then
     assert refused == {}
     slip = Document.objects.get(organization=admin.organization)
-    assert (slip.kind, slip.source, slip.iban) == ("payment_slip", "email",
-                                                   entry["expected_fields"]["account"])  # fmt: skip
+    assert (slip.kind, slip.source, slip.iban) == (
+        "payment_slip",
+        "email",
+        entry["expected_fields"]["account"],
+    )
     assert slip.file.original_name == "bill.png"
     assert slip.source_file is not None
     assert slip.source_file.content_type == "message/rfc822"

@@ -43,8 +43,11 @@ def test_a_preview_shows_the_fields_the_ingest_stores_and_stores_nothing(media: 
         None,
     )
     assert (preview.creditor_name, preview.iban, preview.amount, preview.reference) == (
-        stored.creditor_name, stored.iban, stored.amount, stored.reference,
-    )  # fmt: skip
+        stored.creditor_name,
+        stored.iban,
+        stored.amount,
+        stored.reference,
+    )
     assert preview.amount == Decimal(entry["expected_fields"]["amount"])
 
 

@@ -41,8 +41,10 @@ def test_a_qrbill_photo_becomes_one_pending_payment_slip(media: Path) -> None:
     assert (result.created, result.duplicate_file) == (True, False)
     assert (slip.kind, slip.status, slip.source) == ("payment_slip", "pending", "scan")
     assert (slip.iban, slip.amount, slip.currency) == (
-        fields["account"], Decimal(fields["amount"]), fields["currency"],
-    )  # fmt: skip
+        fields["account"],
+        Decimal(fields["amount"]),
+        fields["currency"],
+    )
     assert (slip.reference, slip.creditor_name) == (fields["reference"], fields["creditor"]["name"])
     assert slip.invoice_number == "2025-0566"
     assert str(slip.due_date) == "2026-01-06"  # S1 invoice date 2025-11-07 + 60 days net
@@ -55,8 +57,9 @@ def test_a_qrbill_photo_becomes_one_pending_payment_slip(media: Path) -> None:
         ("", "pending", admin.user_id)
     ]
     event = AuditEvent.objects.get(organization=admin.organization, action="ingest")
-    assert event.details["documents"] == [{"id": slip.pk, "kind": "payment_slip",
-                                           "duplicate_of": None}]  # fmt: skip
+    assert event.details["documents"] == [
+        {"id": slip.pk, "kind": "payment_slip", "duplicate_of": None}
+    ]
 
 
 def test_the_same_file_again_answers_the_existing_documents(media: Path) -> None:
@@ -118,8 +121,11 @@ def test_bad_input_is_refused_with_its_code_and_stores_nothing(
 ) -> None:
     # given
     admin = admin_of()
-    built = {"limit-image-pixels": bomb_png, "no-document-found": blank_pdf,
-             "qr-not-a-qr-bill": plain_qr_png}  # fmt: skip
+    built = {
+        "limit-image-pixels": bomb_png,
+        "no-document-found": blank_pdf,
+        "qr-not-a-qr-bill": plain_qr_png,
+    }
     payload = data if data is not None else built[code]()
     before = counts(), storage_files(media), AuditEvent.objects.count()
     # when
@@ -238,8 +244,9 @@ def test_marking_a_slip_processed_is_recorded_once(media: Path) -> None:
     )
     # then
     assert (done.status, done.booking_reference, again.status) == ("processed", "B-17", "processed")
-    assert list(DocumentStatusChange.objects.filter(document=slip).values_list(
-        "from_status", "to_status")) == [("", "pending"), ("pending", "processed")]  # fmt: skip
+    assert list(
+        DocumentStatusChange.objects.filter(document=slip).values_list("from_status", "to_status")
+    ) == [("", "pending"), ("pending", "processed")]
     assert AuditEvent.objects.filter(action="payment-slip-processed").count() == 1
     assert not selectors.payment_slip_pending(organization=admin.organization).exists()
 

@@ -99,8 +99,9 @@ def test_committed_invitation_leaves_one_task_row_with_ids_only(
     (row,) = DBTaskResult.objects.all()
     assert (row.task_path, row.status) == (TASK_PATH, "READY")
     assert row.args_kwargs == {
-        "args": [], "kwargs": {"invitation_id": invitation.pk, "sent_count": 1},
-    }  # fmt: skip
+        "args": [],
+        "kwargs": {"invitation_id": invitation.pk, "sent_count": 1},
+    }
     assert raw not in str(row.args_kwargs)
     assert (callbacks, mail.outbox) == ([], [])
 
@@ -175,8 +176,10 @@ def test_unreachable_mail_server_is_retried_later(settings: Any) -> None:
     assert sent is False
     retry = DBTaskResult.objects.exclude(pk=row.pk).get()
     assert retry.args_kwargs["kwargs"] == {
-        "invitation_id": invitation.pk, "sent_count": 1, "attempt": 2,
-    }  # fmt: skip
+        "invitation_id": invitation.pk,
+        "sent_count": 1,
+        "attempt": 2,
+    }
     assert retry.run_after is not None
     invitation.refresh_from_db()
     assert (invitation.mailed_count, invitation.sent_at) == (0, None)

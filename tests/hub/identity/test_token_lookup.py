@@ -23,9 +23,12 @@ def test_the_grant_holds_the_token_user_organization_and_membership_as_stored() 
     member = make_membership(organization=admin.organization)
     other = make_membership(user=member.user)
     token, raw = services.api_token_create(
-        organization=other.organization, user=member.user, name="scan",
-        permissions=["documents.upload"], ip=None,
-    )  # fmt: skip
+        organization=other.organization,
+        user=member.user,
+        name="scan",
+        permissions=["documents.upload"],
+        ip=None,
+    )
     services.api_token_authenticate(raw)  # writes last_used_at
     # when
     with CaptureQueriesContext(connection) as queries:

@@ -36,8 +36,9 @@ URL = "/api/v1/documents"
 SLIPS = "/api/v1/payment-slips"
 
 
-def upload(client: Client, data: bytes, *, query: str = "?filename=bill.png",
-           **headers: str) -> Response:  # fmt: skip
+def upload(
+    client: Client, data: bytes, *, query: str = "?filename=bill.png", **headers: str
+) -> Response:
     return client.post(
         URL + query, data=data, content_type="application/octet-stream", headers=headers
     )
@@ -160,14 +161,18 @@ OTHER_FIELD = b'--xyz\r\nContent-Disposition: form-data; name="other"\r\n\r\nx\r
 @pytest.mark.parametrize(
     ("content_type", "body", "code"),
     [
-        pytest.param("multipart/form-data; boundary=xyz", b"--xyz\r\nbroken", "file-missing",
-                     id="broken-multipart"),
+        pytest.param(
+            "multipart/form-data; boundary=xyz",
+            b"--xyz\r\nbroken",
+            "file-missing",
+            id="broken-multipart",
+        ),
         pytest.param("multipart/form-data", b"abc", "multipart-invalid", id="no-boundary"),
-        pytest.param("multipart/form-data; boundary=xyz",
-                     OTHER_FIELD,
-                     "file-missing", id="no-file-field"),
+        pytest.param(
+            "multipart/form-data; boundary=xyz", OTHER_FIELD, "file-missing", id="no-file-field"
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_malformed_multipart_body_is_a_specific_4xx(
     content_type: str, body: bytes, code: str
 ) -> None:
@@ -256,8 +261,9 @@ def test_the_detail_shows_the_status_history_and_the_file_downloads() -> None:
     download = client.get(document["file"]["url"])
     # then
     assert detail.status_code == 200
-    history = [(h["from_status"], h["to_status"], h["actor"], h["token"])
-               for h in detail.json()["history"]]  # fmt: skip
+    history = [
+        (h["from_status"], h["to_status"], h["actor"], h["token"]) for h in detail.json()["history"]
+    ]
     assert history == [("", "pending", admin.user.email, "test")]
     assert download.status_code == 200
     assert download.getvalue() == qrbill_file()[0]
@@ -272,12 +278,16 @@ def test_foreign_documents_answer_404_like_missing_ones() -> None:
     answers = [
         stranger.get(f"{URL}/{document['id']}"),
         stranger.get(f"{URL}/{document['id']}/file"),
-        stranger.post(f"{SLIPS}/{document['id']}/processed", {"booking_reference": "X"},
-                      content_type="application/json"),
-        stranger.post(f"{SLIPS}/{document['id']}/rejected", {"reason": "X"},
-                      content_type="application/json"),
+        stranger.post(
+            f"{SLIPS}/{document['id']}/processed",
+            {"booking_reference": "X"},
+            content_type="application/json",
+        ),
+        stranger.post(
+            f"{SLIPS}/{document['id']}/rejected", {"reason": "X"}, content_type="application/json"
+        ),
         stranger.get(f"{URL}/999999"),
-    ]  # fmt: skip
+    ]
     # then
     assert [r.status_code for r in answers] == [404] * 5
     assert stranger.get(URL).json()["count"] == 0
@@ -340,8 +350,11 @@ def test_a_new_slip_or_status_change_changes_the_etag() -> None:
     client = token_client(admin)
     etag = client.get(SLIPS)["ETag"]
     # when
-    client.post(f"{SLIPS}/{slip['id']}/processed", {"booking_reference": "B-1"},
-                content_type="application/json")  # fmt: skip
+    client.post(
+        f"{SLIPS}/{slip['id']}/processed",
+        {"booking_reference": "B-1"},
+        content_type="application/json",
+    )
     after = client.get(SLIPS, headers={"If-None-Match": etag})
     # then
     assert after.status_code == 200
@@ -355,8 +368,7 @@ def test_processing_is_idempotent_and_a_rejected_slip_is_409() -> None:
     client = token_client(admin)
 
     def post(slip: dict[str, Any], action: str, **body: str) -> Response:
-        return client.post(f"{SLIPS}/{slip['id']}/{action}", body,
-                           content_type="application/json")  # fmt: skip
+        return client.post(f"{SLIPS}/{slip['id']}/{action}", body, content_type="application/json")
 
     # when
     done = post(one, "processed", booking_reference="B-1")
@@ -381,9 +393,10 @@ def test_processing_needs_payment_slips_process() -> None:
     employee = make_membership(organization=admin.organization, role=Role.EMPLOYEE)
     # when
     response = token_client(employee).post(
-        f"{SLIPS}/{slip['id']}/processed", {"booking_reference": "B"},
+        f"{SLIPS}/{slip['id']}/processed",
+        {"booking_reference": "B"},
         content_type="application/json",
-    )  # fmt: skip
+    )
     # then
     assert (response.status_code, response.json()["code"]) == (403, "permission-denied")
 
@@ -403,8 +416,10 @@ def test_the_openapi_document_describes_every_route() -> None:
     paths = _anonymous().get("/api/v1/openapi.json").json()["paths"]
     # then
     upload_op = paths["/api/v1/documents"]["post"]
-    assert set(upload_op["requestBody"]["content"]) >= {"multipart/form-data",
-                                                         "application/octet-stream"}  # fmt: skip
+    assert set(upload_op["requestBody"]["content"]) >= {
+        "multipart/form-data",
+        "application/octet-stream",
+    }
     assert {"201", "200", "413", "415", "409"} <= set(upload_op["responses"])
     assert "304" in paths["/api/v1/payment-slips"]["get"]["responses"]
     assert "/api/v1/payment-slips/{document_id}/processed" in paths
@@ -418,25 +433,29 @@ def _address(expected: dict[str, Any] | None) -> dict[str, Any] | None:
     if expected is None:
         return None
     return {
-        "address_type": expected["address_type"], "name": expected["name"] or None,
+        "address_type": expected["address_type"],
+        "name": expected["name"] or None,
         "street": expected.get("street") or None,
         "building_number": expected.get("house_no") or None,
         "postal_code": expected.get("postal_code") or None,
-        "town": expected.get("town") or None, "country": expected["country"],
-    }  # fmt: skip
+        "town": expected.get("town") or None,
+        "country": expected["country"],
+    }
 
 
 def _expected(fields: dict[str, Any]) -> dict[str, Any]:
     return {
-        "iban": fields["account"], "amount": fields["amount"] or None,
-        "currency": fields["currency"], "reference_type": fields["reference_type"],
+        "iban": fields["account"],
+        "amount": fields["amount"] or None,
+        "currency": fields["currency"],
+        "reference_type": fields["reference_type"],
         "reference": fields["reference"] or None,
         "message": fields["unstructured_message"] or None,
         "bill_information": fields["bill_information"] or None,
         "creditor": _address(fields["creditor"]),
         "ultimate_debtor": _address(fields["debtor"]),
         "alternative_procedures": fields["alternative_schemes"],
-    }  # fmt: skip
+    }
 
 
 def _read(data: dict[str, Any]) -> dict[str, Any]:
@@ -445,9 +464,17 @@ def _read(data: dict[str, Any]) -> dict[str, Any]:
 
 def _expected_keys() -> tuple[str, ...]:
     return (
-        "iban", "amount", "currency", "reference_type", "reference", "message",
-        "bill_information", "creditor", "ultimate_debtor", "alternative_procedures",
-    )  # fmt: skip
+        "iban",
+        "amount",
+        "currency",
+        "reference_type",
+        "reference",
+        "message",
+        "bill_information",
+        "creditor",
+        "ultimate_debtor",
+        "alternative_procedures",
+    )
 
 
 def _bills() -> list[Any]:

@@ -48,8 +48,13 @@ def _slip(admin: Membership, bill: str = "s1_bill01") -> Document:
 
 
 def _export(client: Client, ids: list[int], **fields: Any) -> Any:
-    body = {"ids": ids, "debtor_name": "Acme AG", "debtor_iban": DEBTOR_IBAN,
-            "execution_date": "2026-12-01", **fields}  # fmt: skip
+    body = {
+        "ids": ids,
+        "debtor_name": "Acme AG",
+        "debtor_iban": DEBTOR_IBAN,
+        "execution_date": "2026-12-01",
+        **fields,
+    }
     return client.post(URL, json.dumps(body), content_type="application/json")
 
 

@@ -352,9 +352,13 @@ def test_pdf_page_answers_404_out_of_range_for_non_pdfs_and_foreign_documents() 
 
     # when
     answers = (
-        page(own, pdf_id, 1), page(own, pdf_id, 0), page(own, pdf_id, 2),
-        page(own, photo_id, 1), page(stranger, pdf_id, 1), page(own, 999_999, 1),
-    )  # fmt: skip
+        page(own, pdf_id, 1),
+        page(own, pdf_id, 0),
+        page(own, pdf_id, 2),
+        page(own, photo_id, 1),
+        page(stranger, pdf_id, 1),
+        page(own, 999_999, 1),
+    )
     # then
     assert answers == (200, 404, 404, 404, 404, 404)
 

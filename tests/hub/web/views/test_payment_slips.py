@@ -196,9 +196,13 @@ def test_export_writes_a_valid_pain001_with_every_ticked_slip() -> None:
     # when
     response = client.post(
         reverse("web:payment_slip_export"),
-        {"ids": [s.pk for s in slips], "debtor_name": "Acme AG", "debtor_iban": DEBTOR_IBAN,
-         "execution_date": "2026-12-01"},
-    )  # fmt: skip
+        {
+            "ids": [s.pk for s in slips],
+            "debtor_name": "Acme AG",
+            "debtor_iban": DEBTOR_IBAN,
+            "execution_date": "2026-12-01",
+        },
+    )
     # then
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="pain001-')
@@ -233,8 +237,13 @@ def test_export_with_bad_input_says_what_is_wrong(
     # given
     member = admin_of()
     slip = _slip(member)
-    data = {"ids": [slip.pk], "debtor_name": "Acme AG", "debtor_iban": DEBTOR_IBAN,
-            "execution_date": "2026-12-01", **fields}  # fmt: skip
+    data = {
+        "ids": [slip.pk],
+        "debtor_name": "Acme AG",
+        "debtor_iban": DEBTOR_IBAN,
+        "execution_date": "2026-12-01",
+        **fields,
+    }
     # when
     response = client_for(member).post(reverse("web:payment_slip_export"), data)
     # then
@@ -249,9 +258,13 @@ def test_export_refuses_a_slip_without_amount() -> None:
     # when
     response = client_for(member).post(
         reverse("web:payment_slip_export"),
-        {"ids": [open_amount.pk], "debtor_name": "Acme AG", "debtor_iban": DEBTOR_IBAN,
-         "execution_date": "2026-12-01"},
-    )  # fmt: skip
+        {
+            "ids": [open_amount.pk],
+            "debtor_name": "Acme AG",
+            "debtor_iban": DEBTOR_IBAN,
+            "execution_date": "2026-12-01",
+        },
+    )
     # then
     assert response.status_code == 422
     assert response.context["pain001_form"].errors["__all__"] == [
