@@ -197,7 +197,7 @@ def tenant(key: str, *, name: str | None = None) -> Tenant:
 
     ``key`` (lower-case letters) ends up in the organization name, the e-mail addresses,
     the names of people and the token names, so a page or an API answer that shows any of
-    this tenant's data contains it.
+    this tenant's data contains it. Each call builds a new tenant.
     """
     admin = verified_user(f"{key}-admin@example.com", first_name=key.title(), last_name="Admin")
     organization = services.organization_create(
