@@ -300,6 +300,16 @@ def ingest(membership: Membership, data: bytes, **kwargs: Any) -> IngestResult:
     )
 
 
+DEBTOR_IBAN = "CH5604835012345678009"
+
+
+def make_slip(membership: Membership, bill: str = "s1_bill01") -> Document:
+    """A pending slip read from the QR text of a generated corpus bill (fast: no image)."""
+    entry = next(e for e in qrbill_manifest() if e["bill_id"] == bill)
+    payload = entry["expected_payload"].encode()
+    return ingest(membership, payload, filename=f"{bill}.txt").documents[0]
+
+
 def make_payment_slip(
     organization: Organization, name: str = "s1_bill01_w900.png", **kwargs: Any
 ) -> Document:

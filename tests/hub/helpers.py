@@ -16,9 +16,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import importlib.util
 import re
 import struct
 import time
+from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -27,6 +30,7 @@ from allauth.mfa.models import Authenticator
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from lxml import etree
 
 from ledgerbridge.hub.api.auth import SESSION_KEY
 from ledgerbridge.hub.documents.models import Document, StoredFile
@@ -42,8 +46,6 @@ from ledgerbridge.hub.identity.models import (
 from tests.hub.factories import PASSWORD
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from playwright.sync_api import FilePayload, Page
 
 _CODE = re.compile(r"^\s*([A-Z0-9]{3,8}(?:-[A-Z0-9]{3,8})?)\s*$", re.MULTILINE)
@@ -191,6 +193,33 @@ def counts() -> tuple[int, int]:
 
 def storage_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+# --- pain.001 ------------------------------------------------------------------------
+
+PAIN001_NS = "{urn:iso:std:iso:20022:tech:xsd:pain.001.001.09}"
+
+
+def pain001_schema() -> etree.XMLSchema | None:
+    """The ISO 20022 ``pain.001.001.09.xsd`` that the ``sepaxml`` package (MIT, dev extra)
+    ships, read from the installed package, never copied here; ``None`` without it."""
+    spec = importlib.util.find_spec("sepaxml")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "schemas" / "pain.001.001.09.xsd"
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    return etree.XMLSchema(etree.parse(str(path), parser))
+
+
+def pain001_amounts(root: etree._Element) -> dict[str | None, Decimal]:
+    """Each credit transfer's end-to-end ID and instructed amount."""
+    ns = PAIN001_NS
+    return {
+        tx.findtext(f"{ns}PmtId/{ns}EndToEndId"): Decimal(
+            tx.findtext(f"{ns}Amt/{ns}InstdAmt") or ""
+        )
+        for tx in root.iter(f"{ns}CdtTrfTxInf")
+    }
 
 
 # --- browser -------------------------------------------------------------------------
