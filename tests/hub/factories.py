@@ -161,6 +161,15 @@ def make_token(
     return token
 
 
+def make_invitation(
+    admin: Membership, email: str = "new@example.test", **fields: Any
+) -> tuple[Invitation, str]:
+    """A pending invitation to ``admin``'s organization and its raw link token."""
+    return services.invitation_create(
+        organization=admin.organization, actor=admin.user, email=email, ip=None, **fields
+    )
+
+
 def with_totp(user: User) -> str:
     """Activate an authenticator app for ``user``; return the (clear) secret."""
     secret: str = generate_totp_secret()
