@@ -151,14 +151,23 @@ def make_token(
     permissions: tuple[str, ...] = ("documents.view",),
 ) -> ApiToken:
     """An API token of ``membership``'s user, created (and audited) by the service."""
-    token, _raw = services.api_token_create(
+    return make_token_with_secret(membership, name=name, permissions=permissions)[0]
+
+
+def make_token_with_secret(
+    membership: Membership,
+    *,
+    name: str = "Agent",
+    permissions: tuple[str, ...] = ("documents.view",),
+) -> tuple[ApiToken, str]:
+    """``make_token`` and the raw token a client sends (shown only once)."""
+    return services.api_token_create(
         organization=membership.organization,
         user=membership.user,
         name=name,
         permissions=list(permissions),
         ip=None,
     )
-    return token
 
 
 def make_invitation(

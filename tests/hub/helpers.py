@@ -195,6 +195,24 @@ def storage_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file())
 
 
+# --- QR-bill corpus ------------------------------------------------------------------
+
+
+def qrbill_address(expected: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A manifest address (SwissQRBill names) as the canonical model's JSON."""
+    if expected is None:
+        return None
+    return {
+        "address_type": expected["address_type"],
+        "name": expected["name"] or None,
+        "street": expected.get("street") or None,
+        "building_number": expected.get("house_no") or None,
+        "postal_code": expected.get("postal_code") or None,
+        "town": expected.get("town") or None,
+        "country": expected["country"],
+    }
+
+
 # --- pain.001 ------------------------------------------------------------------------
 
 PAIN001_NS = "{urn:iso:std:iso:20022:tech:xsd:pain.001.001.09}"

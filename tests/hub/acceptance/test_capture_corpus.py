@@ -25,7 +25,7 @@ import pytest
 
 from ledgerbridge.hub.identity.permissions import Permission, Role
 from tests.hub.factories import make_membership, make_organization, qrbill_file, qrbill_manifest
-from tests.hub.helpers import counts, token_client
+from tests.hub.helpers import counts, qrbill_address, token_client
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -76,21 +76,6 @@ def _pull_all(client: Client) -> list[dict[str, Any]]:
     raise AssertionError("the cursor never ended")
 
 
-def _address(expected: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A manifest address (SwissQRBill names) as the canonical model's JSON."""
-    if expected is None:
-        return None
-    return {
-        "address_type": expected["address_type"],
-        "name": expected["name"] or None,
-        "street": expected["street"] or None,
-        "building_number": expected["house_no"] or None,
-        "postal_code": expected["postal_code"] or None,
-        "town": expected["town"] or None,
-        "country": expected["country"],
-    }
-
-
 def _s1(bill_information: str) -> tuple[str, date | None]:
     """Invoice number (tag 10) and net due date (tag 11 + the 0 % days of tag 40) of a
     Swico S1 string; the generated bills use no escaped slashes.
@@ -127,8 +112,8 @@ def _expected_data(fields: dict[str, Any]) -> dict[str, Any]:
         "reference": fields["reference"] or None,
         "message": fields["unstructured_message"] or None,
         "bill_information": fields["bill_information"] or None,
-        "creditor": _address(fields["creditor"]),
-        "ultimate_debtor": _address(fields["debtor"]),
+        "creditor": qrbill_address(fields["creditor"]),
+        "ultimate_debtor": qrbill_address(fields["debtor"]),
         "alternative_procedures": fields["alternative_schemes"],
     }
 
@@ -139,7 +124,7 @@ def _expected_pulled(fields: dict[str, Any]) -> dict[str, Any]:
     return {
         "iban": fields["account"],
         "creditor_name": fields["creditor"]["name"],
-        "creditor": _address(fields["creditor"]),
+        "creditor": qrbill_address(fields["creditor"]),
         "amount": None if fields["amount"] is None else str(Decimal(fields["amount"])),
         "currency": fields["currency"],
         "reference_type": fields["reference_type"],

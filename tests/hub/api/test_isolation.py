@@ -11,7 +11,7 @@ import pytest
 from ledgerbridge.hub.api import members, tokens_audit
 from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import Membership
-from tests.hub.factories import admin_of, make_membership
+from tests.hub.factories import admin_of, make_membership, make_token
 from tests.hub.helpers import session_client, snapshot, token_client
 
 if TYPE_CHECKING:
@@ -79,13 +79,7 @@ def _world_a() -> dict[str, int]:
     invitation, _raw = services.invitation_create(
         organization=admin.organization, actor=admin.user, email="inv@example.test", ip=None
     )
-    token, _raw = services.api_token_create(
-        organization=admin.organization,
-        user=member.user,
-        name="a",
-        permissions=["documents.view"],
-        ip=None,
-    )
+    token = make_token(member, name="a")
     return {"membership_id": member.pk, "invitation_id": invitation.pk, "token_id": token.pk}
 
 

@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import ApiToken, Membership, Organization, User
 from ledgerbridge.hub.identity.permissions import Permission
-from tests.hub.factories import admin_of, make_membership, make_organization
+from tests.hub.factories import admin_of, make_membership, make_organization, make_token
 from tests.hub.helpers import snapshot
 
 pytestmark = pytest.mark.django_db
@@ -126,13 +126,7 @@ def test_token_create_refuses_more_than_the_user_has() -> None:
 def test_token_list_and_revoke(capsys: pytest.CaptureFixture[str]) -> None:
     # given
     admin = admin_of()
-    token, _raw = services.api_token_create(
-        organization=admin.organization,
-        user=admin.user,
-        name="erp",
-        permissions=["documents.view"],
-        ip=None,
-    )
+    token = make_token(admin, name="erp")
     # when
     call_command("token", "list", "--org", admin.organization.slug)
     listed = capsys.readouterr().out

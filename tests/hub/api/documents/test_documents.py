@@ -20,7 +20,7 @@ from tests.hub.factories import (
     qrbill_file,
     qrbill_manifest,
 )
-from tests.hub.helpers import counts, session_client, storage_files, token_client
+from tests.hub.helpers import counts, qrbill_address, session_client, storage_files, token_client
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -429,20 +429,6 @@ def test_the_openapi_document_describes_every_route() -> None:
 # --- acceptance B: every generated QR-bill image, through the API -------------------------
 
 
-def _address(expected: dict[str, Any] | None) -> dict[str, Any] | None:
-    if expected is None:
-        return None
-    return {
-        "address_type": expected["address_type"],
-        "name": expected["name"] or None,
-        "street": expected.get("street") or None,
-        "building_number": expected.get("house_no") or None,
-        "postal_code": expected.get("postal_code") or None,
-        "town": expected.get("town") or None,
-        "country": expected["country"],
-    }
-
-
 def _expected(fields: dict[str, Any]) -> dict[str, Any]:
     return {
         "iban": fields["account"],
@@ -452,8 +438,8 @@ def _expected(fields: dict[str, Any]) -> dict[str, Any]:
         "reference": fields["reference"] or None,
         "message": fields["unstructured_message"] or None,
         "bill_information": fields["bill_information"] or None,
-        "creditor": _address(fields["creditor"]),
-        "ultimate_debtor": _address(fields["debtor"]),
+        "creditor": qrbill_address(fields["creditor"]),
+        "ultimate_debtor": qrbill_address(fields["debtor"]),
         "alternative_procedures": fields["alternative_schemes"],
     }
 
