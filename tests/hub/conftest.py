@@ -54,6 +54,13 @@ def require_chromium(path: Path = CHROMIUM, environ: Mapping[str, str] = os.envi
     pytest.skip(HOW_TO)
 
 
+@pytest.fixture
+def media(settings: Any, tmp_path: Path) -> Path:
+    """Files stored by the test go to a temporary folder (``MEDIA_ROOT``)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return tmp_path / "media"
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     require_chromium()

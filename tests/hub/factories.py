@@ -1,38 +1,71 @@
-"""factory_boy factories for the identity domain, shared by every hub test package.
+"""The one set of factories of the hub tests: people, tenants, tokens and documents.
 
+factory_boy builds the identity rows (``UserFactory``, ``OrganizationFactory``,
+``MembershipFactory``); the ``make_*`` functions are their typed entry points.
 ``MembershipFactory(role=Role.ADMIN)`` gives that role's preset permissions unless
-``permissions`` is passed; ``verified_user(...)`` adds allauth's verified address.
+``permissions`` is passed. ``verified_user`` adds allauth's verified address and the
+shared ``PASSWORD``; ``tenant`` builds a whole organization through the real services, so
+it carries the audit chain and hashed secrets that production data has. Documents are
+ingested by the service from the QR-bill photos of the shared corpus, and the bad inputs
+(an HTML page, a decompression bomb, a plain QR code, a PDF with nothing to read) are
+built in memory so that every test says what it feeds in.
+
+Swiss UIDs are numbered from one counter and get their check digit from python-stdnum,
+so every organization of a test run has a fresh valid tax ID.
 """
 
 from __future__ import annotations
 
 # factory_boy types its factories (Generic) but not its declarations (Sequence, SubFactory …).
 # mypy: disable-error-code="no-untyped-call"
+import io
 import itertools
-from typing import Any
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+import qrcode
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.hashers import make_password
 from factory.declarations import LazyAttribute, LazyFunction, Sequence, SubFactory
 from factory.django import DjangoModelFactory
+from PIL import Image
+from stdnum.ch import uid as ch_uid
 
+from ledgerbridge.hub.documents import services as document_services
+from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.identity import services
-from ledgerbridge.hub.identity.models import ApiToken, Membership, Organization, User
-from ledgerbridge.hub.identity.permissions import ROLE_PRESETS, Role
+from ledgerbridge.hub.identity.models import ApiToken, Invitation, Membership, Organization, User
+from ledgerbridge.hub.identity.permissions import ROLE_PRESETS, Permission, Role
 
-# Valid Swiss UIDs (mod-11 check digit), one per organization built in a test session.
-_uid_bases = itertools.count(10_000_000)
+if TYPE_CHECKING:
+    from ledgerbridge.hub.documents.services import IngestResult
+
+PASSWORD = "Sturdy-Ledger-Password-77"
+CORPUS = Path(
+    os.environ.get("LEDGERBRIDGE_CORPUS", Path(__file__).resolve().parents[3] / "shared" / "corpus")
+)
+QRBILL_GENERATED = CORPUS / "qrbill" / "generated"
+
+_uid_numbers = itertools.count(10_000_001)
 
 
-def _swiss_uid(n: int) -> str:
-    """A valid compact Swiss UID: 8 digits + check digit (weights 5,4,3,2,7,6,5,4)."""
-    while True:
-        digits = f"{next(_uid_bases) if n < 0 else n:08d}"
-        total = sum(int(d) * w for d, w in zip(digits, (5, 4, 3, 2, 7, 6, 5, 4), strict=True))
-        check = (11 - total % 11) % 11
-        if check != 10:
-            return f"CHE{digits}{check}"
-        n = -1
+def swiss_uid() -> str:
+    """A valid compact Swiss UID (``CHE`` + 9 digits) never handed out before in this run."""
+    while len(check := ch_uid.calc_check_digit(body := str(next(_uid_numbers)))) != 1:
+        pass  # a remainder of 10 has no check digit: such numbers are never issued
+    return f"CHE{body}{check}"
+
+
+def new_uid() -> str:
+    """``swiss_uid()`` as people type it: ``CHE-123.456.789``."""
+    return str(ch_uid.format(swiss_uid()))
+
+
+# --- identity ------------------------------------------------------------------------
 
 
 class UserFactory(DjangoModelFactory[User]):
@@ -43,8 +76,7 @@ class UserFactory(DjangoModelFactory[User]):
     email = Sequence(lambda n: f"user{n}@example.test")
     first_name = Sequence(lambda n: f"First{n}")
     last_name = Sequence(lambda n: f"Last{n}")
-    # Unusable by default: hashing a real password costs ~0.5 s; tests log in with
-    # force_login. Pass password=make_password("...") where a real one is needed.
+    # Unusable unless given: tests log in with force_login; verified_user sets PASSWORD.
     password = LazyFunction(lambda: make_password(None))
     language = "en"
 
@@ -57,7 +89,7 @@ class OrganizationFactory(DjangoModelFactory[Organization]):
     slug = Sequence(lambda n: f"company-{n}")
     kind = Organization.Kind.COMPANY
     country = "CH"
-    tax_id = LazyFunction(lambda: _swiss_uid(-1))
+    tax_id = LazyFunction(swiss_uid)
     street = "Bahnhofstrasse"
     building_number = "1"
     postal_code = "8001"
@@ -75,23 +107,6 @@ class MembershipFactory(DjangoModelFactory[Membership]):
     status = Membership.Status.ACTIVE
 
 
-def verified_user(**kwargs: Any) -> User:
-    """A user whose e-mail is verified for allauth (primary address)."""
-    user = make_user(**kwargs)
-    EmailAddress.objects.get_or_create(
-        user=user, email=user.email, defaults={"verified": True, "primary": True}
-    )
-    return user
-
-
-def admin_of(organization: Organization | None = None, **user_kwargs: Any) -> Membership:
-    """An active admin membership (a new organization unless one is given)."""
-    kwargs: dict[str, Any] = {"role": Role.ADMIN, "user": verified_user(**user_kwargs)}
-    if organization is not None:
-        kwargs["organization"] = organization
-    return make_membership(**kwargs)
-
-
 # Typed entry points: factory_boy's classes return themselves to the type checker.
 def make_user(**kwargs: Any) -> User:
     return UserFactory.create(**kwargs)
@@ -102,7 +117,31 @@ def make_organization(**kwargs: Any) -> Organization:
 
 
 def make_membership(**kwargs: Any) -> Membership:
+    """A membership (an employee of a new organization unless told otherwise)."""
     return MembershipFactory.create(**kwargs)
+
+
+def make_memberships(count: int, **kwargs: Any) -> list[Membership]:
+    return MembershipFactory.create_batch(count, **kwargs)
+
+
+def verified_user(email: str | None = None, *, password: str = PASSWORD, **fields: Any) -> User:
+    """A user with ``password`` and a verified primary e-mail address, as after sign-up."""
+    if email is not None:
+        fields["email"] = email
+    user = make_user(password=make_password(password), **fields)
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def admin_of(organization: Organization | None = None, **user_fields: Any) -> Membership:
+    """An active admin membership (of a new organization unless one is given)."""
+    kwargs: dict[str, Any] = {"role": Role.ADMIN, "user": verified_user(**user_fields)}
+    if organization is not None:
+        kwargs["organization"] = organization
+    return make_membership(**kwargs)
 
 
 def make_token(
@@ -112,11 +151,194 @@ def make_token(
     permissions: tuple[str, ...] = ("documents.view",),
 ) -> ApiToken:
     """An API token of ``membership``'s user, created (and audited) by the service."""
-    token, _raw = services.api_token_create(
+    return make_token_with_secret(membership, name=name, permissions=permissions)[0]
+
+
+def make_token_with_secret(
+    membership: Membership,
+    *,
+    name: str = "Agent",
+    permissions: tuple[str, ...] = ("documents.view",),
+) -> tuple[ApiToken, str]:
+    """``make_token`` and the raw token a client sends (shown only once)."""
+    return services.api_token_create(
         organization=membership.organization,
         user=membership.user,
         name=name,
         permissions=list(permissions),
         ip=None,
     )
-    return token
+
+
+def make_invitation(
+    admin: Membership, email: str = "new@example.test", **fields: Any
+) -> tuple[Invitation, str]:
+    """A pending invitation to ``admin``'s organization and its raw link token."""
+    return services.invitation_create(
+        organization=admin.organization, actor=admin.user, email=email, ip=None, **fields
+    )
+
+
+def with_totp(user: User) -> str:
+    """Activate an authenticator app for ``user``; return the (clear) secret."""
+    secret: str = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+@dataclass
+class Tenant:
+    """One organization with an admin, a plain member, a pending invitation and a token."""
+
+    organization: Organization
+    admin: User
+    member: User
+    membership: Membership
+    invitation: Invitation
+    invitation_token: str
+    api_token: ApiToken
+    raw_api_token: str
+    admin_token: str
+    marker: str
+
+    def member_without(self, email: str, *, permissions: list[str]) -> User:
+        """Add a member holding exactly ``permissions`` (possibly none)."""
+        user = verified_user(email, first_name="", last_name="")
+        make_membership(
+            organization=self.organization, user=user, role=Role.APP, permissions=permissions
+        )
+        return user
+
+
+def tenant(key: str, *, name: str | None = None) -> Tenant:
+    """A complete organization whose every visible string contains ``key``.
+
+    ``key`` (lower-case letters) ends up in the organization name, the e-mail addresses,
+    the names of people and the token names, so a page or an API answer that shows any of
+    this tenant's data contains it. Each call builds a new tenant.
+    """
+    admin = verified_user(f"{key}-admin@example.com", first_name=key.title(), last_name="Admin")
+    organization = services.organization_create(
+        name=name or f"{key.title()} Tenant AG",
+        kind=Organization.Kind.COMPANY,
+        country="CH",
+        tax_id=new_uid(),
+        creator=admin,
+        ip="192.0.2.1",
+    )
+    member = verified_user(f"{key}-member@example.com", first_name=key.title(), last_name="Member")
+    membership = make_membership(organization=organization, user=member)
+    invitation, invitation_token = services.invitation_create(
+        organization=organization,
+        actor=admin,
+        email=f"{key}-invitee@example.com",
+        first_name=key.title(),
+        last_name="Invitee",
+        ip="192.0.2.1",
+    )
+    api_token, raw_api_token = services.api_token_create(
+        organization=organization,
+        user=member,
+        name=f"{key} scanner token",
+        permissions=[Permission.DOCUMENTS_UPLOAD],
+        ip="192.0.2.1",
+    )
+    _admin_token, admin_token = services.api_token_create(
+        organization=organization,
+        user=admin,
+        name=f"{key} admin token",
+        permissions=list(Permission),
+        ip="192.0.2.1",
+    )
+    return Tenant(
+        organization=organization,
+        admin=admin,
+        member=member,
+        membership=membership,
+        invitation=invitation,
+        invitation_token=invitation_token,
+        api_token=api_token,
+        raw_api_token=raw_api_token,
+        admin_token=admin_token,
+        marker=key,
+    )
+
+
+# --- documents -----------------------------------------------------------------------
+
+
+def qrbill_manifest() -> list[dict[str, Any]]:
+    """Every entry of ``qrbill/generated/manifest.json``, each with ``path`` added."""
+    entries: list[dict[str, Any]] = json.loads(
+        (QRBILL_GENERATED / "manifest.json").read_text("utf-8")
+    )
+    for entry in entries:
+        entry["path"] = QRBILL_GENERATED / entry["file"]
+    return entries
+
+
+def qrbill_file(name: str = "s1_bill01_w900.png") -> tuple[bytes, dict[str, Any]]:
+    """The bytes of one generated QR-bill image and its manifest entry."""
+    entry = next(e for e in qrbill_manifest() if e["file"] == name)
+    return entry["path"].read_bytes(), entry
+
+
+def _png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def blank_pdf() -> bytes:
+    """A valid one-page PDF with nothing to read on it."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 300), "white").save(buffer, "PDF")
+    return buffer.getvalue()
+
+
+def plain_qr_png(text: str = "https://example.com/menu") -> bytes:
+    """A PNG with a QR code that is not a Swiss QR-bill."""
+    return _png(qrcode.make(text).get_image())
+
+
+def bomb_png() -> bytes:
+    """A 48 kB PNG that would decode to 400 million pixels."""
+    return _png(Image.new("1", (20_000, 20_000)))
+
+
+HTML_AS_PDF = b"<!DOCTYPE html><html><head><title>Invoice</title></head><body>hi</body></html>"
+
+
+def ingest(membership: Membership, data: bytes, **kwargs: Any) -> IngestResult:
+    """``data`` ingested by the service as an upload of ``membership``'s user."""
+    kwargs.setdefault("filename", "file.bin")
+    kwargs.setdefault("source", Document.Source.UPLOAD)
+    return document_services.document_ingest(
+        organization=membership.organization, data=data, actor=membership.user, **kwargs
+    )
+
+
+DEBTOR_IBAN = "CH5604835012345678009"
+
+
+def make_slip(membership: Membership, bill: str = "s1_bill01") -> Document:
+    """A pending slip read from the QR text of a generated corpus bill (fast: no image)."""
+    entry = next(e for e in qrbill_manifest() if e["bill_id"] == bill)
+    payload = entry["expected_payload"].encode()
+    return ingest(membership, payload, filename=f"{bill}.txt").documents[0]
+
+
+def make_payment_slip(
+    organization: Organization, name: str = "s1_bill01_w900.png", **kwargs: Any
+) -> Document:
+    """A pending payment slip of ``organization``, ingested from a corpus QR-bill image
+    (the file is written to the default storage: use the ``media`` fixture)."""
+    kwargs.setdefault("source", Document.Source.SCAN)
+    result = document_services.document_ingest(
+        organization=organization,
+        data=qrbill_file(name)[0],
+        filename=name,
+        actor=None,
+        **kwargs,
+    )
+    return result.documents[0]

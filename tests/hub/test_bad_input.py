@@ -28,8 +28,8 @@ from ledgerbridge.hub.identity.models import (
     AuditEvent,
     Invitation,
 )
-from tests.hub.acceptance.factories import PASSWORD, tenant, verified_user
-from tests.hub.acceptance.helpers import code_from_mail, identity_state, totp_at
+from tests.hub.factories import PASSWORD, tenant, verified_user
+from tests.hub.helpers import code_from_mail, identity_state, totp_at
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -82,12 +82,16 @@ def test_invalid_tax_id_names_the_expected_shape_and_creates_nothing(
     # when the tax ID is wrong for the country
     error = _refused(
         lambda: services.organization_create(
-            name="Bad Number GmbH", kind="company", country=country, tax_id=tax_id,
-            creator=user, ip=None,
+            name="Bad Number GmbH",
+            kind="company",
+            country=country,
+            tax_id=tax_id,
+            creator=user,
+            ip=None,
         ),
         Invalid,
         "invalid-tax-id",
-    )  # fmt: skip
+    )
 
     # then the message shows the expected shape
     assert shape in str(error)
@@ -125,12 +129,16 @@ def test_taken_tax_id_in_another_spelling_is_a_conflict() -> None:
     intruder = verified_user("copycat@example.com")
     error = _refused(
         lambda: services.organization_create(
-            name="Copycat AG", kind="company", country="CH", tax_id=written_differently,
-            creator=intruder, ip=None,
+            name="Copycat AG",
+            kind="company",
+            country="CH",
+            tax_id=written_differently,
+            creator=intruder,
+            ip=None,
         ),
         Conflict,
         "tax-id-taken",
-    )  # fmt: skip
+    )
 
     # then the answer says so
     assert "already registered" in str(error)
@@ -192,12 +200,14 @@ def test_inviting_a_member_again_is_a_conflict() -> None:
     # when the admin invites the member's address (in capitals) again
     _refused(
         lambda: services.invitation_create(
-            organization=alpha.organization, actor=alpha.admin,
-            email=alpha.member.email.upper(), ip=None,
+            organization=alpha.organization,
+            actor=alpha.admin,
+            email=alpha.member.email.upper(),
+            ip=None,
         ),
         Conflict,
         "already-member",
-    )  # fmt: skip
+    )
 
 
 def test_invite_form_names_a_member_already_there(client: Client) -> None:
@@ -245,12 +255,14 @@ def test_inviting_a_pending_invitee_again_is_a_conflict() -> None:
     # when the admin invites the same address again
     _refused(
         lambda: services.invitation_create(
-            organization=alpha.organization, actor=alpha.admin,
-            email=alpha.invitation.email, ip=None,
+            organization=alpha.organization,
+            actor=alpha.admin,
+            email=alpha.invitation.email,
+            ip=None,
         ),
         Conflict,
         "invitation-pending",
-    )  # fmt: skip
+    )
 
 
 # --- invitation links ------------------------------------------------------------------

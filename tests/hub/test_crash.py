@@ -58,8 +58,11 @@ class Hub:
     def cli(self, *args: str) -> str:
         done = subprocess.run(  # noqa: S603  # our own console script, fixed arguments
             [sys.executable, "-m", "ledgerbridge.cli", *args],
-            env=self.env(), capture_output=True, check=False, timeout=TIMEOUT,
-        )  # fmt: skip
+            env=self.env(),
+            capture_output=True,
+            check=False,
+            timeout=TIMEOUT,
+        )
         assert done.returncode == 0, done.stderr.decode()[-2000:]
         return done.stdout.decode()
 
@@ -71,9 +74,12 @@ class Hub:
     def spawn(self, argv: list[str]) -> subprocess.Popen[bytes]:
         # A session of its own: granian's workers are children, and a kill takes them all.
         return subprocess.Popen(  # noqa: S603  # fixed argv of our own modules, no shell
-            argv, env=self.env(), start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            argv,
+            env=self.env(),
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
 
 def kill(process: subprocess.Popen[bytes]) -> None:
@@ -150,11 +156,27 @@ def _photos(count: int) -> list[bytes]:
 
 
 def _start_web(hub: Hub, port: int) -> subprocess.Popen[bytes]:
-    web = hub.spawn([
-        sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1",
-        "--port", str(port), "--workers", "1", "--blocking-threads", "4", "--no-ws",
-        "--log-level", "warning", "ledgerbridge.hub.config.wsgi:application",
-    ])  # fmt: skip
+    web = hub.spawn(
+        [
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "wsgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--blocking-threads",
+            "4",
+            "--no-ws",
+            "--log-level",
+            "warning",
+            "ledgerbridge.hub.config.wsgi:application",
+        ]
+    )
     deadline = time.monotonic() + TIMEOUT
     while time.monotonic() < deadline:
         assert web.poll() is None, f"granian exited with {web.returncode}"
@@ -171,11 +193,12 @@ def _upload(port: int, token: str, data: bytes, key: str) -> int:
         params={"filename": f"{key}.png", "source": "api"},
         content=data,
         headers={
-            "Authorization": f"Bearer {token}", "Idempotency-Key": key,
+            "Authorization": f"Bearer {token}",
+            "Idempotency-Key": key,
             "Content-Type": "application/octet-stream",
         },
         timeout=TIMEOUT,
-    )  # fmt: skip
+    )
     return answer.status_code
 
 

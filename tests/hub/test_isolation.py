@@ -15,10 +15,8 @@ member holding every permission except the one a route needs gets 403.
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -32,8 +30,8 @@ from ledgerbridge.hub.documents.models import Document, DocumentStatusChange, St
 from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import AuditEvent
 from ledgerbridge.hub.identity.permissions import Permission
-from tests.hub.acceptance.factories import PASSWORD, Tenant, tenant, verified_user
-from tests.hub.acceptance.helpers import identity_state
+from tests.hub.factories import PASSWORD, Tenant, qrbill_file, tenant, verified_user
+from tests.hub.helpers import identity_state
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -41,19 +39,6 @@ if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
-
-QRBILL = (
-    Path(os.environ.get("LEDGERBRIDGE_CORPUS", Path(__file__).parents[3] / "shared" / "corpus"))
-    / "qrbill"
-    / "generated"
-)
-
-
-@pytest.fixture
-def media(settings: Any, tmp_path: Path) -> Path:
-    """Stored files of these tests go to a temporary folder."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return tmp_path / "media"
 
 
 def _state() -> dict[str, Any]:
@@ -195,7 +180,7 @@ def _first_event(t: Tenant) -> int:
 
 def _payment_slip(t: Tenant) -> int:
     """A payment slip of ``t`` read from a real QR-bill photo of the shared corpus."""
-    data = (QRBILL / "s1_bill01_w900.png").read_bytes()
+    data = qrbill_file("s1_bill01_w900.png")[0]
     result = document_services.document_ingest(
         organization=t.organization,
         data=data,

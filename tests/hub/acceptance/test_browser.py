@@ -16,11 +16,14 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 
 from ledgerbridge.hub.identity.models import Membership, User
-from tests.hub.acceptance.factories import tenant
-from tests.hub.acceptance.helpers import (
+from tests.hub.conftest import PHONE
+from tests.hub.factories import PASSWORD, tenant
+from tests.hub.helpers import (
     code_from_mail,
     identity_state,
     link_path_from_mail,
+    log_in,
+    log_out,
     totp_at,
     totp_step,
 )
@@ -36,9 +39,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-PASSWORD = "Sturdy-Ledger-Password-77"  # the factories' password too
-PHONE = {"width": 390, "height": 844}
-
 
 def _submit(page: Page, field: str) -> None:
     """Click the submit button of the form that holds the input named ``field``."""
@@ -46,24 +46,10 @@ def _submit(page: Page, field: str) -> None:
     page.wait_for_load_state()
 
 
-def _log_in(page: Page, email: str, password: str = PASSWORD) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", password)
-    _submit(page, "password")
-
-
 def _confirm(page: Page) -> None:
     """Press the one button of a confirmation page."""
     page.locator("main form[method=post] button[type=submit]").first.click()
     page.wait_for_load_state()
-
-
-def _log_out(page: Page) -> None:
-    page.goto("/accounts/logout/")
-    page.locator("main form[action*='logout'] [type=submit]").first.click()
-    page.wait_for_load_state()
-    assert "/accounts/login/" in page.url
 
 
 def _stored_totp_secret(user: User) -> str:
@@ -112,8 +98,8 @@ def test_register_verify_enable_totp_and_log_in_with_it(
     assert _stored_totp_secret(user) == secret
 
     # when they log out and log in again with password and a fresh code
-    _log_out(page)
-    _log_in(page, email)
+    log_out(page)
+    log_in(page, email)
     shot(page, "mfa-authenticate")
     assert "/accounts/2fa/authenticate/" in page.url
     while totp_step() == totp_step(activated_at):  # a code is accepted once only
@@ -168,7 +154,7 @@ def test_admin_invites_and_the_invitee_joins_as_active_member(
     # given an organization whose admin is logged in
     acme = tenant("acme", name="Acme Treuhand AG")
     admin = browser_context().new_page()
-    _log_in(admin, acme.admin.email)
+    log_in(admin, acme.admin.email)
     admin.goto(reverse("web:member_list"))
     shot(admin, "members-before")
 
@@ -221,11 +207,11 @@ def test_locking_a_logged_in_member_refuses_their_next_page_load(
     # given a member working in the organization in one browser, and the admin in another
     acme = tenant("acme", name="Acme Treuhand AG")
     member = browser_context().new_page()
-    _log_in(member, acme.member.email)
+    log_in(member, acme.member.email)
     assert member.url.endswith(reverse("web:home"))
     shot(member, "member-home")
     admin = browser_context().new_page()
-    _log_in(admin, acme.admin.email)
+    log_in(admin, acme.admin.email)
 
     # when the admin locks the member
     admin.goto(reverse("web:member_detail", kwargs={"membership_id": acme.membership.pk}))
@@ -258,7 +244,7 @@ def test_main_pages_fit_a_phone_screen(
     page.goto("/accounts/login/")
     shot(page, "phone-login")
     widths = {"login": _overflow(page)}
-    _log_in(page, acme.admin.email)
+    log_in(page, acme.admin.email)
     for name in ("web:member_list", "web:audit_list"):
         page.goto(reverse(name))
         shot(page, f"phone-{name.split(':')[1]}")

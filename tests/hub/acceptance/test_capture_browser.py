@@ -21,16 +21,16 @@ from playwright.sync_api import expect
 
 from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.identity import services
-from ledgerbridge.hub.identity.models import Membership
-from ledgerbridge.hub.identity.permissions import ROLE_PRESETS, Permission, Role
-from tests.hub.acceptance.factories import PASSWORD, tenant, verified_user
-from tests.hub.documents.factories import qrbill_file
+from ledgerbridge.hub.identity.permissions import Permission, Role
+from tests.hub.conftest import PHONE
+from tests.hub.factories import PASSWORD, make_membership, qrbill_file, tenant, verified_user
+from tests.hub.helpers import log_in
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from playwright.sync_api import BrowserContext, Page
+    from playwright.sync_api import BrowserContext, Locator, Page
 
     from ledgerbridge.hub.identity.models import Organization, User
 
@@ -40,7 +40,6 @@ pytestmark = [
     pytest.mark.usefixtures("media"),
 ]
 
-PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 BILL = "s1_bill05_w900.png"
 # The pending list polls every 3 s and the scanner's list every 5 s: room for a few polls
@@ -48,17 +47,9 @@ BILL = "s1_bill05_w900.png"
 POLL_WAIT_MS = 20_000
 
 
-@pytest.fixture
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return tmp_path / "media"
-
-
 def _member(organization: Organization, email: str, role: Role) -> User:
     user = verified_user(email, first_name=role.value.title(), last_name="Person")
-    Membership.objects.create(
-        organization=organization, user=user, role=role, permissions=sorted(ROLE_PRESETS[role])
-    )
+    make_membership(organization=organization, user=user, role=role)
     return user
 
 
@@ -80,14 +71,6 @@ def _log_in_on_scan_page(page: Page, email: str, shot: Callable[[Page, str], Pat
     page.wait_for_url("**/scan/")
     # the scan app's script has attached its handlers (a file chosen earlier is missed)
     expect(page.locator("html[data-scan-ready]")).to_be_attached()
-
-
-def _log_in_desktop(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form:has([name=password]) [type=submit]").first.click()
-    page.wait_for_load_state()
 
 
 def _scan_and_confirm(phone: Page, path: Path, shot: Callable[[Page, str], Path]) -> str:
@@ -112,6 +95,46 @@ def _pull(base: str, token: str, etag: str | None = None) -> httpx.Response:
     )
 
 
+def _accounting_program_token(organization: Organization, accountant: User) -> str:
+    """The raw API token the accounting program pulls and marks payment slips with."""
+    _token, raw = services.api_token_create(
+        organization=organization,
+        user=accountant,
+        name="accounting program",
+        permissions=[Permission.PAYMENT_SLIPS_PROCESS, Permission.DOCUMENTS_VIEW],
+        ip=None,
+    )
+    return raw
+
+
+def _empty_pending_list(desktop: Page, accountant: User, shot: Callable[[Page, str], Path]) -> Page:
+    """The accountant's pending payment slips, empty, marked to detect a reload."""
+    log_in(desktop, accountant.email)
+    desktop.goto("/payment-slips/")
+    shot(desktop, "desktop-pending-empty")
+    assert desktop.locator("#slip-rows tbody tr").count() == 0
+    _mark(desktop)
+    return desktop
+
+
+def _polled_row(desktop: Page, slip: Document, shot: Callable[[Page, str], Path]) -> Locator:
+    """The slip's row, once the pending list's own polling (no reload) has shown it."""
+    row = desktop.locator(f"#slip-{slip.pk}")
+    expect(row).to_be_visible(timeout=POLL_WAIT_MS)
+    shot(desktop, "desktop-pending-row")
+    assert _not_reloaded(desktop)
+    return row
+
+
+def _mark_processed(base: str, token: str, slip_id: int, booking: str) -> httpx.Response:
+    return httpx.post(
+        f"{base}/api/v1/payment-slips/{slip_id}/processed",
+        json={"booking_reference": booking},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
+
+
 def test_a_phone_scan_reaches_the_pending_list_the_pull_api_and_comes_back_processed(
     browser_context: Callable[..., BrowserContext],
     live_server: Any,
@@ -122,21 +145,13 @@ def test_a_phone_scan_reaches_the_pending_list_the_pull_api_and_comes_back_proce
     acme = tenant("acme", name="Acme Treuhand AG")
     scanner = _member(acme.organization, "scanner@example.com", Role.APP)
     accountant = _member(acme.organization, "accountant@example.com", Role.ACCOUNTANT)
-    _token, accounting = services.api_token_create(
-        organization=acme.organization, user=accountant, name="accounting program",
-        permissions=[Permission.PAYMENT_SLIPS_PROCESS, Permission.DOCUMENTS_VIEW], ip=None,
-    )  # fmt: skip
+    accounting = _accounting_program_token(acme.organization, accountant)
     _data, entry = qrbill_file(BILL)
     fields = entry["expected_fields"]
     phone = browser_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
     _log_in_on_scan_page(phone, scanner.email, shot)
     shot(phone, "phone-scan-app")
-    desktop = browser_context(viewport=DESKTOP).new_page()
-    _log_in_desktop(desktop, accountant.email)
-    desktop.goto("/payment-slips/")
-    shot(desktop, "desktop-pending-empty")
-    assert desktop.locator("#slip-rows tbody tr").count() == 0
-    _mark(desktop)
+    desktop = _empty_pending_list(browser_context(viewport=DESKTOP).new_page(), accountant, shot)
 
     # when the phone uploads a photo of the QR-bill and confirms it
     shown = _scan_and_confirm(phone, entry["path"], shot)
@@ -149,10 +164,7 @@ def test_a_phone_scan_reaches_the_pending_list_the_pull_api_and_comes_back_proce
     assert slip.created_by == scanner
 
     # and it appears on the accountant's desktop by the page's own polling, no reload
-    row = desktop.locator(f"#slip-{slip.pk}")
-    expect(row).to_be_visible(timeout=POLL_WAIT_MS)
-    shot(desktop, "desktop-pending-row")
-    assert _not_reloaded(desktop)
+    row = _polled_row(desktop, slip, shot)
     assert fields["creditor"]["name"] in row.inner_text()
     assert fields["account"] in row.inner_text()
 
@@ -163,27 +175,23 @@ def test_a_phone_scan_reaches_the_pending_list_the_pull_api_and_comes_back_proce
     # then it gets the slip with the bill's data, and the unchanged refresh is a 304
     assert first.status_code == 200
     [pulled] = first.json()["items"]
-    assert (pulled["id"], pulled["iban"], pulled["currency"]) == (
-        slip.pk, fields["account"], fields["currency"]
-    )  # fmt: skip
-    assert (pulled["reference"], pulled["scanned_by"]) == (fields["reference"], scanner.email)
+    assert (pulled["id"], pulled["iban"], pulled["currency"], pulled["reference"]) == (
+        (slip.pk, fields["account"], fields["currency"], fields["reference"])
+    )
+    assert pulled["scanned_by"] == scanner.email
     assert (again.status_code, again.content) == (304, b"")
 
     # when it marks the slip processed with its booking reference
     _mark(phone)
-    done = httpx.post(
-        f"{live_server.url}/api/v1/payment-slips/{slip.pk}/processed",
-        json={"booking_reference": "FIBU-2025-0815"},
-        headers={"Authorization": f"Bearer {accounting}"},
-        timeout=30,
-    )
+    done = _mark_processed(live_server.url, accounting, slip.pk, "FIBU-2025-0815")
 
     # then the scanner's page shows "processed" by its own polling, without a reload,
     # and the slip leaves the accountant's pending list the same way
     assert done.status_code == 200
     assert (done.json()["status"], done.json()["booking_reference"]) == (
-        "processed", "FIBU-2025-0815"
-    )  # fmt: skip
+        "processed",
+        "FIBU-2025-0815",
+    )
     processed = phone.locator("#recent .recent-item[data-status=processed]")
     expect(processed).to_have_count(1, timeout=POLL_WAIT_MS)
     shot(phone, "phone-processed")

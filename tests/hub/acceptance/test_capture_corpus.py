@@ -24,9 +24,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from ledgerbridge.hub.identity.permissions import Permission, Role
-from tests.hub.api.helpers import token_client
-from tests.hub.documents.factories import counts, qrbill_file, qrbill_manifest
-from tests.hub.factories import make_membership, make_organization
+from tests.hub.factories import make_membership, make_organization, qrbill_file, qrbill_manifest
+from tests.hub.helpers import counts, qrbill_address, token_client
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -34,19 +33,13 @@ if TYPE_CHECKING:
     from django.test import Client
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 DOCUMENTS = "/api/v1/documents"
 SLIPS = "/api/v1/payment-slips"
 # Header and trailer are not kept by the model: the reader refuses any code whose header
 # is not SPC / 02xx / coding type 1 or whose trailer is not EPD, so a slip implies them.
 ENFORCED_BY_READER = {"qr_type": "SPC", "coding_type": "1", "trailer": "EPD"}
-
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return tmp_path / "media"
 
 
 def _clients() -> tuple[Client, Client, str]:
@@ -83,18 +76,6 @@ def _pull_all(client: Client) -> list[dict[str, Any]]:
     raise AssertionError("the cursor never ended")
 
 
-def _address(expected: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A manifest address (SwissQRBill names) as the canonical model's JSON."""
-    if expected is None:
-        return None
-    return {
-        "address_type": expected["address_type"], "name": expected["name"] or None,
-        "street": expected["street"] or None, "building_number": expected["house_no"] or None,
-        "postal_code": expected["postal_code"] or None, "town": expected["town"] or None,
-        "country": expected["country"],
-    }  # fmt: skip
-
-
 def _s1(bill_information: str) -> tuple[str, date | None]:
     """Invoice number (tag 10) and net due date (tag 11 + the 0 % days of tag 40) of a
     Swico S1 string; the generated bills use no escaped slashes.
@@ -124,26 +105,34 @@ def _s1(bill_information: str) -> tuple[str, date | None]:
 def _expected_data(fields: dict[str, Any]) -> dict[str, Any]:
     """The canonical ``data`` a slip of these manifest fields must have."""
     return {
-        "iban": fields["account"], "amount": fields["amount"], "currency": fields["currency"],
-        "reference_type": fields["reference_type"], "reference": fields["reference"] or None,
+        "iban": fields["account"],
+        "amount": fields["amount"],
+        "currency": fields["currency"],
+        "reference_type": fields["reference_type"],
+        "reference": fields["reference"] or None,
         "message": fields["unstructured_message"] or None,
         "bill_information": fields["bill_information"] or None,
-        "creditor": _address(fields["creditor"]), "ultimate_debtor": _address(fields["debtor"]),
+        "creditor": qrbill_address(fields["creditor"]),
+        "ultimate_debtor": qrbill_address(fields["debtor"]),
         "alternative_procedures": fields["alternative_schemes"],
-    }  # fmt: skip
+    }
 
 
 def _expected_pulled(fields: dict[str, Any]) -> dict[str, Any]:
     """What the pull API must show for these manifest fields."""
     invoice_number, due = _s1(fields["bill_information"])
     return {
-        "iban": fields["account"], "creditor_name": fields["creditor"]["name"],
-        "creditor": _address(fields["creditor"]),
+        "iban": fields["account"],
+        "creditor_name": fields["creditor"]["name"],
+        "creditor": qrbill_address(fields["creditor"]),
         "amount": None if fields["amount"] is None else str(Decimal(fields["amount"])),
-        "currency": fields["currency"], "reference_type": fields["reference_type"],
-        "reference": fields["reference"] or "", "message": fields["unstructured_message"] or None,
-        "due_date": due.isoformat() if due else None, "invoice_number": invoice_number,
-    }  # fmt: skip
+        "currency": fields["currency"],
+        "reference_type": fields["reference_type"],
+        "reference": fields["reference"] or "",
+        "message": fields["unstructured_message"] or None,
+        "due_date": due.isoformat() if due else None,
+        "invoice_number": invoice_number,
+    }
 
 
 def _differences(wanted: dict[str, Any], got: dict[str, Any]) -> list[str]:
@@ -161,10 +150,16 @@ def _check_answer(entry: dict[str, Any], answer: Response, first: int | None) ->
     fields = entry["expected_fields"]
     problems = _differences(_expected_data(fields), slip["data"])
     problems += _differences(
-        {"kind": "payment_slip", "status": "pending", "source": "scan",
-         "format": "swiss-qr-bill", "has_errors": False, "duplicate_of": first},
+        {
+            "kind": "payment_slip",
+            "status": "pending",
+            "source": "scan",
+            "format": "swiss-qr-bill",
+            "has_errors": False,
+            "duplicate_of": first,
+        },
         slip,
-    )  # fmt: skip
+    )
     problems += _differences(ENFORCED_BY_READER, fields)
     if not fields["version"].startswith("02"):
         problems.append(f"version {fields['version']} is not 02xx")
@@ -178,8 +173,11 @@ def _check_pulled(
         return ["missing from the pull API"]
     wanted = {
         **_expected_pulled(entry["expected_fields"]),
-        "status": "pending", "duplicate_of": first, "source": "scan", "scanned_by": scanner,
-    }  # fmt: skip
+        "status": "pending",
+        "duplicate_of": first,
+        "source": "scan",
+        "scanned_by": scanner,
+    }
     return _differences(wanted, pulled)
 
 

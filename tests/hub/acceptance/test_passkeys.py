@@ -22,7 +22,8 @@ import pytest
 from allauth.mfa.models import Authenticator
 
 from ledgerbridge.hub.identity.selectors import audit_event_list
-from tests.hub.acceptance.factories import PASSWORD, tenant
+from tests.hub.factories import PASSWORD, tenant
+from tests.hub.helpers import log_in, log_out
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -80,21 +81,6 @@ def _navigate_by(page: Page, button: Locator, errors: list[str]) -> None:
     page.wait_for_load_state()
 
 
-def _log_in_with_password(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form:has([name=password]) [type=submit]").first.click()
-    page.wait_for_load_state()
-
-
-def _log_out(page: Page) -> None:
-    page.goto("/accounts/logout/")
-    page.locator("main form[action*='logout'] [type=submit]").first.click()
-    page.wait_for_load_state()
-    assert "/accounts/login/" in page.url
-
-
 def _assert_logged_in_as(page: Page, user: User) -> None:
     assert "/accounts/" not in page.url, page.url
     assert user.email in page.content()
@@ -106,16 +92,31 @@ def _add_passkey(page: Page, errors: list[str], shot: Callable[[Page, str], Path
     shot(page, "mfa-overview")
     page.locator("main a[href$='/webauthn/add/']").first.click()
     page.wait_for_load_state()
-    if "/reauthenticate/" in page.url:  # adding a second factor may ask for the password
-        page.fill("input[name=password]", PASSWORD)
-        page.locator("form:has([name=password]) [type=submit]").first.click()
-        page.wait_for_load_state()
+    _reauthenticate_if_asked(page)
     assert page.url.endswith("/accounts/2fa/webauthn/add/"), page.url
     page.fill("input[name=name]", KEY_NAME)
     page.check("input[name=passwordless]")
     shot(page, "add-passkey")
     _navigate_by(page, page.locator("#mfa_webauthn_add"), errors)
     shot(page, "passkey-added")
+
+
+def _reauthenticate_if_asked(page: Page) -> None:
+    """Changing the second factors may ask for the password again first."""
+    if "/reauthenticate/" in page.url:
+        page.fill("input[name=password]", PASSWORD)
+        page.locator("form:has([name=password]) [type=submit]").first.click()
+        page.wait_for_load_state()
+
+
+def _log_in_with_security_key(
+    page: Page, user: User, errors: list[str], shot: Callable[[Page, str], Path]
+) -> None:
+    """Log in with the password, then the key as second factor."""
+    log_in(page, user.email)
+    assert "/accounts/2fa/authenticate/" in page.url, page.url
+    shot(page, "second-factor")
+    _navigate_by(page, page.locator("#mfa_webauthn_authenticate"), errors)
 
 
 def _remove_passkey(page: Page, shot: Callable[[Page, str], Path]) -> None:
@@ -126,10 +127,7 @@ def _remove_passkey(page: Page, shot: Callable[[Page, str], Path]) -> None:
     assert "Passkey" in row.inner_text()
     row.locator("a[href$='/remove/']").click()
     page.wait_for_load_state()
-    if "/reauthenticate/" in page.url:
-        page.fill("input[name=password]", PASSWORD)
-        page.locator("form:has([name=password]) [type=submit]").first.click()
-        page.wait_for_load_state()
+    _reauthenticate_if_asked(page)
     page.locator("main form[method=post] button[type=submit]").first.click()
     page.wait_for_load_state()
     shot(page, "passkey-removed")
@@ -151,16 +149,15 @@ def test_passkey_as_second_factor_and_for_passwordless_login(
     shot: Callable[[Page, str], Path],
 ) -> None:
     # given a verified member logged in, in a browser with a platform authenticator
-    assert urlsplit(live_server.url).hostname == "localhost", (
-        f"WebAuthn needs the RP ID 'localhost'; the live server is at {live_server.url}"
-    )
+    host = urlsplit(live_server.url).hostname
+    assert host == "localhost", f"WebAuthn needs the RP ID 'localhost', not {host}"
     acme = tenant("acme")
     user = acme.member
     context = browser_context()
     page = context.new_page()
     errors = _console_errors(page)
     session, authenticator_id = _plug_in_authenticator(context, page)
-    _log_in_with_password(page, user.email)
+    log_in(page, user.email)
     _assert_logged_in_as(page, user)
 
     # when they add a passkey on the two-factor page
@@ -176,18 +173,15 @@ def test_passkey_as_second_factor_and_for_passwordless_login(
     ]
 
     # when they log out and log in with password, then the key as second factor
-    _log_out(page)
-    _log_in_with_password(page, user.email)
-    assert "/accounts/2fa/authenticate/" in page.url, page.url
-    shot(page, "second-factor")
-    _navigate_by(page, page.locator("#mfa_webauthn_authenticate"), errors)
+    log_out(page)
+    _log_in_with_security_key(page, user, errors, shot)
 
     # then they are in
     _assert_logged_in_as(page, user)
     shot(page, "in-with-security-key")
 
     # when they log out and log in with the passkey alone
-    _log_out(page)
+    log_out(page)
     _navigate_by(page, page.locator("#passkey_login"), errors)
 
     # then they are in again, without typing a password

@@ -7,8 +7,8 @@ from django.test import Client
 
 from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import Membership
-from tests.hub.api.helpers import session_client, token_client
 from tests.hub.factories import admin_of, make_membership
+from tests.hub.helpers import session_client, token_client
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,8 @@ import pytest
 from ledgerbridge.hub.api import members, tokens_audit
 from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import Membership
-from tests.hub.api.helpers import session_client, token_client
-from tests.hub.factories import admin_of, make_membership
-from tests.hub.identity.helpers import snapshot
+from tests.hub.factories import admin_of, make_membership, make_token
+from tests.hub.helpers import session_client, snapshot, token_client
 
 if TYPE_CHECKING:
     from django.test import Client
@@ -66,9 +65,11 @@ def test_every_route_is_listed() -> None:
 
 def _call(client: Client, method: str, path: str, body: dict[str, Any] | None) -> Any:
     return client.generic(
-        method, f"/api/v1{path}", data=None if body is None else json.dumps(body),
+        method,
+        f"/api/v1{path}",
+        data=None if body is None else json.dumps(body),
         content_type="application/json",
-    )  # fmt: skip
+    )
 
 
 def _world_a() -> dict[str, int]:
@@ -78,10 +79,7 @@ def _world_a() -> dict[str, int]:
     invitation, _raw = services.invitation_create(
         organization=admin.organization, actor=admin.user, email="inv@example.test", ip=None
     )
-    token, _raw = services.api_token_create(
-        organization=admin.organization, user=member.user, name="a",
-        permissions=["documents.view"], ip=None,
-    )  # fmt: skip
+    token = make_token(member, name="a")
     return {"membership_id": member.pk, "invitation_id": invitation.pk, "token_id": token.pk}
 
 
@@ -110,9 +108,16 @@ def test_missing_permission_is_403(method: str, path: str) -> None:
     permission, body = ROUTES[(method, path)]
     organization = Membership.objects.get(pk=ids["membership_id"]).organization
     everything_else = [
-        p for p in ("documents.view", "documents.upload", "users.manage", "audit.view",
-                    "organization.manage") if p != permission
-    ]  # fmt: skip
+        p
+        for p in (
+            "documents.view",
+            "documents.upload",
+            "users.manage",
+            "audit.view",
+            "organization.manage",
+        )
+        if p != permission
+    ]
     caller = make_membership(organization=organization, permissions=everything_else)
     client = session_client(caller)
     before = snapshot(ignore=USE)

@@ -6,9 +6,8 @@ import pytest
 from django.core import mail
 
 from ledgerbridge.hub.identity.models import AuditEvent, Invitation, Membership
-from tests.hub.api.helpers import session_client, token_client
 from tests.hub.factories import admin_of, make_membership, make_user
-from tests.hub.identity.helpers import snapshot
+from tests.hub.helpers import session_client, snapshot, token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -31,9 +30,17 @@ def test_member_list_searches_and_paginates() -> None:
     assert [m["last_name"] for m in second["items"]] == [f"Member{n:02d}" for n in range(5, 10)]
     assert [m["email"] for m in searched["items"]] == ["m03@example.test"]
     assert set(first["items"][0]) == {
-        "id", "user_id", "email", "first_name", "last_name", "last_login", "status", "role",
-        "permissions", "created_at",
-    }  # fmt: skip
+        "id",
+        "user_id",
+        "email",
+        "first_name",
+        "last_name",
+        "last_login",
+        "status",
+        "role",
+        "permissions",
+        "created_at",
+    }
 
 
 def test_page_size_over_the_limit_is_422() -> None:
@@ -58,8 +65,9 @@ def test_patch_member_changes_permissions() -> None:
     # then
     assert response.status_code == 200
     assert (response.json()["role"], response.json()["permissions"]) == (
-        "employee", ["documents.view"],
-    )  # fmt: skip
+        "employee",
+        ["documents.view"],
+    )
 
 
 def test_patch_with_unknown_permission_is_422_and_changes_nothing() -> None:
@@ -128,8 +136,11 @@ def test_invite_through_members_and_invitations(
     assert created.status_code == 201
     body = created.json()
     assert (body["email"], body["role"], body["status"], body["sent_count"]) == (
-        "new@example.test", "employee", "pending", 1,
-    )  # fmt: skip
+        "new@example.test",
+        "employee",
+        "pending",
+        1,
+    )
     assert "token" not in body
     assert [i["id"] for i in listed["items"]] == [body["id"]]
     assert len(mail.outbox) == 1
@@ -180,8 +191,9 @@ def test_patch_organization_validates_tax_id_and_sets_mfa() -> None:
     # then
     assert wrong.status_code == 422
     assert wrong.json() == {
-        "code": "invalid-tax-id", "message": "A Swiss UID looks like CHE-123.456.789.",
-    }  # fmt: skip
+        "code": "invalid-tax-id",
+        "message": "A Swiss UID looks like CHE-123.456.789.",
+    }
     assert (right.json()["name"], right.json()["require_mfa"]) == ("Renamed AG", True)
 
 

@@ -19,8 +19,9 @@ def test_openapi_documents_auth_errors_and_schemas() -> None:
     assert response.status_code == 200
     schema = response.json()
     assert set(schema["components"]["securitySchemes"]) == {
-        "BearerTokenAuth", "OrganizationSessionAuth",
-    }  # fmt: skip
+        "BearerTokenAuth",
+        "OrganizationSessionAuth",
+    }
     operations = [
         (path, method, operation)
         for path, item in schema["paths"].items()

@@ -11,8 +11,8 @@ from django.test import Client
 
 from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import ApiToken
-from tests.hub.api.helpers import session_client, token_client
 from tests.hub.factories import admin_of, make_membership, make_token
+from tests.hub.helpers import session_client, token_client
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -67,8 +67,9 @@ def test_a_new_token_cannot_exceed_its_caller(
     )
     # then
     assert (response.status_code, response.json()["code"]) == (
-        422, "token-permissions-exceed-user",
-    )  # fmt: skip
+        422,
+        "token-permissions-exceed-user",
+    )
     assert ApiToken.objects.count() == tokens_before
 
 
@@ -152,8 +153,16 @@ def test_audit_csv_export(url: str) -> None:
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == [
-        "time", "seq", "category", "action", "actor", "subject", "ip", "details", "hash",
-    ]  # fmt: skip
+        "time",
+        "seq",
+        "category",
+        "action",
+        "actor",
+        "subject",
+        "ip",
+        "details",
+        "hash",
+    ]
     assert rows[1][1:7] == ["1", "user", "locked", admin.user.email, member.user.email, "192.0.2.1"]
 
 

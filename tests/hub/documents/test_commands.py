@@ -11,8 +11,8 @@ from django.core.management.base import CommandError
 
 from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.identity.permissions import Role
-from tests.hub.documents.factories import QRBILL_GENERATED, blank_pdf, counts, member
-from tests.hub.factories import make_membership
+from tests.hub.factories import QRBILL_GENERATED, admin_of, blank_pdf, make_membership
+from tests.hub.helpers import counts
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -28,15 +28,17 @@ def _run(*args: str) -> tuple[str, str]:
 
 def test_upload_prints_one_line_per_document_and_finds_repeats() -> None:
     # given
-    admin = member()
+    admin = admin_of()
     bill = str(QRBILL_GENERATED / "s1_bill01_w900.png")
     photo = str(QRBILL_GENERATED / "s1_bill01_w1200.png")
     # when
     first, _ = _run(bill, photo, "--org", admin.organization.slug, "--user", admin.user.email)
     again, _ = _run(bill, "--org", admin.organization.tax_id)
     # then
-    one, two = (Document.objects.get(file__original_name=n)
-                for n in ("s1_bill01_w900.png", "s1_bill01_w1200.png"))  # fmt: skip
+    one, two = (
+        Document.objects.get(file__original_name=n)
+        for n in ("s1_bill01_w900.png", "s1_bill01_w1200.png")
+    )
     assert first.splitlines() == [
         f"created\t#{one.pk}\tpayment_slip\tpending\ts1_bill01_w900.png\tJürg Brönnimann"
         "\t250.87 EUR",
@@ -49,7 +51,7 @@ def test_upload_prints_one_line_per_document_and_finds_repeats() -> None:
 
 def test_upload_reports_refused_files_and_exits_with_an_error(tmp_path: Path) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     empty = tmp_path / "empty.pdf"
     empty.write_bytes(b"")
     letter = tmp_path / "letter.pdf"
@@ -57,19 +59,27 @@ def test_upload_reports_refused_files_and_exits_with_an_error(tmp_path: Path) ->
     err = StringIO()
     # when
     with pytest.raises(CommandError) as failed:
-        call_command("upload", str(empty), str(letter), "--org", admin.organization.slug,
-                     stdout=StringIO(), stderr=err)  # fmt: skip
+        call_command(
+            "upload",
+            str(empty),
+            str(letter),
+            "--org",
+            admin.organization.slug,
+            stdout=StringIO(),
+            stderr=err,
+        )
     # then
     assert str(failed.value) == "2 of 2 file(s) refused"
     assert [line.split("\t")[2] for line in err.getvalue().splitlines()] == [
-        "file-empty", "no-document-found",
-    ]  # fmt: skip
+        "file-empty",
+        "no-document-found",
+    ]
     assert counts() == (0, 0)
 
 
 def test_upload_keeps_unreadable_files_as_other_when_asked(tmp_path: Path) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     letter = tmp_path / "letter.pdf"
     letter.write_bytes(blank_pdf())
     # when
@@ -80,13 +90,19 @@ def test_upload_keeps_unreadable_files_as_other_when_asked(tmp_path: Path) -> No
 
 def test_upload_refuses_a_user_who_may_not_upload() -> None:
     # given
-    admin = member()
-    viewer = make_membership(organization=admin.organization, role=Role.EMPLOYEE,
-                             permissions=["documents.view"])  # fmt: skip
+    admin = admin_of()
+    viewer = make_membership(
+        organization=admin.organization, role=Role.EMPLOYEE, permissions=["documents.view"]
+    )
     # when
     with pytest.raises(CommandError) as failed:
-        _run(str(QRBILL_GENERATED / "s1_bill01_w900.png"), "--org", admin.organization.slug,
-             "--user", viewer.user.email)  # fmt: skip
+        _run(
+            str(QRBILL_GENERATED / "s1_bill01_w900.png"),
+            "--org",
+            admin.organization.slug,
+            "--user",
+            viewer.user.email,
+        )
     # then
     assert "may not upload" in str(failed.value)
     assert counts() == (0, 0)
@@ -100,7 +116,7 @@ def test_upload_refuses_an_unknown_organization() -> None:
 
 def test_inbox_address_is_created_once_and_names_the_organization(settings: object) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     out = StringIO()
     # when
     call_command("inbox", "address", "--org", admin.organization.slug, stdout=out)

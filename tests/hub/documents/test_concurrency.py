@@ -9,7 +9,8 @@ import pytest
 from django.db import connection
 
 from ledgerbridge.hub.documents.services import _ingest
-from tests.hub.documents.factories import counts, ingest, member, qrbill_file, storage_files
+from tests.hub.factories import admin_of, ingest, qrbill_file
+from tests.hub.helpers import counts, storage_files
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -28,7 +29,7 @@ def test_the_same_file_sent_twice_at_once_is_stored_once(
         # SQLite runs one writer at a time; its in-memory test database answers a second
         # writer "table is locked" at once instead of waiting like the file database does.
         pytest.skip("concurrent writers need PostgreSQL: set LEDGERBRIDGE_TEST_DATABASE_URL")
-    admin = member()
+    admin = admin_of()
     data, _ = qrbill_file()
     both_read = threading.Barrier(2, timeout=20)
     real_read = _ingest.read_upload

@@ -19,8 +19,8 @@ from PIL import Image
 from ledgerbridge.hub.core.errors import Conflict
 from ledgerbridge.hub.documents.models import Document, StorageUsage, StoredFile
 from ledgerbridge.hub.identity.models import ApiToken
-from tests.hub.api.helpers import token_client
-from tests.hub.documents.factories import counts, ingest, member, qrbill_file, storage_files
+from tests.hub.factories import admin_of, ingest, qrbill_file
+from tests.hub.helpers import counts, storage_files, token_client
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -63,7 +63,7 @@ def _pdf_of(*names: str) -> bytes:
 
 def test_one_upload_through_the_api_costs_a_fixed_number_of_queries(media: Path) -> None:
     # given: a token already used once (its last_used_at is fresh)
-    client = token_client(member())
+    client = token_client(admin_of())
     assert _upload(client, qrbill_file("s1_bill02_w900.png")[0], "first.png").status_code == 201
     data, _ = qrbill_file()
     # when
@@ -77,7 +77,7 @@ def test_one_upload_through_the_api_costs_a_fixed_number_of_queries(media: Path)
 
 def test_a_file_with_three_slips_costs_no_query_more_than_one_slip(media: Path) -> None:
     # given
-    client = token_client(member())
+    client = token_client(admin_of())
     assert _upload(client, qrbill_file("s1_bill02_w900.png")[0], "first.png").status_code == 201
     pdf = _pdf_of("s1_bill03_w900.png", "s1_bill04_w900.png", "s1_bill05_w900.png")
     # when
@@ -91,7 +91,7 @@ def test_a_file_with_three_slips_costs_no_query_more_than_one_slip(media: Path) 
 
 def test_the_same_file_again_is_answered_without_reading_or_storing(media: Path) -> None:
     # given
-    client = token_client(member())
+    client = token_client(admin_of())
     data, _ = qrbill_file()
     first = _upload(client, data, "bill.png").json()["documents"]
     # when
@@ -106,7 +106,7 @@ def test_the_same_file_again_is_answered_without_reading_or_storing(media: Path)
 
 def test_last_used_at_is_written_at_most_once_a_minute(media: Path) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     client = token_client(admin)
     listing = "/api/v1/documents"
     # when
@@ -129,7 +129,7 @@ def test_last_used_at_is_written_at_most_once_a_minute(media: Path) -> None:
 
 def test_the_same_payment_twice_in_one_file_flags_the_second(media: Path) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     # when
     result = ingest(admin, _pdf_of("s1_bill01_w900.png", "s1_bill01_w900.png"), filename="2.pdf")
     # then
@@ -142,7 +142,7 @@ def test_a_payment_seen_before_flags_every_copy_in_a_new_file_as_its_duplicate(
     media: Path,
 ) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     original = ingest(admin, qrbill_file()[0]).documents[0]
     # when
     result = ingest(admin, _pdf_of("s1_bill01_w900.png", "s1_bill01_w900.png"), filename="2.pdf")
@@ -152,7 +152,7 @@ def test_a_payment_seen_before_flags_every_copy_in_a_new_file_as_its_duplicate(
 
 def test_the_storage_usage_follows_every_stored_file(media: Path, settings: Any) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     one, two = qrbill_file("s1_bill01_w900.png")[0], qrbill_file("s1_bill02_w900.png")[0]
     # when
     ingest(admin, one)
@@ -167,7 +167,7 @@ def test_the_storage_usage_follows_every_stored_file(media: Path, settings: Any)
 
 def test_a_refused_upload_charges_nothing(media: Path, settings: Any) -> None:
     # given: room for one photo only
-    admin = member()
+    admin = admin_of()
     one, two = qrbill_file("s1_bill01_w900.png")[0], qrbill_file("s1_bill02_w900.png")[0]
     settings.LEDGERBRIDGE_ORG_QUOTA_BYTES = len(one) + len(two) - 1
     ingest(admin, one)
@@ -183,7 +183,7 @@ def test_a_failed_transaction_takes_its_charge_back(
     media: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given: the audit log fails after the file, the documents and the charge were written
-    admin = member()
+    admin = admin_of()
     ingest(admin, qrbill_file("s1_bill02_w900.png")[0])
     before = _used(admin), counts(), storage_files(media)
 
@@ -201,7 +201,7 @@ def test_a_failed_transaction_takes_its_charge_back(
 def test_a_missing_usage_row_is_rebuilt_from_the_stored_files(media: Path, settings: Any) -> None:
     # given: files stored before the usage row existed (as after the migration of an
     # organization without files, or a row removed by hand)
-    admin = member()
+    admin = admin_of()
     one, two = qrbill_file("s1_bill01_w900.png")[0], qrbill_file("s1_bill02_w900.png")[0]
     ingest(admin, one)
     StorageUsage.objects.filter(organization=admin.organization).delete()

@@ -9,17 +9,16 @@ import pytest
 
 from ledgerbridge.hub.core.errors import Invalid
 from ledgerbridge.hub.documents import services
-from tests.hub.documents.factories import (
+from tests.hub.factories import (
     HTML_AS_PDF,
+    admin_of,
     blank_pdf,
     bomb_png,
-    counts,
     ingest,
-    member,
     plain_qr_png,
     qrbill_file,
-    storage_files,
 )
+from tests.hub.helpers import counts, storage_files
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -29,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_preview_shows_the_fields_the_ingest_stores_and_stores_nothing(media: Path) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     data, entry = qrbill_file()
     # when
     [preview] = services.document_preview(
@@ -44,14 +43,17 @@ def test_a_preview_shows_the_fields_the_ingest_stores_and_stores_nothing(media: 
         None,
     )
     assert (preview.creditor_name, preview.iban, preview.amount, preview.reference) == (
-        stored.creditor_name, stored.iban, stored.amount, stored.reference,
-    )  # fmt: skip
+        stored.creditor_name,
+        stored.iban,
+        stored.amount,
+        stored.reference,
+    )
     assert preview.amount == Decimal(entry["expected_fields"]["amount"])
 
 
 def test_a_preview_of_a_payment_seen_before_names_its_first_document(media: Path) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     first = ingest(admin, qrbill_file()[0]).documents[0]
     payload = qrbill_file()[1]["expected_payload"].encode()
     # when
@@ -74,7 +76,7 @@ def test_a_preview_of_a_payment_seen_before_names_its_first_document(media: Path
 )
 def test_a_preview_refuses_with_the_code_of_the_ingest(media: Path, data: bytes, code: str) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     with pytest.raises(Invalid) as by_ingest:
         ingest(admin, data, filename="file.pdf")
     # when

@@ -12,17 +12,16 @@ from ledgerbridge.hub.core.errors import Conflict, Invalid, NotFound, ServiceErr
 from ledgerbridge.hub.documents import selectors, services
 from ledgerbridge.hub.documents.models import Document, DocumentStatusChange
 from ledgerbridge.hub.identity.models import AuditEvent
-from tests.hub.documents.factories import (
+from tests.hub.factories import (
     HTML_AS_PDF,
+    admin_of,
     blank_pdf,
     bomb_png,
-    counts,
     ingest,
-    member,
     plain_qr_png,
     qrbill_file,
-    storage_files,
 )
+from tests.hub.helpers import counts, storage_files
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -32,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_qrbill_photo_becomes_one_pending_payment_slip(media: Path) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     data, entry = qrbill_file()
     # when
     result = ingest(admin, data, filename="bill.png", source=Document.Source.SCAN)
@@ -42,8 +41,10 @@ def test_a_qrbill_photo_becomes_one_pending_payment_slip(media: Path) -> None:
     assert (result.created, result.duplicate_file) == (True, False)
     assert (slip.kind, slip.status, slip.source) == ("payment_slip", "pending", "scan")
     assert (slip.iban, slip.amount, slip.currency) == (
-        fields["account"], Decimal(fields["amount"]), fields["currency"],
-    )  # fmt: skip
+        fields["account"],
+        Decimal(fields["amount"]),
+        fields["currency"],
+    )
     assert (slip.reference, slip.creditor_name) == (fields["reference"], fields["creditor"]["name"])
     assert slip.invoice_number == "2025-0566"
     assert str(slip.due_date) == "2026-01-06"  # S1 invoice date 2025-11-07 + 60 days net
@@ -56,13 +57,14 @@ def test_a_qrbill_photo_becomes_one_pending_payment_slip(media: Path) -> None:
         ("", "pending", admin.user_id)
     ]
     event = AuditEvent.objects.get(organization=admin.organization, action="ingest")
-    assert event.details["documents"] == [{"id": slip.pk, "kind": "payment_slip",
-                                           "duplicate_of": None}]  # fmt: skip
+    assert event.details["documents"] == [
+        {"id": slip.pk, "kind": "payment_slip", "duplicate_of": None}
+    ]
 
 
 def test_the_same_file_again_answers_the_existing_documents(media: Path) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     data, _ = qrbill_file()
     first = ingest(admin, data)
     before = counts(), storage_files(media)
@@ -76,7 +78,7 @@ def test_the_same_file_again_answers_the_existing_documents(media: Path) -> None
 
 def test_the_same_payment_in_another_file_is_flagged_as_a_duplicate(media: Path) -> None:
     # given: two photos of the same bill, different bytes
-    admin = member()
+    admin = admin_of()
     first = ingest(admin, qrbill_file("s1_bill01_w900.png")[0]).documents[0]
     # when
     second = ingest(admin, qrbill_file("s1_bill01_w1200.png")[0]).documents[0]
@@ -93,7 +95,7 @@ def test_the_same_payment_in_another_file_is_flagged_as_a_duplicate(media: Path)
 def test_the_same_file_in_two_organizations_is_stored_for_each(media: Path) -> None:
     # given
     data, _ = qrbill_file()
-    one, other = member(), member()
+    one, other = admin_of(), admin_of()
     # when
     a = ingest(one, data).documents[0]
     b = ingest(other, data).documents[0]
@@ -118,9 +120,12 @@ def test_bad_input_is_refused_with_its_code_and_stores_nothing(
     media: Path, data: bytes | None, code: str, error: type[ServiceError]
 ) -> None:
     # given
-    admin = member()
-    built = {"limit-image-pixels": bomb_png, "no-document-found": blank_pdf,
-             "qr-not-a-qr-bill": plain_qr_png}  # fmt: skip
+    admin = admin_of()
+    built = {
+        "limit-image-pixels": bomb_png,
+        "no-document-found": blank_pdf,
+        "qr-not-a-qr-bill": plain_qr_png,
+    }
     payload = data if data is not None else built[code]()
     before = counts(), storage_files(media), AuditEvent.objects.count()
     # when
@@ -133,7 +138,7 @@ def test_bad_input_is_refused_with_its_code_and_stores_nothing(
 
 def test_an_html_page_is_refused_as_unsupported_media(media: Path) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     # when
     with pytest.raises(Invalid) as refused:
         ingest(admin, HTML_AS_PDF, filename="invoice.pdf")
@@ -144,7 +149,7 @@ def test_an_html_page_is_refused_as_unsupported_media(media: Path) -> None:
 def test_an_oversize_file_is_refused_before_it_is_read(media: Path, settings: Any) -> None:
     # given
     settings.LEDGERBRIDGE_MAX_UPLOAD_BYTES = 1000
-    admin = member()
+    admin = admin_of()
     # when
     with pytest.raises(Invalid) as refused:
         ingest(admin, qrbill_file()[0])
@@ -157,7 +162,7 @@ def test_the_storage_quota_of_an_organization_is_enforced(media: Path, settings:
     # given: room for one photo only
     first, _ = qrbill_file("s1_bill01_w900.png")
     settings.LEDGERBRIDGE_ORG_QUOTA_BYTES = len(first) + 10
-    admin = member()
+    admin = admin_of()
     ingest(admin, first)
     before = counts(), storage_files(media)
     # when
@@ -170,7 +175,7 @@ def test_the_storage_quota_of_an_organization_is_enforced(media: Path, settings:
 
 def test_a_pdf_without_documents_is_kept_as_other_when_asked(media: Path) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     # when
     result = ingest(admin, blank_pdf(), filename="letter.pdf", keep_unreadable_as_other=True)
     # then
@@ -184,7 +189,7 @@ def test_a_failure_while_writing_rows_deletes_the_file_again(
     media: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given: the audit log fails after the file was written
-    admin = member()
+    admin = admin_of()
 
     def broken(**kwargs: object) -> None:
         raise RuntimeError("disk full")
@@ -199,7 +204,7 @@ def test_a_failure_while_writing_rows_deletes_the_file_again(
 
 def test_the_same_idempotency_key_answers_the_same_documents(media: Path) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     data, _ = qrbill_file()
     first = ingest(admin, data, idempotency_key="k-1")
     # when
@@ -211,7 +216,7 @@ def test_the_same_idempotency_key_answers_the_same_documents(media: Path) -> Non
 
 def test_an_idempotency_key_reused_for_another_file_is_a_conflict(media: Path) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     ingest(admin, qrbill_file("s1_bill01_w900.png")[0], idempotency_key="k-1")
     before = counts(), storage_files(media)
     # when
@@ -228,7 +233,7 @@ def _slip(admin: Any) -> Document:
 
 def test_marking_a_slip_processed_is_recorded_once(media: Path) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     slip = _slip(admin)
     # when
     done = services.payment_slip_mark_processed(
@@ -239,8 +244,9 @@ def test_marking_a_slip_processed_is_recorded_once(media: Path) -> None:
     )
     # then
     assert (done.status, done.booking_reference, again.status) == ("processed", "B-17", "processed")
-    assert list(DocumentStatusChange.objects.filter(document=slip).values_list(
-        "from_status", "to_status")) == [("", "pending"), ("pending", "processed")]  # fmt: skip
+    assert list(
+        DocumentStatusChange.objects.filter(document=slip).values_list("from_status", "to_status")
+    ) == [("", "pending"), ("pending", "processed")]
     assert AuditEvent.objects.filter(action="payment-slip-processed").count() == 1
     assert not selectors.payment_slip_list(
         organization=admin.organization, status=Document.Status.PENDING
@@ -249,7 +255,7 @@ def test_marking_a_slip_processed_is_recorded_once(media: Path) -> None:
 
 def test_a_processed_slip_cannot_get_another_booking_reference(media: Path) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     slip = _slip(admin)
     services.payment_slip_mark_processed(document=slip, actor=admin.user, booking_reference="B-1")
     # when
@@ -263,7 +269,7 @@ def test_a_processed_slip_cannot_get_another_booking_reference(media: Path) -> N
 
 def test_a_rejected_slip_keeps_its_reason_and_cannot_be_processed(media: Path) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     slip = _slip(admin)
     # when
     rejected = services.payment_slip_reject(document=slip, actor=admin.user, reason="paid twice")
@@ -279,7 +285,7 @@ def test_a_rejected_slip_keeps_its_reason_and_cannot_be_processed(media: Path) -
 
 def test_rejecting_needs_a_reason(media: Path) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     slip = _slip(admin)
     # when
     with pytest.raises(Invalid) as refused:
@@ -290,8 +296,8 @@ def test_rejecting_needs_a_reason(media: Path) -> None:
 
 def test_a_document_of_another_organization_is_not_found(media: Path) -> None:
     # given
-    slip = _slip(member())
-    stranger = member()
+    slip = _slip(admin_of())
+    stranger = admin_of()
     # when
     with pytest.raises(NotFound):
         selectors.document_get(organization=stranger.organization, document_id=slip.pk)
@@ -301,7 +307,7 @@ def test_a_document_of_another_organization_is_not_found(media: Path) -> None:
 
 def test_the_pending_version_moves_with_every_new_slip_and_status_change(media: Path) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     org = admin.organization
     empty = selectors.pending_slips_version(organization=org)
     slip = _slip(admin)
@@ -316,7 +322,7 @@ def test_the_pending_version_moves_with_every_new_slip_and_status_change(media: 
 
 def test_search_finds_documents_by_extracted_fields(media: Path) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     slip = _slip(admin)
     ingest(admin, qrbill_file("s1_bill02_w900.png")[0])
     org = admin.organization

@@ -6,6 +6,7 @@ import hashlib
 import json
 import threading
 from datetime import UTC
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -13,19 +14,23 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
 from ledgerbridge.hub.identity import append_only, services
-from ledgerbridge.hub.identity.models import AuditEvent
+from ledgerbridge.hub.identity.models import AuditAction, AuditCategory, AuditEvent, Organization
 from tests.hub.factories import make_organization, make_user
 
 pytestmark = pytest.mark.django_db
 
 
 def _record(
-    organization: object = None, action: str = "login_succeeded", **kw: object
+    organization: Organization | None, action: AuditAction = AuditAction.LOGIN_SUCCEEDED, **kw: Any
 ) -> AuditEvent:
     return services.audit_record(
-        organization=organization, actor=kw.pop("actor", None), category="security",  # type: ignore[arg-type]  # test kwargs
-        action=action, ip=kw.pop("ip", "2001:db8::1"), **kw,  # type: ignore[arg-type]  # test kwargs
-    )  # fmt: skip
+        organization=organization,
+        actor=kw.pop("actor", None),
+        category=AuditCategory.SECURITY,
+        action=action,
+        ip=kw.pop("ip", "2001:db8::1"),
+        **kw,
+    )
 
 
 def test_events_chain_by_hash_per_organization() -> None:
@@ -35,21 +40,28 @@ def test_events_chain_by_hash_per_organization() -> None:
     # when
     a1 = _record(first_org, actor=user, subject_user=user, details={"b": 1, "a": [1, "x"]})
     b1 = _record(second_org)
-    a2 = _record(first_org, action="mfa_added")
-    g1 = _record(None, action="login_failed", details={"email": "who@example.test"})
+    a2 = _record(first_org, action=AuditAction.MFA_ADDED)
+    g1 = _record(None, action=AuditAction.LOGIN_FAILED, details={"email": "who@example.test"})
     # then
     assert [(e.seq, e.prev_hash) for e in (a1, a2)] == [(1, ""), (2, a1.hash)]
     assert (b1.seq, b1.prev_hash, g1.seq, g1.prev_hash) == (1, "", 1, "")
     canonical = json.dumps(
         {
-            "organization": first_org.pk, "seq": 1,
+            "organization": first_org.pk,
+            "seq": 1,
             "time": a1.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
-            "actor": user.pk, "subject": user.pk, "category": "security",
-            "action": "login_succeeded", "details": {"a": [1, "x"], "b": 1},
-            "ip": "2001:db8::1", "prev_hash": "",
+            "actor": user.pk,
+            "subject": user.pk,
+            "category": "security",
+            "action": "login_succeeded",
+            "details": {"a": [1, "x"], "b": 1},
+            "ip": "2001:db8::1",
+            "prev_hash": "",
         },
-        sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-    )  # fmt: skip
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
     assert a1.hash == hashlib.sha256(canonical.encode()).hexdigest()
     assert services.audit_verify() == []
 
@@ -161,10 +173,17 @@ def test_rehashed_event_breaks_the_link_to_the_next_one() -> None:
     first = _record(organization, details={"n": 1})
     second = _record(organization)
     forged = services.event_hash(
-        organization_id=organization.pk, seq=1, created_at=first.created_at, actor_id=None,
-        subject_user_id=None, category="security", action="login_succeeded",
-        details={"n": 2}, ip="2001:db8::1", prev_hash="",
-    )  # fmt: skip
+        organization_id=organization.pk,
+        seq=1,
+        created_at=first.created_at,
+        actor_id=None,
+        subject_user_id=None,
+        category="security",
+        action="login_succeeded",
+        details={"n": 2},
+        ip="2001:db8::1",
+        prev_hash="",
+    )
     _tamper(
         "UPDATE identity_auditevent SET details = %s, hash = %s WHERE id = %s",
         ['{"n": 2}', forged, first.pk],

@@ -12,8 +12,8 @@ from django.core.management.base import CommandError
 from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import ApiToken, Membership, Organization, User
 from ledgerbridge.hub.identity.permissions import Permission
-from tests.hub.factories import admin_of, make_membership, make_organization
-from tests.hub.identity.helpers import snapshot
+from tests.hub.factories import admin_of, make_membership, make_organization, make_token
+from tests.hub.helpers import snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -45,9 +45,14 @@ def test_createadmin_makes_a_verified_admin_of_an_organization(
     organization = make_organization(slug="acme")
     # when
     call_command(
-        "createadmin", "--email", "Ops@Example.test", "--password", "long enough pass 42",
-        "--org", organization.tax_id_display,
-    )  # fmt: skip
+        "createadmin",
+        "--email",
+        "Ops@Example.test",
+        "--password",
+        "long enough pass 42",
+        "--org",
+        organization.tax_id_display,
+    )
     # then
     user = User.objects.get(email="ops@example.test")
     assert user.check_password("long enough pass 42")
@@ -79,9 +84,17 @@ def test_token_create_prints_a_working_token_once(capsys: pytest.CaptureFixture[
     key = member.organization.slug
     # when
     call_command(
-        "token", "create", "--user", member.user.email, "--org", key,
-        "--permissions", "documents.view,documents.upload", "--name", "scanner",
-    )  # fmt: skip
+        "token",
+        "create",
+        "--user",
+        member.user.email,
+        "--org",
+        key,
+        "--permissions",
+        "documents.view,documents.upload",
+        "--name",
+        "scanner",
+    )
     # then
     raw = capsys.readouterr().out.strip()
     grant = services.api_token_authenticate(raw)
@@ -97,9 +110,15 @@ def test_token_create_refuses_more_than_the_user_has() -> None:
     # when
     with pytest.raises(CommandError, match="token-permissions-exceed-user"):
         call_command(
-            "token", "create", "--user", member.user.email, "--org",
-            member.organization.tax_id, "--permissions", "users.manage",
-        )  # fmt: skip
+            "token",
+            "create",
+            "--user",
+            member.user.email,
+            "--org",
+            member.organization.tax_id,
+            "--permissions",
+            "users.manage",
+        )
     # then
     assert snapshot() == before
 
@@ -107,10 +126,7 @@ def test_token_create_refuses_more_than_the_user_has() -> None:
 def test_token_list_and_revoke(capsys: pytest.CaptureFixture[str]) -> None:
     # given
     admin = admin_of()
-    token, _raw = services.api_token_create(
-        organization=admin.organization, user=admin.user, name="erp",
-        permissions=["documents.view"], ip=None,
-    )  # fmt: skip
+    token = make_token(admin, name="erp")
     # when
     call_command("token", "list", "--org", admin.organization.slug)
     listed = capsys.readouterr().out

@@ -21,7 +21,7 @@ from tests.hub.factories import (
     make_user,
     verified_user,
 )
-from tests.hub.identity.helpers import snapshot
+from tests.hub.helpers import snapshot
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -38,10 +38,15 @@ def _invite(
     admin: Membership, email: str = "new@example.test", **kw: Any
 ) -> tuple[Invitation, str]:
     return services.invitation_create(
-        organization=admin.organization, actor=admin.user, email=email,
-        salutation=kw.pop("salutation", "ms"), first_name="Anna", last_name="Muster",
-        ip="192.0.2.5", **kw,
-    )  # fmt: skip
+        organization=admin.organization,
+        actor=admin.user,
+        email=email,
+        salutation=kw.pop("salutation", "ms"),
+        first_name="Anna",
+        last_name="Muster",
+        ip="192.0.2.5",
+        **kw,
+    )
 
 
 def test_invitation_stores_only_the_hash_and_mails_the_link(
@@ -56,8 +61,9 @@ def test_invitation_stores_only_the_hash_and_mails_the_link(
     assert invitation.token_hash == hashlib.sha256(raw.encode()).hexdigest()
     assert raw not in str(Invitation.objects.filter(pk=invitation.pk).values().get())
     assert (invitation.role, invitation.permissions) == (
-        "employee", ["documents.view", "documents.upload"],
-    )  # fmt: skip
+        "employee",
+        ["documents.view", "documents.upload"],
+    )
     assert invitation.expires_at - invitation.created_at == timedelta(days=7)
     assert invitation.sent_count == 1
     (message,) = mail.outbox
@@ -141,8 +147,9 @@ def test_inviting_a_member_or_a_pending_address_is_refused() -> None:
         _invite(admin, email="pending@example.test")
     # then
     assert (member_error.value.code, pending_error.value.code) == (
-        "already-member", "invitation-pending",
-    )  # fmt: skip
+        "already-member",
+        "invitation-pending",
+    )
     assert snapshot() == before
 
 
@@ -166,8 +173,10 @@ def test_accept_makes_a_membership_with_the_invited_rights() -> None:
     membership = services.invitation_accept(raw_token=raw, user=user, ip="192.0.2.7")
     # then
     assert (membership.organization, membership.role, membership.permissions) == (
-        admin.organization, "accountant", ["documents.view"],
-    )  # fmt: skip
+        admin.organization,
+        "accountant",
+        ["documents.view"],
+    )
     invitation.refresh_from_db()
     assert invitation.accepted_by == user
     assert invitation.status == "accepted"

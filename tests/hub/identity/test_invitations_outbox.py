@@ -22,7 +22,7 @@ from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import Invitation
 from ledgerbridge.hub.identity.services import invitation_mail_requeue, invitation_token
 from ledgerbridge.hub.identity.tasks import send_invitation_mail
-from tests.hub.factories import admin_of
+from tests.hub.factories import admin_of, make_invitation
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -55,16 +55,10 @@ class RefusingBackend(BaseEmailBackend):
         raise RefusingBackend.error
 
 
-def _invite(admin: Membership, email: str = "new@example.test") -> tuple[Invitation, str]:
-    return services.invitation_create(
-        organization=admin.organization, actor=admin.user, email=email, ip=None
-    )
-
-
 def _invite_then_fail(admin: Membership) -> None:
     """Invite inside an outer transaction that then rolls back."""
     with contextlib.suppress(_Rollback), transaction.atomic():
-        _invite(admin)
+        make_invitation(admin)
         raise _Rollback
 
 
@@ -94,13 +88,14 @@ def test_committed_invitation_leaves_one_task_row_with_ids_only(
     admin = admin_of()
     # when
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        invitation, raw = _invite(admin)
+        invitation, raw = make_invitation(admin)
     # then
     (row,) = DBTaskResult.objects.all()
     assert (row.task_path, row.status) == (TASK_PATH, "READY")
     assert row.args_kwargs == {
-        "args": [], "kwargs": {"invitation_id": invitation.pk, "sent_count": 1},
-    }  # fmt: skip
+        "args": [],
+        "kwargs": {"invitation_id": invitation.pk, "sent_count": 1},
+    }
     assert raw not in str(row.args_kwargs)
     assert (callbacks, mail.outbox) == ([], [])
 
@@ -108,7 +103,7 @@ def test_committed_invitation_leaves_one_task_row_with_ids_only(
 def test_running_the_task_twice_mails_once() -> None:
     # given
     admin = admin_of()
-    invitation, raw = _invite(admin)
+    invitation, raw = make_invitation(admin)
     row = DBTaskResult.objects.get()
     # when
     first, second = _run(row), _run(row)
@@ -125,7 +120,7 @@ def test_token_is_derived_from_id_and_count() -> None:
     # given
     admin = admin_of()
     # when
-    invitation, raw = _invite(admin)
+    invitation, raw = make_invitation(admin)
     # then
     assert raw == invitation_token(invitation.pk, 1)
     assert raw != invitation_token(invitation.pk, 2)
@@ -134,7 +129,7 @@ def test_token_is_derived_from_id_and_count() -> None:
 def test_resend_outdates_the_pending_task_of_the_old_link() -> None:
     # given
     admin = admin_of()
-    invitation, old = _invite(admin)
+    invitation, old = make_invitation(admin)
     new = services.invitation_resend(invitation=invitation, actor=admin.user, ip=None)
     # when
     results = [_run(row) for row in DBTaskResult.objects.order_by("enqueued_at", "id")]
@@ -149,7 +144,7 @@ def test_resend_outdates_the_pending_task_of_the_old_link() -> None:
 def test_a_closed_invitation_is_not_mailed(close: str) -> None:
     # given
     admin = admin_of()
-    invitation, _raw = _invite(admin)
+    invitation, _raw = make_invitation(admin)
     row = DBTaskResult.objects.get()
     if close == "revoke":
         services.invitation_revoke(invitation=invitation, actor=admin.user, ip=None)
@@ -167,7 +162,7 @@ def test_unreachable_mail_server_is_retried_later(settings: Any) -> None:
     settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
     RefusingBackend.error = smtplib.SMTPConnectError(421, b"try later")
     admin = admin_of()
-    invitation, _raw = _invite(admin)
+    invitation, _raw = make_invitation(admin)
     row = DBTaskResult.objects.get()
     # when
     sent = _run(row)
@@ -175,8 +170,10 @@ def test_unreachable_mail_server_is_retried_later(settings: Any) -> None:
     assert sent is False
     retry = DBTaskResult.objects.exclude(pk=row.pk).get()
     assert retry.args_kwargs["kwargs"] == {
-        "invitation_id": invitation.pk, "sent_count": 1, "attempt": 2,
-    }  # fmt: skip
+        "invitation_id": invitation.pk,
+        "sent_count": 1,
+        "attempt": 2,
+    }
     assert retry.run_after is not None
     invitation.refresh_from_db()
     assert (invitation.mailed_count, invitation.sent_at) == (0, None)
@@ -187,7 +184,7 @@ def test_a_refused_recipient_fails_without_retry(settings: Any) -> None:
     settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
     RefusingBackend.error = smtplib.SMTPRecipientsRefused({"new@example.test": (550, b"no")})
     admin = admin_of()
-    _invite(admin)
+    make_invitation(admin)
     row = DBTaskResult.objects.get()
     # when
     with pytest.raises(smtplib.SMTPRecipientsRefused):
@@ -201,7 +198,7 @@ def test_the_last_attempt_gives_up(settings: Any) -> None:
     settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
     RefusingBackend.error = smtplib.SMTPServerDisconnected("gone")
     admin = admin_of()
-    invitation, _raw = _invite(admin)
+    invitation, _raw = make_invitation(admin)
     # when
     with pytest.raises(smtplib.SMTPServerDisconnected):
         send_invitation_mail.call(invitation_id=invitation.pk, sent_count=1, attempt=6)
@@ -212,9 +209,9 @@ def test_the_last_attempt_gives_up(settings: Any) -> None:
 def test_requeue_enqueues_only_the_links_not_mailed_yet() -> None:
     # given
     admin = admin_of()
-    mailed, _raw = _invite(admin, email="mailed@example.test")
-    _invite(admin, email="pending@example.test")
-    revoked, _raw = _invite(admin, email="revoked@example.test")
+    mailed, _raw = make_invitation(admin, email="mailed@example.test")
+    make_invitation(admin, email="pending@example.test")
+    revoked, _raw = make_invitation(admin, email="revoked@example.test")
     services.invitation_revoke(invitation=revoked, actor=admin.user, ip=None)
     _run(DBTaskResult.objects.get(args_kwargs__kwargs__invitation_id=mailed.pk))
     DBTaskResult.objects.all().delete()  # as if the worker died holding them
@@ -228,7 +225,7 @@ def test_requeue_enqueues_only_the_links_not_mailed_yet() -> None:
 
 def test_the_requeue_command_enqueues_the_mails_a_dead_worker_left() -> None:
     # given an invitation whose mail task was taken by a worker that then died
-    invitation, _raw = _invite(admin_of())
+    invitation, _raw = make_invitation(admin_of())
     DBTaskResult.objects.update(status="RUNNING")
     # when the next worker starts (ledgerbridge worker runs this first)
     call_command("requeue_outbox")

@@ -11,7 +11,7 @@ from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import ApiToken, AuditEvent, Membership
 from ledgerbridge.hub.identity.permissions import Role
 from tests.hub.factories import admin_of, make_membership, make_token
-from tests.hub.identity.helpers import snapshot
+from tests.hub.helpers import snapshot
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -25,9 +25,12 @@ def test_update_permissions_sets_role_and_list_and_audits_before_after() -> None
     member = make_membership(organization=admin.organization)
     # when
     services.membership_update_permissions(
-        membership=member, actor=admin.user, role=Role.ACCOUNTANT,
-        permissions=["audit.view", "documents.view"], ip="192.0.2.9",
-    )  # fmt: skip
+        membership=member,
+        actor=admin.user,
+        role=Role.ACCOUNTANT,
+        permissions=["audit.view", "documents.view"],
+        ip="192.0.2.9",
+    )
     # then
     member.refresh_from_db()
     assert (member.role, member.permissions) == ("accountant", ["documents.view", "audit.view"])
@@ -71,9 +74,12 @@ def test_nobody_grants_what_they_do_not_hold() -> None:
     # when
     with pytest.raises(PermissionDenied) as caught:
         services.membership_update_permissions(
-            membership=member, actor=manager.user, role="employee",
-            permissions=["audit.view"], ip=None,
-        )  # fmt: skip
+            membership=member,
+            actor=manager.user,
+            role="employee",
+            permissions=["audit.view"],
+            ip=None,
+        )
     # then
     assert caught.value.code == "permission-exceeds-actor"
     assert snapshot() == before
@@ -127,9 +133,12 @@ def test_last_active_admin_cannot_demote_themself(
     # when
     with pytest.raises(Conflict) as caught:
         services.membership_update_permissions(
-            membership=admin, actor=admin.user, role="employee",
-            permissions=["documents.view"], ip=None,
-        )  # fmt: skip
+            membership=admin,
+            actor=admin.user,
+            role="employee",
+            permissions=["documents.view"],
+            ip=None,
+        )
     # then
     assert caught.value.code == "last-admin"
     assert snapshot() == before
@@ -141,9 +150,12 @@ def test_admin_may_step_down_when_another_admin_remains() -> None:
     admin_of(admin.organization)
     # when
     services.membership_update_permissions(
-        membership=admin, actor=admin.user, role="employee", permissions=["documents.view"],
+        membership=admin,
+        actor=admin.user,
+        role="employee",
+        permissions=["documents.view"],
         ip=None,
-    )  # fmt: skip
+    )
     # then
     admin.refresh_from_db()
     assert admin.permissions == ["documents.view"]
@@ -208,8 +220,10 @@ def test_delete_removes_membership_and_revokes_its_tokens() -> None:
     assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
     event = AuditEvent.objects.get(action="deleted")
     assert event.details == {
-        "email": member.user.email, "role": "employee", "tokens_revoked": 1,
-    }  # fmt: skip
+        "email": member.user.email,
+        "role": "employee",
+        "tokens_revoked": 1,
+    }
 
 
 def test_locking_twice_and_unlocking_an_active_member_are_refused() -> None:

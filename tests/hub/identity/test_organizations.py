@@ -9,7 +9,7 @@ from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import AuditEvent, Membership, Organization
 from ledgerbridge.hub.identity.permissions import ROLE_PRESETS, Permission, Role
 from tests.hub.factories import admin_of, make_membership, make_organization, make_user
-from tests.hub.identity.helpers import snapshot
+from tests.hub.helpers import snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +46,12 @@ def test_create_stores_compact_tax_id_and_makes_creator_admin() -> None:
     assert membership.permission_set == ROLE_PRESETS[Role.ADMIN]
     event = AuditEvent.objects.get(organization=organization)
     assert (event.category, event.action, event.actor, event.ip, event.seq) == (
-        "organization", "created", creator, "192.0.2.1", 1,
-    )  # fmt: skip
+        "organization",
+        "created",
+        creator,
+        "192.0.2.1",
+        1,
+    )
 
 
 def test_slug_is_made_unique() -> None:
@@ -81,16 +85,20 @@ def test_invalid_tax_id_is_refused_with_its_shape_and_nothing_changes() -> None:
         _create(tax_id="CHE-116.281.711", creator=creator)
     # then
     assert (caught.value.code, str(caught.value)) == (
-        "invalid-tax-id", "A Swiss UID looks like CHE-123.456.789.",
-    )  # fmt: skip
+        "invalid-tax-id",
+        "A Swiss UID looks like CHE-123.456.789.",
+    )
     assert snapshot() == before
 
 
 @pytest.mark.parametrize(
     ("overrides", "code"),
-    [({"name": "  "}, "name-required"), ({"kind": "bank"}, "invalid-kind"),
-     ({"country": "US"}, "unsupported-country")],
-)  # fmt: skip
+    [
+        ({"name": "  "}, "name-required"),
+        ({"kind": "bank"}, "invalid-kind"),
+        ({"country": "US"}, "unsupported-country"),
+    ],
+)
 def test_bad_fields_are_refused(overrides: dict[str, object], code: str) -> None:
     # given
     creator = make_user()

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import ApiToken, Membership, Organization, User
-from tests.hub.factories import admin_of, make_membership
+from tests.hub.factories import admin_of, make_membership, make_token_with_secret
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +22,7 @@ def test_the_grant_holds_the_token_user_organization_and_membership_as_stored() 
     admin = admin_of()
     member = make_membership(organization=admin.organization)
     other = make_membership(user=member.user)
-    token, raw = services.api_token_create(
-        organization=other.organization, user=member.user, name="scan",
-        permissions=["documents.upload"], ip=None,
-    )  # fmt: skip
+    token, raw = make_token_with_secret(other, name="scan", permissions=("documents.upload",))
     services.api_token_authenticate(raw)  # writes last_used_at
     # when
     with CaptureQueriesContext(connection) as queries:

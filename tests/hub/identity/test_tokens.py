@@ -13,16 +13,19 @@ from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import ApiToken, AuditEvent, Membership
 from ledgerbridge.hub.identity.permissions import Permission, Role
 from tests.hub.factories import admin_of, make_membership
-from tests.hub.identity.helpers import snapshot
+from tests.hub.helpers import snapshot
 
 pytestmark = pytest.mark.django_db
 
 
 def _token(membership: Membership, permissions: list[str] | None = None) -> tuple[ApiToken, str]:
     return services.api_token_create(
-        organization=membership.organization, user=membership.user, name="  scan   app ",
-        permissions=permissions or ["documents.upload"], ip="192.0.2.4",
-    )  # fmt: skip
+        organization=membership.organization,
+        user=membership.user,
+        name="  scan   app ",
+        permissions=permissions or ["documents.upload"],
+        ip="192.0.2.4",
+    )
 
 
 def test_create_returns_raw_once_and_stores_the_hash() -> None:
@@ -67,17 +70,21 @@ def test_create_refuses_empty_name_and_empty_permissions() -> None:
     # when
     with pytest.raises(Invalid) as no_name:
         services.api_token_create(
-            organization=member.organization, user=member.user, name=" ",
-            permissions=["documents.view"], ip=None,
-        )  # fmt: skip
+            organization=member.organization,
+            user=member.user,
+            name=" ",
+            permissions=["documents.view"],
+            ip=None,
+        )
     with pytest.raises(Invalid) as no_permissions:
         services.api_token_create(
             organization=member.organization, user=member.user, name="x", permissions=[], ip=None
         )
     # then
     assert (no_name.value.code, no_permissions.value.code) == (
-        "token-name-required", "token-permissions-empty",
-    )  # fmt: skip
+        "token-name-required",
+        "token-permissions-empty",
+    )
     assert snapshot() == before
 
 
@@ -130,9 +137,12 @@ def test_token_shrinks_with_the_membership() -> None:
     raw = _token(member, ["documents.view", "audit.view"])[1]
     # when
     services.membership_update_permissions(
-        membership=member, actor=admin.user, role="employee", permissions=["documents.view"],
+        membership=member,
+        actor=admin.user,
+        role="employee",
+        permissions=["documents.view"],
         ip=None,
-    )  # fmt: skip
+    )
     # then
     grant = services.api_token_authenticate(raw)
     assert grant is not None

@@ -7,13 +7,13 @@ import re
 import pytest
 from django.test import Client
 
-from tests.hub.accounts.factories import PASSWORD, verified_user, with_totp
+from tests.hub.factories import PASSWORD, verified_user, with_totp
 
 pytestmark = pytest.mark.django_db
 
 
 def _two_factor_page() -> str:
-    user = verified_user()
+    user = verified_user("anna@example.com")
     with_totp(user)
     client = Client()
     step = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})

@@ -8,7 +8,13 @@ from django.test import Client
 
 from ledgerbridge.hub.identity.models import AuditEvent
 from ledgerbridge.hub.web.middleware import SESSION_KEY
-from tests.hub.accounts.factories import PASSWORD, member_of, organization, verified_user, with_totp
+from tests.hub.factories import (
+    PASSWORD,
+    make_membership,
+    make_organization,
+    verified_user,
+    with_totp,
+)
 
 TOO_MANY = "Too many failed login attempts. Try again later."
 
@@ -16,7 +22,7 @@ TOO_MANY = "Too many failed login attempts. Try again later."
 @pytest.mark.django_db
 def test_the_sixth_wrong_password_for_one_address_is_refused_by_the_rate_limit() -> None:
     # given: five wrong passwords (the limit per address is 5 in 5 minutes)
-    verified_user()
+    verified_user("anna@example.com")
     client = Client()
     for _ in range(5):
         response = client.post("/accounts/login/", {"login": "anna@example.com", "password": "bad"})
@@ -43,7 +49,7 @@ def test_the_rate_limit_answers_the_same_for_unknown_addresses() -> None:
 @pytest.mark.django_db
 def test_wrong_totp_codes_are_rate_limited_too() -> None:
     # given
-    user = verified_user()
+    user = verified_user("anna@example.com")
     with_totp(user)
     RecoveryCodes.activate(user)
     client = Client()
@@ -60,8 +66,8 @@ def test_wrong_totp_codes_are_rate_limited_too() -> None:
 @pytest.mark.django_db
 def test_a_member_without_mfa_is_sent_to_set_it_up_when_the_organization_requires_it() -> None:
     # given
-    user = verified_user()
-    membership = member_of(organization(require_mfa=True), user)
+    user = verified_user("anna@example.com")
+    membership = make_membership(organization=make_organization(require_mfa=True), user=user)
     client = Client()
     client.force_login(user)
     session = client.session
@@ -83,9 +89,9 @@ def test_a_member_without_mfa_is_sent_to_set_it_up_when_the_organization_require
 @pytest.mark.django_db
 def test_a_member_with_totp_passes_the_mfa_requirement() -> None:
     # given
-    user = verified_user()
+    user = verified_user("anna@example.com")
     with_totp(user)
-    member_of(organization(require_mfa=True), user)
+    make_membership(organization=make_organization(require_mfa=True), user=user)
     client = Client()
     client.force_login(user)
     # when
@@ -97,8 +103,8 @@ def test_a_member_with_totp_passes_the_mfa_requirement() -> None:
 @pytest.mark.django_db
 def test_no_requirement_no_redirect() -> None:
     # given
-    user = verified_user()
-    member_of(organization(require_mfa=False), user)
+    user = verified_user("anna@example.com")
+    make_membership(organization=make_organization(require_mfa=False), user=user)
     client = Client()
     client.force_login(user)
     # when
@@ -110,10 +116,10 @@ def test_no_requirement_no_redirect() -> None:
 @pytest.mark.django_db
 def test_logins_are_audited_in_each_organization_of_the_user() -> None:
     # given
-    user = verified_user()
-    first, second = organization(), organization()
-    member_of(first, user)
-    member_of(second, user)
+    user = verified_user("anna@example.com")
+    first, second = make_organization(), make_organization()
+    make_membership(organization=first, user=user)
+    make_membership(organization=second, user=user)
     client = Client(REMOTE_ADDR="203.0.113.9")
     # when
     client.post("/accounts/login/", {"login": "anna@example.com", "password": "wrong one"})
@@ -150,8 +156,8 @@ def test_a_failed_login_for_an_unknown_address_goes_into_the_global_chain() -> N
 @pytest.mark.django_db
 def test_password_change_is_audited_without_the_password() -> None:
     # given
-    user = verified_user()
-    member_of(organization(), user)
+    user = verified_user("anna@example.com")
+    make_membership(organization=make_organization(), user=user)
     client = Client()
     client.force_login(user)
     # when

@@ -12,8 +12,8 @@ from django.test import Client
 
 from ledgerbridge.hub.identity.models import AuditEvent
 from ledgerbridge.hub.web.accounts.mfa import EncryptingMFAAdapter
-from tests.hub.accounts.factories import PASSWORD, verified_user, with_totp
-from tests.hub.accounts.helpers import totp_now
+from tests.hub.factories import PASSWORD, verified_user, with_totp
+from tests.hub.helpers import totp_now
 
 
 def _password_step(client: Client, email: str = "anna@example.com") -> None:
@@ -43,7 +43,7 @@ def test_activating_totp_stores_the_secret_encrypted_and_adds_recovery_codes(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     # given
-    user = verified_user()
+    user = verified_user("anna@example.com")
     client = _logged_in()
     secret = client.get("/accounts/2fa/totp/activate/").context["form"].secret
     # when: allauth announces the new methods once the transaction commits
@@ -65,7 +65,7 @@ def test_activating_totp_stores_the_secret_encrypted_and_adds_recovery_codes(
 @pytest.mark.django_db
 def test_a_wrong_code_does_not_activate_totp() -> None:
     # given
-    user = verified_user()
+    user = verified_user("anna@example.com")
     client = _logged_in()
     secret = client.get("/accounts/2fa/totp/activate/").context["form"].secret
     wrong = "000000" if totp_now(secret) != "000000" else "111111"
@@ -80,7 +80,7 @@ def test_a_wrong_code_does_not_activate_totp() -> None:
 @pytest.mark.django_db
 def test_login_with_totp() -> None:
     # given
-    user = verified_user()
+    user = verified_user("anna@example.com")
     secret = with_totp(user)
     client = Client()
     _password_step(client)
@@ -96,7 +96,7 @@ def test_login_with_totp() -> None:
 @pytest.mark.django_db
 def test_login_with_a_wrong_totp_is_refused_and_audited() -> None:
     # given
-    user = verified_user()
+    user = verified_user("anna@example.com")
     secret = with_totp(user)
     client = Client()
     _password_step(client)
@@ -119,7 +119,7 @@ def test_login_with_a_wrong_totp_is_refused_and_audited() -> None:
 @pytest.mark.django_db
 def test_recovery_codes_are_shown_once_and_each_works_once() -> None:
     # given
-    user = verified_user()
+    user = verified_user("anna@example.com")
     secret = with_totp(user)
     RecoveryCodes.activate(user)
     client = _logged_in(secret=secret)
@@ -146,7 +146,7 @@ def test_regenerated_recovery_codes_replace_the_old_ones(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     # given
-    user = verified_user()
+    user = verified_user("anna@example.com")
     secret = with_totp(user)
     old = RecoveryCodes.activate(user).generate_codes()
     client = _logged_in(secret=secret)
@@ -165,7 +165,7 @@ def test_regenerated_recovery_codes_replace_the_old_ones(
 @pytest.mark.django_db
 def test_removing_totp_is_audited() -> None:
     # given
-    user = verified_user()
+    user = verified_user("anna@example.com")
     client = _logged_in(secret=with_totp(user))
     # when
     response = client.post("/accounts/2fa/totp/deactivate/")

@@ -15,20 +15,14 @@ from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import Invitation, Membership
 from ledgerbridge.hub.identity.permissions import Role
 from ledgerbridge.hub.web.middleware import SESSION_KEY
-from tests.hub.factories import admin_of, verified_user
-from tests.hub.web.helpers import client_for, make_member
+from tests.hub.factories import admin_of, make_invitation, make_membership, verified_user
+from tests.hub.helpers import client_for
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from contextlib import AbstractContextManager
 
 pytestmark = pytest.mark.django_db
-
-
-def _invite(admin: Membership, email: str = "anna@example.test") -> tuple[Invitation, str]:
-    return services.invitation_create(
-        organization=admin.organization, actor=admin.user, email=email, ip=None
-    )
 
 
 def test_invite_form_creates_the_invitation_and_sends_the_mail(
@@ -92,7 +86,7 @@ def test_inviting_with_a_bad_address_is_a_form_error() -> None:
 
 def test_invite_needs_users_manage() -> None:
     # when
-    response = client_for(make_member()).get(reverse("web:invitation_create"))
+    response = client_for(make_membership()).get(reverse("web:invitation_create"))
     # then
     assert response.status_code == 403
 
@@ -100,7 +94,7 @@ def test_invite_needs_users_manage() -> None:
 @pytest.mark.parametrize("name", ["web:invitation_resend", "web:invitation_revoke"])
 def test_foreign_invitations_answer_404(name: str) -> None:
     # given
-    foreign, _raw = _invite(admin_of())
+    foreign, _raw = make_invitation(admin_of(), "anna@example.test")
     # when
     response = client_for(admin_of()).post(reverse(name, kwargs={"invitation_id": foreign.pk}))
     # then
@@ -112,7 +106,7 @@ def test_foreign_invitations_answer_404(name: str) -> None:
 def test_resend_issues_a_new_link_and_kills_the_old_one() -> None:
     # given
     admin = admin_of()
-    invitation, old = _invite(admin)
+    invitation, old = make_invitation(admin, "anna@example.test")
     # when
     response = client_for(admin).post(
         reverse("web:invitation_resend", kwargs={"invitation_id": invitation.pk})
@@ -128,7 +122,7 @@ def test_resend_issues_a_new_link_and_kills_the_old_one() -> None:
 def test_revoke_asks_then_revokes() -> None:
     # given
     admin = admin_of()
-    invitation, _raw = _invite(admin)
+    invitation, _raw = make_invitation(admin, "anna@example.test")
     client = client_for(admin)
     url = reverse("web:invitation_revoke", kwargs={"invitation_id": invitation.pk})
     # when
@@ -142,7 +136,7 @@ def test_revoke_asks_then_revokes() -> None:
 def test_landing_logged_out_shows_the_organization_and_a_prefilled_signup_link() -> None:
     # given
     admin = admin_of()
-    _invitation, raw = _invite(admin, "new.person@example.test")
+    _invitation, raw = make_invitation(admin, "new.person@example.test")
     # when
     response = Client().get(reverse("web:invitation_landing", kwargs={"token": raw}))
     # then
@@ -156,7 +150,7 @@ def test_landing_logged_out_shows_the_organization_and_a_prefilled_signup_link()
 def test_landing_logged_in_accepts_and_lands_in_the_organization() -> None:
     # given
     admin = admin_of()
-    invitation, raw = _invite(admin, "joiner@example.test")
+    invitation, raw = make_invitation(admin, "joiner@example.test")
     joiner = verified_user(email="joiner@example.test")
     client = Client()
     client.force_login(joiner)
@@ -177,7 +171,7 @@ def test_landing_logged_in_accepts_and_lands_in_the_organization() -> None:
 def test_landing_for_another_address_explains_and_changes_nothing() -> None:
     # given
     admin = admin_of()
-    _invitation, raw = _invite(admin, "someone@example.test")
+    _invitation, raw = make_invitation(admin, "someone@example.test")
     client = Client()
     client.force_login(verified_user(email="other@example.test"))
     # when
@@ -201,7 +195,7 @@ def test_landing_of_a_closed_link_names_the_reason_and_changes_nothing(
 ) -> None:
     # given
     admin = admin_of()
-    invitation, raw = _invite(admin, "late@example.test")
+    invitation, raw = make_invitation(admin, "late@example.test")
     if close == "expire":
         Invitation.objects.filter(pk=invitation.pk).update(
             expires_at=timezone.now() - timedelta(seconds=1)

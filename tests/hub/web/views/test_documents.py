@@ -14,30 +14,31 @@ from PIL import Image
 from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.documents.originals import render_pdf_page
 from ledgerbridge.hub.identity.permissions import Role
-from tests.hub.acceptance.factories import PASSWORD, verified_user
-from tests.hub.documents.factories import (
+from tests.hub.conftest import PHONE
+from tests.hub.factories import (
     HTML_AS_PDF,
+    PASSWORD,
     QRBILL_GENERATED,
+    admin_of,
     blank_pdf,
-    counts,
     ingest,
+    make_membership,
+    make_organization,
     plain_qr_png,
     qrbill_file,
+    verified_user,
 )
-from tests.hub.factories import admin_of
-from tests.hub.web.helpers import client_for, make_member, make_organization
-
-PHONE = {"width": 390, "height": 844}
+from tests.hub.helpers import client_for, counts, file_payload, log_in
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from playwright.sync_api import BrowserContext, FilePayload, Page
+    from playwright.sync_api import BrowserContext, Page
 
     from ledgerbridge.hub.identity.models import Membership
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 CREDIT_NOTE = b"""<?xml version="1.0" encoding="UTF-8"?>
 <CreditNote xmlns="urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
@@ -46,12 +47,6 @@ CREDIT_NOTE += b"""l:schema:xsd:CommonBasicComponents-2">
 
     <cbc:ID>A&amp;&lt;b&gt;1</cbc:ID>
 </CreditNote>"""
-
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return tmp_path / "media"
 
 
 def _upload(client: Client, *files: tuple[str, bytes], json: bool = True, **extra: str) -> Any:
@@ -63,12 +58,12 @@ def _upload(client: Client, *files: tuple[str, bytes], json: bool = True, **extr
 
 def _viewer() -> Membership:
     """A member who may view documents but not upload them."""
-    return make_member(role=Role.EMPLOYEE, permissions=["documents.view"])
+    return make_membership(role=Role.EMPLOYEE, permissions=["documents.view"])
 
 
 def test_pages_need_their_permission() -> None:
     # given a member of the "app" role (upload only) and one who may only view
-    app = client_for(make_member(role=Role.APP))
+    app = client_for(make_membership(role=Role.APP))
     viewer = client_for(_viewer())
     # when
     app_list = app.get(reverse("web:document_list"))
@@ -93,7 +88,7 @@ def test_anonymous_visitors_are_sent_to_log_in() -> None:
 
 def test_upload_answers_per_file_created_existing_and_refused() -> None:
     # given
-    member = make_member(role=Role.EMPLOYEE)
+    member = make_membership(role=Role.EMPLOYEE)
     client = client_for(member)
     photo, entry = qrbill_file()
     # when several files go in one request, one of them twice
@@ -127,7 +122,7 @@ def test_bad_upload_gets_its_specific_refusal_and_stores_nothing(
     name: str, body: bytes, status: int, code: str
 ) -> None:
     # given
-    client = client_for(make_member(role=Role.EMPLOYEE))
+    client = client_for(make_membership(role=Role.EMPLOYEE))
     # when
     response = _upload(client, (name, body))
     # then
@@ -139,7 +134,7 @@ def test_bad_upload_gets_its_specific_refusal_and_stores_nothing(
 def test_oversize_upload_is_refused_before_reading(settings: Any) -> None:
     # given
     settings.LEDGERBRIDGE_MAX_UPLOAD_BYTES = 1000
-    client = client_for(make_member(role=Role.EMPLOYEE))
+    client = client_for(make_membership(role=Role.EMPLOYEE))
     # when
     response = _upload(client, ("big.pdf", b"%PDF-" + b"0" * 5000))
     # then
@@ -150,7 +145,7 @@ def test_oversize_upload_is_refused_before_reading(settings: Any) -> None:
 
 def test_upload_without_files_says_so() -> None:
     # when
-    response = _upload(client_for(make_member(role=Role.EMPLOYEE)))
+    response = _upload(client_for(make_membership(role=Role.EMPLOYEE)))
     # then
     assert response.status_code == 400
     assert response.json()["results"][0]["code"] == "file-missing"
@@ -158,7 +153,7 @@ def test_upload_without_files_says_so() -> None:
 
 def test_unreadable_pdf_is_kept_as_other_when_asked_and_the_form_works_without_script() -> None:
     # given
-    client = client_for(make_member(role=Role.EMPLOYEE))
+    client = client_for(make_membership(role=Role.EMPLOYEE))
     # when the plain form posts (no JSON wanted)
     response = _upload(client, ("letter.pdf", blank_pdf()), json=False, keep_unreadable="on")
     # then the page lists the result
@@ -170,7 +165,7 @@ def test_unreadable_pdf_is_kept_as_other_when_asked_and_the_form_works_without_s
 
 def test_same_payment_again_is_flagged_as_possible_duplicate() -> None:
     # given a slip scanned as a photo
-    member = make_member(role=Role.EMPLOYEE)
+    member = make_membership(role=Role.EMPLOYEE)
     photo, entry = qrbill_file()
     ingest(member, photo, filename="photo.png")
     # when its QR text arrives as another file
@@ -357,9 +352,13 @@ def test_pdf_page_answers_404_out_of_range_for_non_pdfs_and_foreign_documents() 
 
     # when
     answers = (
-        page(own, pdf_id, 1), page(own, pdf_id, 0), page(own, pdf_id, 2),
-        page(own, photo_id, 1), page(stranger, pdf_id, 1), page(own, 999_999, 1),
-    )  # fmt: skip
+        page(own, pdf_id, 1),
+        page(own, pdf_id, 0),
+        page(own, pdf_id, 2),
+        page(own, photo_id, 1),
+        page(stranger, pdf_id, 1),
+        page(own, 999_999, 1),
+    )
     # then
     assert answers == (200, 404, 404, 404, 404, 404)
 
@@ -400,10 +399,6 @@ def test_detail_pretty_prints_xml_escaped() -> None:
     assert "&lt;cbc:ID&gt;A&amp;amp;&amp;lt;b&amp;gt;1&lt;/cbc:ID&gt;" in response.content.decode()
 
 
-def _file(name: str, mime_type: str, data: bytes) -> FilePayload:
-    return {"name": name, "mimeType": mime_type, "buffer": data}
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_upload_several_files_on_a_phone_then_read_them_on_a_desk(
@@ -411,12 +406,11 @@ def test_upload_several_files_on_a_phone_then_read_them_on_a_desk(
 ) -> None:
     # given an employee on a phone
     organization = make_organization()
-    make_member(role=Role.ADMIN, organization=organization, user=verified_user("eve@example.com"))
+    make_membership(
+        role=Role.ADMIN, organization=organization, user=verified_user("eve@example.com")
+    )
     phone = browser_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
-    phone.goto(f"{reverse('account_login')}?next={reverse('web:document_upload')}")
-    phone.fill("input[name=login]", "eve@example.com")
-    phone.fill("input[name=password]", PASSWORD)
-    phone.locator("form:has([name=password]) [type=submit]").first.click()
+    log_in(phone, "eve@example.com", next_url=reverse("web:document_upload"))
     phone.wait_for_selector("html[data-upload-ready]", state="attached")
     # when three files are chosen at once: a QR-bill, an A4 PDF with one, and an HTML page
     photo, _entry = qrbill_file()
@@ -424,9 +418,9 @@ def test_upload_several_files_on_a_phone_then_read_them_on_a_desk(
     phone.set_input_files(
         "#id_files",
         files=[
-            _file("bill.png", "image/png", photo),
-            _file("invoice.pdf", "application/pdf", pdf),
-            _file("fake.pdf", "application/pdf", HTML_AS_PDF),
+            file_payload("bill.png", "image/png", photo),
+            file_payload("invoice.pdf", "application/pdf", pdf),
+            file_payload("fake.pdf", "application/pdf", HTML_AS_PDF),
         ],
     )
     # then each file shows its own result

@@ -8,8 +8,8 @@ from django.urls import reverse
 from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import Membership
 from ledgerbridge.hub.identity.permissions import ROLE_PRESETS, Role
-from tests.hub.factories import admin_of
-from tests.hub.web.helpers import client_for, make_member, make_members
+from tests.hub.factories import admin_of, make_membership, make_memberships
+from tests.hub.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def test_member_pages_answer_404_for_a_member_of_another_organization(
 ) -> None:
     # given
     admin = admin_of()
-    foreign = make_member()
+    foreign = make_membership()
     url = reverse(name, kwargs={"membership_id": foreign.pk})
     # when
     response = getattr(client_for(admin), method)(url)
@@ -44,8 +44,8 @@ def test_member_pages_answer_404_for_a_member_of_another_organization(
 )
 def test_member_pages_need_users_manage(name: str) -> None:
     # given
-    accountant = make_member(role=Role.ACCOUNTANT)
-    colleague = make_member(organization=accountant.organization)
+    accountant = make_membership(role=Role.ACCOUNTANT)
+    colleague = make_membership(organization=accountant.organization)
     # when
     response = client_for(accountant).get(reverse(name, kwargs={"membership_id": colleague.pk}))
     # then
@@ -54,7 +54,7 @@ def test_member_pages_need_users_manage(name: str) -> None:
 
 def test_member_list_needs_users_manage() -> None:
     # when
-    response = client_for(make_member()).get(reverse("web:member_list"))
+    response = client_for(make_membership()).get(reverse("web:member_list"))
     # then
     assert response.status_code == 403
 
@@ -62,7 +62,7 @@ def test_member_list_needs_users_manage() -> None:
 def test_member_list_shows_members_and_pending_invitations_with_their_status() -> None:
     # given
     admin = admin_of(first_name="Ada", last_name="Admin")
-    make_member(
+    make_membership(
         organization=admin.organization, status=Membership.Status.LOCKED, user__last_name="Zed"
     )
     services.invitation_create(
@@ -82,8 +82,8 @@ def test_member_list_shows_members_and_pending_invitations_with_their_status() -
 def test_member_list_searches_and_filters_by_status() -> None:
     # given
     admin = admin_of()
-    make_member(organization=admin.organization, user__email="zora@firma.test")
-    make_member(organization=admin.organization, user__email="max@firma.test")
+    make_membership(organization=admin.organization, user__email="zora@firma.test")
+    make_membership(organization=admin.organization, user__email="max@firma.test")
     client = client_for(admin)
     # when
     found = client.get(reverse("web:member_list"), {"q": "zora"}).context["page"]
@@ -96,7 +96,7 @@ def test_member_list_searches_and_filters_by_status() -> None:
 def test_member_list_pages_by_10_by_default_and_by_the_chosen_size() -> None:
     # given
     admin = admin_of()
-    make_members(11, organization=admin.organization)
+    make_memberships(11, organization=admin.organization)
     client = client_for(admin)
     # when
     default = client.get(reverse("web:member_list")).context["page"]
@@ -127,7 +127,7 @@ def test_member_list_answers_an_htmx_search_with_the_table_only() -> None:
 def test_member_detail_shows_the_members_change_log() -> None:
     # given
     admin = admin_of()
-    member = make_member(organization=admin.organization)
+    member = make_membership(organization=admin.organization)
     services.membership_lock(membership=member, actor=admin.user, ip="203.0.113.5")
     # when
     response = client_for(admin).get(
@@ -142,7 +142,7 @@ def test_member_detail_shows_the_members_change_log() -> None:
 def test_permissions_are_saved_from_the_editor() -> None:
     # given
     admin = admin_of()
-    member = make_member(organization=admin.organization)
+    member = make_membership(organization=admin.organization)
     data = {"role": "accountant", "permissions": ["documents.view", "audit.view"]}
     # when
     response = client_for(admin).post(
@@ -174,7 +174,7 @@ def test_demoting_the_last_admin_shows_the_error_and_changes_nothing() -> None:
 def test_an_unknown_permission_is_a_form_error_and_changes_nothing() -> None:
     # given
     admin = admin_of()
-    member = make_member(organization=admin.organization)
+    member = make_membership(organization=admin.organization)
     before = list(member.permissions)
     # when
     response = client_for(admin).post(
@@ -191,7 +191,7 @@ def test_an_unknown_permission_is_a_form_error_and_changes_nothing() -> None:
 def test_lock_asks_for_confirmation_then_locks() -> None:
     # given
     admin = admin_of()
-    member = make_member(organization=admin.organization)
+    member = make_membership(organization=admin.organization)
     client = client_for(admin)
     url = reverse("web:member_lock", kwargs={"membership_id": member.pk})
     # when
@@ -222,7 +222,7 @@ def test_locking_oneself_is_refused_with_a_message() -> None:
 def test_delete_removes_the_member() -> None:
     # given
     admin = admin_of()
-    member = make_member(organization=admin.organization)
+    member = make_membership(organization=admin.organization)
     # when
     response = client_for(admin).post(
         reverse("web:member_delete", kwargs={"membership_id": member.pk})
@@ -235,7 +235,7 @@ def test_delete_removes_the_member() -> None:
 def test_locked_member_loses_access_at_once() -> None:
     # given
     admin = admin_of()
-    member = make_member(organization=admin.organization)
+    member = make_membership(organization=admin.organization)
     member_client = client_for(member)
     assert member_client.get(reverse("web:home")).status_code == 200
     # when

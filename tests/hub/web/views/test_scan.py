@@ -14,25 +14,24 @@ from django.urls import reverse
 from ledgerbridge.hub.documents import services
 from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.identity.permissions import Role
-from tests.hub.acceptance.factories import PASSWORD, verified_user
-from tests.hub.documents.factories import counts, plain_qr_png, qrbill_file
-from tests.hub.web.helpers import client_for, make_member, make_organization
-
-PHONE = {"width": 390, "height": 844}
+from tests.hub.conftest import PHONE
+from tests.hub.factories import (
+    PASSWORD,
+    make_membership,
+    make_organization,
+    plain_qr_png,
+    qrbill_file,
+    verified_user,
+)
+from tests.hub.helpers import client_for, counts, file_payload, log_in
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from playwright.sync_api import BrowserContext, FilePayload, Page
+    from playwright.sync_api import BrowserContext, Page
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return tmp_path / "media"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 def _payload(name: str = "s1_bill01_w900.png") -> tuple[str, dict[str, Any]]:
@@ -41,7 +40,7 @@ def _payload(name: str = "s1_bill01_w900.png") -> tuple[str, dict[str, Any]]:
 
 
 def _phone() -> tuple[Client, Any]:
-    member = make_member(role=Role.APP)
+    member = make_membership(role=Role.APP)
     return client_for(member), member
 
 
@@ -58,7 +57,7 @@ def test_the_app_asks_an_unlinked_phone_to_log_in() -> None:
 
 def test_the_app_needs_the_upload_permission() -> None:
     # given a member who may only view documents, and an "app" member
-    viewer = client_for(make_member(role=Role.EMPLOYEE, permissions=["documents.view"]))
+    viewer = client_for(make_membership(role=Role.EMPLOYEE, permissions=["documents.view"]))
     phone, _member = _phone()
     # when
     refused = [
@@ -215,7 +214,7 @@ def test_the_same_bill_scanned_again_is_flagged_as_a_duplicate() -> None:
 def test_recent_scans_show_the_own_scans_with_their_status() -> None:
     # given two phones of one organization
     phone, member = _phone()
-    colleague = client_for(make_member(role=Role.APP, organization=member.organization))
+    colleague = client_for(make_membership(role=Role.APP, organization=member.organization))
     phone.post(reverse("web:scan_confirm"), {"payload": _payload()[0]})
     colleague.post(reverse("web:scan_confirm"), {"payload": _payload("s1_bill02_w900.png")[0]})
     mine = Document.objects.get(created_by=member.user)
@@ -236,18 +235,6 @@ def test_an_unlinked_phone_cannot_send() -> None:
     assert counts() == (0, 0)
 
 
-def _log_in(page: Page, email: str, next_url: str) -> None:
-    page.goto(f"{reverse('account_login')}?next={next_url}")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form:has([name=password]) [type=submit]").first.click()
-    page.wait_for_load_state()
-
-
-def _file(name: str, mime_type: str, data: bytes) -> FilePayload:
-    return {"name": name, "mimeType": mime_type, "buffer": data}
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_phone_scan_appears_live_and_the_scanner_sees_it_processed(
@@ -255,10 +242,14 @@ def test_a_phone_scan_appears_live_and_the_scanner_sees_it_processed(
 ) -> None:
     # given an organization with an accountant at a desk and a phone user of the "app" role
     organization = make_organization()
-    make_member(role=Role.ADMIN, organization=organization, user=verified_user("desk@example.com"))
-    make_member(role=Role.APP, organization=organization, user=verified_user("phone@example.com"))
+    make_membership(
+        role=Role.ADMIN, organization=organization, user=verified_user("desk@example.com")
+    )
+    make_membership(
+        role=Role.APP, organization=organization, user=verified_user("phone@example.com")
+    )
     desk = browser_context().new_page()
-    _log_in(desk, "desk@example.com", reverse("web:payment_slip_list"))
+    log_in(desk, "desk@example.com", next_url=reverse("web:payment_slip_list"))
     phone = browser_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
     # when the phone logs in on the scan page, photographs a QR-bill and confirms it
     phone.goto(reverse("web:scan_app"))
@@ -268,7 +259,7 @@ def test_a_phone_scan_appears_live_and_the_scanner_sees_it_processed(
     phone.locator("form.scan-login [type=submit]").click()
     phone.wait_for_selector("html[data-scan-ready]", state="attached")
     photo, entry = qrbill_file()
-    phone.set_input_files("#photo-input", files=[_file("bill.png", "image/png", photo)])
+    phone.set_input_files("#photo-input", files=[file_payload("bill.png", "image/png", photo)])
     phone.wait_for_selector("#confirm:not([hidden])")
     shot(phone, "phone-confirm")
     assert phone.locator("[data-f=reference]").inner_text() == entry["expected_fields"]["reference"]
@@ -311,11 +302,11 @@ def test_the_app_opens_offline_queues_a_live_scan_and_sends_it_when_back_online(
     browser_context: Callable[..., BrowserContext], shot: Callable[[Page, str], Path]
 ) -> None:
     # given a linked phone whose service worker has cached the app
-    make_member(role=Role.APP, user=verified_user("phone@example.com"))
+    make_membership(role=Role.APP, user=verified_user("phone@example.com"))
     context = browser_context(viewport=PHONE, is_mobile=True, has_touch=True)
     context.add_init_script(FAKE_CAMERA)
     phone = context.new_page()
-    _log_in(phone, "phone@example.com", reverse("web:scan_app"))
+    log_in(phone, "phone@example.com", next_url=reverse("web:scan_app"))
     phone.wait_for_selector("html[data-scan-ready]", state="attached")
     phone.evaluate("navigator.serviceWorker.ready.then(() => true)")
     phone.reload()

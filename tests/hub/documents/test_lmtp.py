@@ -13,7 +13,7 @@ from ledgerbridge.hub.documents import services
 from ledgerbridge.hub.documents.lmtp import InboxServer
 from ledgerbridge.hub.documents.models import Document, StoredFile
 from ledgerbridge.hub.identity.models import AuditEvent
-from tests.hub.documents.factories import blank_pdf, member, qrbill_file
+from tests.hub.factories import admin_of, blank_pdf, qrbill_file
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -56,18 +56,22 @@ def test_an_attached_qrbill_becomes_a_payment_slip_and_the_mail_is_kept(
     lmtp: tuple[str, int], media: Path
 ) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     address = services.mail_inbox_ensure(organization=admin.organization).address
     bill, entry = qrbill_file()
-    message = _mail(address, ("bill.png", bill, "image/png"), ("terms.pdf", blank_pdf(),
-                                                               "application/pdf"))  # fmt: skip
+    message = _mail(
+        address, ("bill.png", bill, "image/png"), ("terms.pdf", blank_pdf(), "application/pdf")
+    )
     # when
     refused = _send(lmtp, message, [address])
     # then
     assert refused == {}
     slip = Document.objects.get(organization=admin.organization)
-    assert (slip.kind, slip.source, slip.iban) == ("payment_slip", "email",
-                                                   entry["expected_fields"]["account"])  # fmt: skip
+    assert (slip.kind, slip.source, slip.iban) == (
+        "payment_slip",
+        "email",
+        entry["expected_fields"]["account"],
+    )
     assert slip.file.original_name == "bill.png"
     assert slip.source_file is not None
     assert slip.source_file.content_type == "message/rfc822"
@@ -82,7 +86,7 @@ def test_a_mail_without_readable_attachments_is_kept_as_an_other_document(
     lmtp: tuple[str, int],
 ) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     address = services.mail_inbox_ensure(organization=admin.organization).address
     # when
     refused = _send(lmtp, _mail(address), [address])
@@ -95,7 +99,7 @@ def test_a_mail_without_readable_attachments_is_kept_as_an_other_document(
 
 def test_mail_for_an_unknown_address_is_refused_at_rcpt(lmtp: tuple[str, int]) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     services.mail_inbox_ensure(organization=admin.organization)
     # when
     with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
@@ -107,7 +111,7 @@ def test_mail_for_an_unknown_address_is_refused_at_rcpt(lmtp: tuple[str, int]) -
 
 def test_the_same_mail_twice_stores_it_once(lmtp: tuple[str, int]) -> None:
     # given
-    admin = member()
+    admin = admin_of()
     address = services.mail_inbox_ensure(organization=admin.organization).address
     raw = _mail(address, ("bill.png", qrbill_file()[0], "image/png")).as_bytes()
     # when

@@ -3,30 +3,21 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from django.urls import reverse
 
 from ledgerbridge.hub.documents.models import Document
-from tests.hub.documents.factories import ingest, qrbill_file
-from tests.hub.factories import admin_of
-from tests.hub.web.helpers import client_for
+from tests.hub.factories import admin_of, ingest, qrbill_file
+from tests.hub.helpers import client_for
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from ledgerbridge.hub.identity.models import Membership
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 WARNING = {"severity": "warning", "code": "swico-tag-unknown", "location": "x", "message": "m"}
-
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return tmp_path / "media"
 
 
 def _slip(language: str) -> tuple[Membership, Document]:

@@ -19,7 +19,7 @@ from ledgerbridge.hub.web.describe import (
     details_text,
 )
 from tests.hub.factories import admin_of
-from tests.hub.web.helpers import client_for
+from tests.hub.helpers import client_for
 
 
 def test_booleans_read_yes_or_no_and_known_keys_get_their_label() -> None:
@@ -131,7 +131,7 @@ def test_document_events_read_as_labels_in_the_language_of_the_reader() -> None:
 
 def test_every_action_the_services_record_has_a_label() -> None:
     # given every action code written by the identity, accounts and documents services
-    src = Path(__file__).parents[3] / "src" / "ledgerbridge" / "hub"
+    src = Path(__file__).parents[4] / "src" / "ledgerbridge" / "hub"
     written = {
         code
         for path in src.rglob("*.py")

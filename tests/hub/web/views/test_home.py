@@ -9,15 +9,15 @@ from django.urls import reverse
 from ledgerbridge.hub.identity.models import AuditEvent, Membership, Organization
 from ledgerbridge.hub.identity.permissions import Role
 from ledgerbridge.hub.web.middleware import SESSION_KEY
-from tests.hub.factories import admin_of, verified_user
-from tests.hub.web.helpers import client_for, make_member, make_organization
+from tests.hub.factories import admin_of, make_membership, make_organization, verified_user
+from tests.hub.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 
 
 def test_home_shows_the_current_organization_to_a_member() -> None:
     # given
-    membership = make_member(organization__name="Alpen Treuhand AG")
+    membership = make_membership(organization__name="Alpen Treuhand AG")
     # when
     response = client_for(membership).get(reverse("web:home"))
     # then
@@ -47,8 +47,8 @@ def test_home_sends_a_user_without_organization_to_onboarding() -> None:
 
 def test_switch_changes_the_current_organization_to_one_of_ones_own() -> None:
     # given
-    first = make_member(organization__name="A first")
-    second = make_member(user=first.user, organization__name="B second")
+    first = make_membership(organization__name="A first")
+    second = make_membership(user=first.user, organization__name="B second")
     client = client_for(first)
     # when
     response = client.post(
@@ -62,7 +62,7 @@ def test_switch_changes_the_current_organization_to_one_of_ones_own() -> None:
 
 def test_switch_to_a_foreign_organization_changes_nothing() -> None:
     # given
-    mine = make_member()
+    mine = make_membership()
     foreign = make_organization()
     client = client_for(mine)
     # when
@@ -74,7 +74,7 @@ def test_switch_to_a_foreign_organization_changes_nothing() -> None:
 
 def test_switch_refuses_get() -> None:
     # given
-    client = client_for(make_member())
+    client = client_for(make_membership())
     # when
     response = client.get(reverse("web:organization_switch"))
     # then
@@ -83,7 +83,7 @@ def test_switch_refuses_get() -> None:
 
 def test_a_locked_member_is_refused_on_the_very_next_request() -> None:
     # given
-    membership = make_member()
+    membership = make_membership()
     client = client_for(membership)
     assert client.get(reverse("web:home")).status_code == 200
     # when
@@ -96,8 +96,8 @@ def test_a_locked_member_is_refused_on_the_very_next_request() -> None:
 
 def test_a_locked_member_still_reaches_another_active_organization() -> None:
     # given
-    locked = make_member(status=Membership.Status.LOCKED, organization__name="A locked")
-    other = make_member(user=locked.user, organization__name="B open")
+    locked = make_membership(status=Membership.Status.LOCKED, organization__name="A locked")
+    other = make_membership(user=locked.user, organization__name="B open")
     client = client_for(locked)
     session = client.session
     session[SESSION_KEY] = locked.organization_id
@@ -165,7 +165,7 @@ def test_onboarding_refuses_a_tax_id_already_registered() -> None:
 
 def test_settings_need_organization_manage() -> None:
     # given
-    client = client_for(make_member(role=Role.ACCOUNTANT))
+    client = client_for(make_membership(role=Role.ACCOUNTANT))
     # when
     response = client.get(reverse("web:organization_settings"))
     # then

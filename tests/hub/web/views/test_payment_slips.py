@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from datetime import date
-from decimal import Decimal
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -18,30 +15,10 @@ from lxml import etree
 from ledgerbridge.hub.documents import services
 from ledgerbridge.hub.documents.models import Document, DocumentStatusChange
 from ledgerbridge.hub.identity.permissions import Role
-from tests.hub.documents.factories import ingest, qrbill_manifest
-from tests.hub.factories import admin_of
-from tests.hub.web.helpers import client_for, make_member
+from tests.hub.factories import DEBTOR_IBAN, admin_of, make_membership, make_slip
+from tests.hub.helpers import PAIN001_NS, client_for, pain001_amounts, pain001_schema
 
-if TYPE_CHECKING:
-    from ledgerbridge.hub.identity.models import Membership
-
-pytestmark = pytest.mark.django_db
-
-NS = "{urn:iso:std:iso:20022:tech:xsd:pain.001.001.09}"
-DEBTOR_IBAN = "CH5604835012345678009"
-
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return tmp_path / "media"
-
-
-def _slip(member: Membership, bill: str = "s1_bill01") -> Document:
-    """A pending slip read from the QR text of a generated corpus bill (fast: no image)."""
-    entry = next(e for e in qrbill_manifest() if e["bill_id"] == bill)
-    payload = entry["expected_payload"].encode()
-    return ingest(member, payload, filename=f"{bill}.txt").documents[0]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 def _rows(client: Any, **params: str) -> Any:
@@ -50,9 +27,9 @@ def _rows(client: Any, **params: str) -> Any:
 
 def test_pages_need_their_permission() -> None:
     # given an "app" member (upload only) and an employee (view, no processing)
-    app = client_for(make_member(role=Role.APP))
-    employee_membership = make_member(role=Role.EMPLOYEE)
-    slip = _slip(employee_membership)
+    app = client_for(make_membership(role=Role.APP))
+    employee_membership = make_membership(role=Role.EMPLOYEE)
+    slip = make_slip(employee_membership)
     employee = client_for(employee_membership)
     # when
     listing = app.get(reverse("web:payment_slip_list"))
@@ -70,9 +47,9 @@ def test_pages_need_their_permission() -> None:
 def test_list_shows_the_pending_slips_of_the_own_organization_only() -> None:
     # given
     member = admin_of()
-    first, second = _slip(member, "s1_bill01"), _slip(member, "s1_bill02")
-    services.payment_slip_reject(document=_slip(member, "s1_bill04"), actor=None, reason="no")
-    _slip(admin_of(), "s1_bill05")
+    first, second = make_slip(member, "s1_bill01"), make_slip(member, "s1_bill02")
+    services.payment_slip_reject(document=make_slip(member, "s1_bill04"), actor=None, reason="no")
+    make_slip(admin_of(), "s1_bill05")
     client = client_for(member)
     url = reverse("web:payment_slip_list")
     # when
@@ -90,7 +67,7 @@ def test_list_shows_the_pending_slips_of_the_own_organization_only() -> None:
 def test_polling_answers_unchanged_cheaply_and_new_rows_when_changed() -> None:
     # given the table as the page shows it
     member = admin_of()
-    _slip(member)
+    make_slip(member)
     client = client_for(member)
     shown = client.get(reverse("web:payment_slip_list")).context["version"]
     # when nothing changed
@@ -101,7 +78,7 @@ def test_polling_answers_unchanged_cheaply_and_new_rows_when_changed() -> None:
     assert (unchanged.status_code, unchanged["HX-Reswap"], unchanged.content) == (204, "none", b"")
     assert len(document_queries) == 1
     # when a new slip arrives
-    new = _slip(member, "s1_bill02")
+    new = make_slip(member, "s1_bill02")
     changed = _rows(client, v=shown)
     # then the new rows come with the new version to poll with
     html = changed.content.decode()
@@ -116,7 +93,9 @@ def test_polling_answers_unchanged_cheaply_and_new_rows_when_changed() -> None:
 def test_processing_ticked_slips_records_the_booking_reference() -> None:
     # given
     member = admin_of()
-    first, second, untouched = (_slip(member, b) for b in ("s1_bill01", "s1_bill02", "s1_bill04"))
+    first, second, untouched = (
+        make_slip(member, b) for b in ("s1_bill01", "s1_bill02", "s1_bill04")
+    )
     client = client_for(member)
     # when
     response = client.post(
@@ -137,7 +116,7 @@ def test_processing_ticked_slips_records_the_booking_reference() -> None:
 def test_rejecting_needs_a_reason_and_changes_nothing_without_one() -> None:
     # given
     member = admin_of()
-    slip = _slip(member)
+    slip = make_slip(member)
     client = client_for(member)
     # when
     refused = client.post(reverse("web:payment_slip_reject"), {"ids": [slip.pk], "reason": " "})
@@ -157,8 +136,8 @@ def test_rejecting_needs_a_reason_and_changes_nothing_without_one() -> None:
 def test_a_conflict_on_one_slip_leaves_all_untouched() -> None:
     # given one pending and one rejected slip
     member = admin_of()
-    pending = _slip(member)
-    rejected = _slip(member, "s1_bill02")
+    pending = make_slip(member)
+    rejected = make_slip(member, "s1_bill02")
     services.payment_slip_reject(document=rejected, actor=member.user, reason="wrong")
     # when both are marked processed
     response = client_for(member).post(
@@ -175,8 +154,8 @@ def test_a_conflict_on_one_slip_leaves_all_untouched() -> None:
 def test_a_foreign_or_malformed_id_changes_nothing() -> None:
     # given
     member = admin_of()
-    own = _slip(member)
-    foreign = _slip(admin_of(), "s1_bill02")
+    own = make_slip(member)
+    foreign = make_slip(admin_of(), "s1_bill02")
     client = client_for(member)
     # when
     mixed = client.post(reverse("web:payment_slip_process"), {"ids": [own.pk, foreign.pk]})
@@ -186,39 +165,29 @@ def test_a_foreign_or_malformed_id_changes_nothing() -> None:
     assert set(Document.objects.values_list("status", flat=True)) == {"pending"}
 
 
-def _schema() -> etree.XMLSchema | None:
-    spec = importlib.util.find_spec("sepaxml")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(next(iter(spec.submodule_search_locations))) / "schemas" / "pain.001.001.09.xsd"
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    return etree.XMLSchema(etree.parse(str(path), parser))
-
-
 def test_export_writes_a_valid_pain001_with_every_ticked_slip() -> None:
     # given QRR, SCOR and NON slips in CHF and EUR
     member = admin_of()
-    slips = [_slip(member, b) for b in ("s1_bill01", "s1_bill02", "s1_bill06")]
+    slips = [make_slip(member, b) for b in ("s1_bill01", "s1_bill02", "s1_bill06")]
     client = client_for(member)
     # when
     response = client.post(
         reverse("web:payment_slip_export"),
-        {"ids": [s.pk for s in slips], "debtor_name": "Acme AG", "debtor_iban": DEBTOR_IBAN,
-         "execution_date": "2026-12-01"},
-    )  # fmt: skip
+        {
+            "ids": [s.pk for s in slips],
+            "debtor_name": "Acme AG",
+            "debtor_iban": DEBTOR_IBAN,
+            "execution_date": "2026-12-01",
+        },
+    )
     # then
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="pain001-')
     root = etree.fromstring(response.content)
-    amounts = {
-        tx.findtext(f"{NS}PmtId/{NS}EndToEndId"): Decimal(
-            tx.findtext(f"{NS}Amt/{NS}InstdAmt") or ""
-        )
-        for tx in root.iter(f"{NS}CdtTrfTxInf")
-    }
+    amounts = pain001_amounts(root)
     assert amounts == {f"LB-{s.pk}": s.amount for s in slips}
-    assert {d.text for d in root.iter(f"{NS}Dt")} == {date(2026, 12, 1).isoformat()}
-    schema = _schema()
+    assert {d.text for d in root.iter(f"{PAIN001_NS}Dt")} == {date(2026, 12, 1).isoformat()}
+    schema = pain001_schema()
     if schema is not None:  # the XSD comes with the dev extra's sepaxml
         assert schema.validate(root), schema.error_log
     # and the debtor is remembered for the next export
@@ -239,9 +208,14 @@ def test_export_with_bad_input_says_what_is_wrong(
 ) -> None:
     # given
     member = admin_of()
-    slip = _slip(member)
-    data = {"ids": [slip.pk], "debtor_name": "Acme AG", "debtor_iban": DEBTOR_IBAN,
-            "execution_date": "2026-12-01", **fields}  # fmt: skip
+    slip = make_slip(member)
+    data = {
+        "ids": [slip.pk],
+        "debtor_name": "Acme AG",
+        "debtor_iban": DEBTOR_IBAN,
+        "execution_date": "2026-12-01",
+        **fields,
+    }
     # when
     response = client_for(member).post(reverse("web:payment_slip_export"), data)
     # then
@@ -252,13 +226,17 @@ def test_export_with_bad_input_says_what_is_wrong(
 def test_export_refuses_a_slip_without_amount() -> None:
     # given a QR-bill with an open amount
     member = admin_of()
-    open_amount = _slip(member, "s1_bill03")
+    open_amount = make_slip(member, "s1_bill03")
     # when
     response = client_for(member).post(
         reverse("web:payment_slip_export"),
-        {"ids": [open_amount.pk], "debtor_name": "Acme AG", "debtor_iban": DEBTOR_IBAN,
-         "execution_date": "2026-12-01"},
-    )  # fmt: skip
+        {
+            "ids": [open_amount.pk],
+            "debtor_name": "Acme AG",
+            "debtor_iban": DEBTOR_IBAN,
+            "execution_date": "2026-12-01",
+        },
+    )
     # then
     assert response.status_code == 422
     assert response.context["pain001_form"].errors["__all__"] == [

@@ -7,7 +7,7 @@ from django.core import mail
 from django.test import Client
 
 from ledgerbridge.hub.identity.models import User
-from tests.hub.accounts.factories import verified_user
+from tests.hub.factories import verified_user
 
 
 @pytest.mark.django_db
@@ -33,7 +33,7 @@ def test_the_login_page_in_each_language(language: str, title: str, password_lab
 @pytest.mark.django_db
 def test_the_language_switch_is_stored_for_a_logged_in_user() -> None:
     # given
-    user = verified_user()
+    user = verified_user("anna@example.com")
     client = Client()
     client.force_login(user)
     # when
@@ -49,7 +49,7 @@ def test_the_language_switch_is_stored_for_a_logged_in_user() -> None:
 @pytest.mark.django_db
 def test_a_users_language_wins_over_the_browser() -> None:
     # given
-    user = verified_user(language="pl")
+    user = verified_user("anna@example.com", language="pl")
     client = Client(HTTP_ACCEPT_LANGUAGE="de")
     client.force_login(user)
     # when
@@ -61,7 +61,7 @@ def test_a_users_language_wins_over_the_browser() -> None:
 @pytest.mark.django_db
 def test_the_password_reset_mail_is_in_the_recipients_language() -> None:
     # given: a German user asks from an English browser
-    verified_user(language="de")
+    verified_user("anna@example.com", language="de")
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     # when
     client.post("/accounts/password/reset/", {"email": "anna@example.com"})

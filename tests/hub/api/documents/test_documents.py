@@ -10,19 +10,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ledgerbridge.hub.identity.permissions import Permission, Role
-from tests.hub.api.helpers import session_client, token_client
-from tests.hub.documents.factories import (
+from tests.hub.factories import (
     HTML_AS_PDF,
+    admin_of,
     blank_pdf,
     bomb_png,
-    counts,
-    member,
+    make_membership,
     plain_qr_png,
     qrbill_file,
     qrbill_manifest,
-    storage_files,
 )
-from tests.hub.factories import make_membership
+from tests.hub.helpers import counts, qrbill_address, session_client, storage_files, token_client
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -32,20 +30,15 @@ if TYPE_CHECKING:
 
     from ledgerbridge.hub.identity.models import Membership
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 URL = "/api/v1/documents"
 SLIPS = "/api/v1/payment-slips"
 
 
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return tmp_path / "media"
-
-
-def upload(client: Client, data: bytes, *, query: str = "?filename=bill.png",
-           **headers: str) -> Response:  # fmt: skip
+def upload(
+    client: Client, data: bytes, *, query: str = "?filename=bill.png", **headers: str
+) -> Response:
     return client.post(
         URL + query, data=data, content_type="application/octet-stream", headers=headers
     )
@@ -53,7 +46,7 @@ def upload(client: Client, data: bytes, *, query: str = "?filename=bill.png",
 
 def test_a_multipart_upload_answers_201_with_the_payment_slip() -> None:
     # given
-    client = token_client(member())
+    client = token_client(admin_of())
     data, entry = qrbill_file()
     # when
     response = client.post(URL, {"file": _named(data, "bill.png")})
@@ -76,7 +69,7 @@ def _named(data: bytes, name: str) -> Any:
 
 def test_a_raw_body_upload_takes_its_name_from_the_query() -> None:
     # given
-    client = token_client(member())
+    client = token_client(admin_of())
     # when
     first = upload(client, qrbill_file()[0], query="?filename=scan.png&source=scan")
     again = upload(client, qrbill_file()[0])
@@ -91,7 +84,7 @@ def test_a_raw_body_upload_takes_its_name_from_the_query() -> None:
 
 def test_the_same_idempotency_key_and_body_answers_200_with_the_same_documents() -> None:
     # given
-    client = token_client(member())
+    client = token_client(admin_of())
     data, _ = qrbill_file()
     first = upload(client, data, **{"Idempotency-Key": "abc"})
     # when
@@ -105,7 +98,7 @@ def test_the_same_idempotency_key_with_another_body_is_409_and_stores_nothing(
     media: Path,
 ) -> None:
     # given
-    client = token_client(member())
+    client = token_client(admin_of())
     upload(client, qrbill_file("s1_bill01_w900.png")[0], **{"Idempotency-Key": "abc"})
     before = counts(), storage_files(media)
     # when
@@ -131,7 +124,7 @@ def test_bad_input_gets_a_specific_4xx_and_stores_nothing(
     media: Path, build: Any, status: int, code: str, *, multipart: bool
 ) -> None:
     # given
-    client = token_client(member())
+    client = token_client(admin_of())
     data = build()
     # when
     if multipart:
@@ -150,7 +143,7 @@ def test_an_oversize_upload_is_413_and_stores_nothing(
 ) -> None:
     # given
     settings.LEDGERBRIDGE_MAX_UPLOAD_BYTES = 2000
-    client = token_client(member())
+    client = token_client(admin_of())
     data = qrbill_file()[0]
     # when
     if multipart:
@@ -168,19 +161,23 @@ OTHER_FIELD = b'--xyz\r\nContent-Disposition: form-data; name="other"\r\n\r\nx\r
 @pytest.mark.parametrize(
     ("content_type", "body", "code"),
     [
-        pytest.param("multipart/form-data; boundary=xyz", b"--xyz\r\nbroken", "file-missing",
-                     id="broken-multipart"),
+        pytest.param(
+            "multipart/form-data; boundary=xyz",
+            b"--xyz\r\nbroken",
+            "file-missing",
+            id="broken-multipart",
+        ),
         pytest.param("multipart/form-data", b"abc", "multipart-invalid", id="no-boundary"),
-        pytest.param("multipart/form-data; boundary=xyz",
-                     OTHER_FIELD,
-                     "file-missing", id="no-file-field"),
+        pytest.param(
+            "multipart/form-data; boundary=xyz", OTHER_FIELD, "file-missing", id="no-file-field"
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_malformed_multipart_body_is_a_specific_4xx(
     content_type: str, body: bytes, code: str
 ) -> None:
     # given
-    client = token_client(member())
+    client = token_client(admin_of())
     # when
     response = client.post(URL, data=body, content_type=content_type)
     # then
@@ -190,7 +187,7 @@ def test_a_malformed_multipart_body_is_a_specific_4xx(
 
 def test_a_pdf_without_documents_is_kept_as_other_on_request() -> None:
     # given
-    client = token_client(member())
+    client = token_client(admin_of())
     # when
     response = upload(client, blank_pdf(), query="?filename=letter.pdf&keep_unreadable=true")
     # then
@@ -200,7 +197,7 @@ def test_a_pdf_without_documents_is_kept_as_other_on_request() -> None:
 
 def test_uploading_needs_a_token_with_documents_upload() -> None:
     # given
-    admin = member()
+    admin = admin_of()
     viewer = token_client(admin, permissions=[Permission.DOCUMENTS_VIEW])
     # when
     refused = upload(viewer, qrbill_file()[0])
@@ -226,7 +223,7 @@ def _ingested(admin: Membership, name: str = "s1_bill01_w900.png") -> dict[str, 
 
 def test_the_list_filters_searches_and_pages() -> None:
     # given: a bill, a second photo of it (duplicate), and another bill
-    admin = member()
+    admin = admin_of()
     first = _ingested(admin)
     second = _ingested(admin, "s1_bill01_w1200.png")
     other = _ingested(admin, "s1_bill02_w900.png")
@@ -247,7 +244,7 @@ def test_the_list_filters_searches_and_pages() -> None:
 
 def test_a_bad_filter_is_a_422() -> None:
     # given
-    client = token_client(member())
+    client = token_client(admin_of())
     # when
     response = client.get(URL, {"kind": "banana"})
     # then
@@ -256,7 +253,7 @@ def test_a_bad_filter_is_a_422() -> None:
 
 def test_the_detail_shows_the_status_history_and_the_file_downloads() -> None:
     # given
-    admin = member()
+    admin = admin_of()
     document = _ingested(admin)
     client = token_client(admin)
     # when
@@ -264,8 +261,9 @@ def test_the_detail_shows_the_status_history_and_the_file_downloads() -> None:
     download = client.get(document["file"]["url"])
     # then
     assert detail.status_code == 200
-    history = [(h["from_status"], h["to_status"], h["actor"], h["token"])
-               for h in detail.json()["history"]]  # fmt: skip
+    history = [
+        (h["from_status"], h["to_status"], h["actor"], h["token"]) for h in detail.json()["history"]
+    ]
     assert history == [("", "pending", admin.user.email, "test")]
     assert download.status_code == 200
     assert download.getvalue() == qrbill_file()[0]
@@ -274,18 +272,22 @@ def test_the_detail_shows_the_status_history_and_the_file_downloads() -> None:
 
 def test_foreign_documents_answer_404_like_missing_ones() -> None:
     # given
-    document = _ingested(member())
-    stranger = token_client(member())
+    document = _ingested(admin_of())
+    stranger = token_client(admin_of())
     # when
     answers = [
         stranger.get(f"{URL}/{document['id']}"),
         stranger.get(f"{URL}/{document['id']}/file"),
-        stranger.post(f"{SLIPS}/{document['id']}/processed", {"booking_reference": "X"},
-                      content_type="application/json"),
-        stranger.post(f"{SLIPS}/{document['id']}/rejected", {"reason": "X"},
-                      content_type="application/json"),
+        stranger.post(
+            f"{SLIPS}/{document['id']}/processed",
+            {"booking_reference": "X"},
+            content_type="application/json",
+        ),
+        stranger.post(
+            f"{SLIPS}/{document['id']}/rejected", {"reason": "X"}, content_type="application/json"
+        ),
         stranger.get(f"{URL}/999999"),
-    ]  # fmt: skip
+    ]
     # then
     assert [r.status_code for r in answers] == [404] * 5
     assert stranger.get(URL).json()["count"] == 0
@@ -293,7 +295,7 @@ def test_foreign_documents_answer_404_like_missing_ones() -> None:
 
 def test_a_phone_with_only_documents_upload_sees_its_own_scans_only() -> None:
     # given
-    admin = member()
+    admin = admin_of()
     _ingested(admin)
     phone = make_membership(organization=admin.organization, role=Role.APP)
     phone_client = token_client(phone)
@@ -310,7 +312,7 @@ def test_a_phone_with_only_documents_upload_sees_its_own_scans_only() -> None:
 
 def test_the_pull_api_pages_with_a_cursor() -> None:
     # given
-    admin = member()
+    admin = admin_of()
     ids = [_ingested(admin, f"s1_bill0{n}_w900.png")["id"] for n in (1, 2, 3)]
     limit = {"limit": "2"}
     client = token_client(admin)
@@ -327,7 +329,7 @@ def test_the_pull_api_pages_with_a_cursor() -> None:
 
 def test_an_unchanged_pull_answers_304_without_loading_rows() -> None:
     # given
-    admin = member()
+    admin = admin_of()
     _ingested(admin)
     client = token_client(admin, permissions=[Permission.PAYMENT_SLIPS_PROCESS])
     first = client.get(SLIPS)
@@ -343,13 +345,16 @@ def test_an_unchanged_pull_answers_304_without_loading_rows() -> None:
 
 def test_a_new_slip_or_status_change_changes_the_etag() -> None:
     # given
-    admin = member()
+    admin = admin_of()
     slip = _ingested(admin)
     client = token_client(admin)
     etag = client.get(SLIPS)["ETag"]
     # when
-    client.post(f"{SLIPS}/{slip['id']}/processed", {"booking_reference": "B-1"},
-                content_type="application/json")  # fmt: skip
+    client.post(
+        f"{SLIPS}/{slip['id']}/processed",
+        {"booking_reference": "B-1"},
+        content_type="application/json",
+    )
     after = client.get(SLIPS, headers={"If-None-Match": etag})
     # then
     assert after.status_code == 200
@@ -358,13 +363,12 @@ def test_a_new_slip_or_status_change_changes_the_etag() -> None:
 
 def test_processing_is_idempotent_and_a_rejected_slip_is_409() -> None:
     # given
-    admin = member()
+    admin = admin_of()
     one, two = _ingested(admin), _ingested(admin, "s1_bill02_w900.png")
     client = token_client(admin)
 
     def post(slip: dict[str, Any], action: str, **body: str) -> Response:
-        return client.post(f"{SLIPS}/{slip['id']}/{action}", body,
-                           content_type="application/json")  # fmt: skip
+        return client.post(f"{SLIPS}/{slip['id']}/{action}", body, content_type="application/json")
 
     # when
     done = post(one, "processed", booking_reference="B-1")
@@ -384,21 +388,22 @@ def test_processing_is_idempotent_and_a_rejected_slip_is_409() -> None:
 
 def test_processing_needs_payment_slips_process() -> None:
     # given
-    admin = member()
+    admin = admin_of()
     slip = _ingested(admin)
     employee = make_membership(organization=admin.organization, role=Role.EMPLOYEE)
     # when
     response = token_client(employee).post(
-        f"{SLIPS}/{slip['id']}/processed", {"booking_reference": "B"},
+        f"{SLIPS}/{slip['id']}/processed",
+        {"booking_reference": "B"},
         content_type="application/json",
-    )  # fmt: skip
+    )
     # then
     assert (response.status_code, response.json()["code"]) == (403, "permission-denied")
 
 
 def test_a_session_upload_needs_the_csrf_token() -> None:
     # given
-    client = session_client(member(), enforce_csrf=True)
+    client = session_client(admin_of(), enforce_csrf=True)
     # when
     response = upload(client, qrbill_file()[0])
     # then
@@ -411,8 +416,10 @@ def test_the_openapi_document_describes_every_route() -> None:
     paths = _anonymous().get("/api/v1/openapi.json").json()["paths"]
     # then
     upload_op = paths["/api/v1/documents"]["post"]
-    assert set(upload_op["requestBody"]["content"]) >= {"multipart/form-data",
-                                                         "application/octet-stream"}  # fmt: skip
+    assert set(upload_op["requestBody"]["content"]) >= {
+        "multipart/form-data",
+        "application/octet-stream",
+    }
     assert {"201", "200", "413", "415", "409"} <= set(upload_op["responses"])
     assert "304" in paths["/api/v1/payment-slips"]["get"]["responses"]
     assert "/api/v1/payment-slips/{document_id}/processed" in paths
@@ -422,29 +429,19 @@ def test_the_openapi_document_describes_every_route() -> None:
 # --- acceptance B: every generated QR-bill image, through the API -------------------------
 
 
-def _address(expected: dict[str, Any] | None) -> dict[str, Any] | None:
-    if expected is None:
-        return None
-    return {
-        "address_type": expected["address_type"], "name": expected["name"] or None,
-        "street": expected.get("street") or None,
-        "building_number": expected.get("house_no") or None,
-        "postal_code": expected.get("postal_code") or None,
-        "town": expected.get("town") or None, "country": expected["country"],
-    }  # fmt: skip
-
-
 def _expected(fields: dict[str, Any]) -> dict[str, Any]:
     return {
-        "iban": fields["account"], "amount": fields["amount"] or None,
-        "currency": fields["currency"], "reference_type": fields["reference_type"],
+        "iban": fields["account"],
+        "amount": fields["amount"] or None,
+        "currency": fields["currency"],
+        "reference_type": fields["reference_type"],
         "reference": fields["reference"] or None,
         "message": fields["unstructured_message"] or None,
         "bill_information": fields["bill_information"] or None,
-        "creditor": _address(fields["creditor"]),
-        "ultimate_debtor": _address(fields["debtor"]),
+        "creditor": qrbill_address(fields["creditor"]),
+        "ultimate_debtor": qrbill_address(fields["debtor"]),
         "alternative_procedures": fields["alternative_schemes"],
-    }  # fmt: skip
+    }
 
 
 def _read(data: dict[str, Any]) -> dict[str, Any]:
@@ -453,9 +450,17 @@ def _read(data: dict[str, Any]) -> dict[str, Any]:
 
 def _expected_keys() -> tuple[str, ...]:
     return (
-        "iban", "amount", "currency", "reference_type", "reference", "message",
-        "bill_information", "creditor", "ultimate_debtor", "alternative_procedures",
-    )  # fmt: skip
+        "iban",
+        "amount",
+        "currency",
+        "reference_type",
+        "reference",
+        "message",
+        "bill_information",
+        "creditor",
+        "ultimate_debtor",
+        "alternative_procedures",
+    )
 
 
 def _bills() -> list[Any]:
@@ -471,7 +476,7 @@ def test_every_generated_qrbill_image_yields_its_manifest_fields_and_repeats_are
     entries: list[dict[str, Any]],
 ) -> None:
     # given: every rendering of one bill (sizes, rotation, blur, JPEG, A4 PDF ...)
-    client = token_client(member())
+    client = token_client(admin_of())
     # when
     answers = [
         upload(client, e["path"].read_bytes(), query=f"?filename={e['file']}&source=scan")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-LOCALE = Path(__file__).parents[3] / "src" / "ledgerbridge" / "hub" / "locale"
+LOCALE = Path(__file__).parents[2] / "src" / "ledgerbridge" / "hub" / "locale"
 _STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w*\}|</?[a-z][^>]*>")
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
