@@ -15,8 +15,8 @@ library found the problem::
 >>> err = from_format_error(UnsupportedFormat("unsupported-format", "a.pdf", "not a PDF"))
 >>> (type(err).__name__, err.status, str(err.code))
 ('UnsupportedType', 415, 'unsupported-format')
->>> from_format_error(UnsupportedFormat("limit-file-size", "", "big")).code
-<FormatCode.FILE_TOO_LARGE: 'file-too-large'>
+>>> from_format_error(UnsupportedFormat(FormatCode.FILE_TOO_LARGE, "", "big")).status
+413
 """
 
 from __future__ import annotations
