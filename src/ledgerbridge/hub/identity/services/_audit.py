@@ -12,6 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
@@ -26,10 +27,18 @@ if TYPE_CHECKING:
 
     from ledgerbridge.hub.identity.models import User
 
-__all__ = ["BrokenLink", "audit_record", "audit_verify", "event_hash"]
+__all__ = ["BreakReason", "BrokenLink", "audit_record", "audit_verify", "event_hash"]
 
 # pg_advisory_xact_lock key that serialises the global chain (no organization row to lock).
 _GLOBAL_CHAIN_LOCK = 0x1ED6E5B71D6E
+
+
+class BreakReason(StrEnum):
+    """Why ``audit verify`` stopped trusting a chain at an event."""
+
+    SEQ_GAP = "seq-gap"
+    PREV_HASH_MISMATCH = "prev-hash-mismatch"
+    HASH_MISMATCH = "hash-mismatch"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +48,7 @@ class BrokenLink:
     event_id: int
     seq: int
     organization_id: int | None
-    reason: str  # hash-mismatch | prev-hash-mismatch | seq-gap
+    reason: BreakReason
 
     def describe(self) -> str:
         chain = f"organization {self.organization_id}" if self.organization_id else "global"
@@ -216,13 +225,13 @@ def audit_verify(*, organization: Organization | None = None) -> list[BrokenLink
             chain, expected_seq, prev_hash, chain_broken = event.organization_id, 1, "", False
         if chain_broken:
             continue
-        reason = None
+        reason: BreakReason | None = None
         if event.seq != expected_seq:
-            reason = "seq-gap"
+            reason = BreakReason.SEQ_GAP
         elif event.prev_hash != prev_hash:
-            reason = "prev-hash-mismatch"
+            reason = BreakReason.PREV_HASH_MISMATCH
         elif _stored_hash(event) != event.hash:
-            reason = "hash-mismatch"
+            reason = BreakReason.HASH_MISMATCH
         if reason:
             broken.append(BrokenLink(event.pk, event.seq, event.organization_id, reason))
             chain_broken = True
