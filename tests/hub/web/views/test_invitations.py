@@ -178,7 +178,7 @@ def test_landing_for_another_address_explains_and_changes_nothing() -> None:
     response = client.post(reverse("web:invitation_landing", kwargs={"token": raw}))
     # then
     assert response.status_code == 409
-    assert response.context["code"] == "invitation-email-mismatch"
+    assert response.context["error"].code == "invitation-email-mismatch"
     assert Membership.objects.filter(organization=admin.organization).count() == 1
 
 
@@ -213,7 +213,7 @@ def test_landing_of_a_closed_link_names_the_reason_and_changes_nothing(
     response = client.post(reverse("web:invitation_landing", kwargs={"token": raw}))
     # then
     assert response.status_code == 410
-    assert response.context["code"] == code
+    assert response.context["error"].code == code
     assert title in response.content.decode()
     assert Membership.objects.count() == members_before
 

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ledgerbridge.hub.core.codes import ErrorCode
@@ -139,6 +140,18 @@ def _logged_out(request: HttpRequest, invitation: Invitation, token: str) -> Htt
     return render(request, "web/invitation/welcome.html", context)
 
 
+# The headline of a link that cannot be used, by the reason the service gave.
+_CLOSED_TITLES = {
+    ErrorCode.INVITATION_EXPIRED: gettext_lazy("This invitation has expired"),
+    ErrorCode.INVITATION_REVOKED: gettext_lazy("This invitation has been revoked"),
+    ErrorCode.INVITATION_USED: gettext_lazy("This invitation has already been used"),
+    ErrorCode.INVITATION_EMAIL_MISMATCH: gettext_lazy(
+        "This invitation is for another e-mail address"
+    ),
+    ErrorCode.ALREADY_MEMBER: gettext_lazy("You are already a member"),
+}
+
+
 def _closed(
     request: HttpRequest, error: ServiceError, *, invitation: Invitation | None = None
 ) -> HttpResponse:
@@ -146,5 +159,11 @@ def _closed(
     status = 404 if isinstance(error, NotFound) else 410
     if error.code in (ErrorCode.INVITATION_EMAIL_MISMATCH, ErrorCode.ALREADY_MEMBER):
         status = 409
-    context = {"error": error, "code": error.code, "invitation": invitation}
+    context = {
+        "error": error,
+        "invitation": invitation,
+        "title": _CLOSED_TITLES.get(error.code, _("This invitation link is not valid")),
+        "ask_inviter": error.code in (ErrorCode.INVITATION_EXPIRED, ErrorCode.INVITATION_REVOKED),
+        "email_mismatch": error.code == ErrorCode.INVITATION_EMAIL_MISMATCH,
+    }
     return render(request, "web/invitation/closed.html", context, status=status)
