@@ -66,3 +66,15 @@ def test_openapi_shows_the_vocabulary_as_enums() -> None:
     member = components["MemberOut"]["properties"]
     assert _enum_of(schema, member["status"]) == ["active", "locked"]
     assert _enum_of(schema, member["role"]) == ["admin", "accountant", "employee", "app"]
+
+
+def test_openapi_lists_the_codes_of_the_formats_library_beside_the_hub_codes() -> None:
+    # when
+    schema = Client().get("/api/v1/openapi.json").json()
+    # then
+    options = schema["components"]["schemas"]["ErrorOut"]["properties"]["code"]["anyOf"]
+    assert options[0] == {"$ref": "#/components/schemas/ErrorCode"}
+    assert {"malformed-xml", "limit-image-pixels", "pain001-iban-invalid"} <= set(
+        options[1]["enum"]
+    )
+    assert options[2] == {"type": "string", "pattern": "^http-[0-9]{3}$"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ledgerbridge.hub.api.schemas import ErrorOut
 
@@ -10,8 +10,12 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from django.db.models import Model, QuerySet
+    from ninja import Schema
+
+    from ledgerbridge.hub.api.schemas import PageQuery
 
 M = TypeVar("M", bound="Model")
+P = TypeVar("P", bound="Schema")
 
 # Every endpoint may answer these; listing them makes the OpenAPI document complete.
 ERRORS: dict[int, type[ErrorOut]] = {
@@ -24,13 +28,18 @@ ERRORS: dict[int, type[ErrorOut]] = {
 
 
 def paginate(
-    queryset: QuerySet[M], *, page: int, page_size: int, out: Callable[[M], Any]
-) -> dict[str, Any]:
-    """One page of ``queryset`` as ``{"items", "count", "page", "page_size"}``."""
-    start = (page - 1) * page_size
-    return {
-        "items": [out(obj) for obj in queryset[start : start + page_size]],
-        "count": queryset.count(),
-        "page": page,
-        "page_size": page_size,
-    }
+    page_type: Callable[..., P],
+    queryset: QuerySet[M],
+    *,
+    query: PageQuery,
+    out: Callable[[M], Schema],
+) -> P:
+    """One page of ``queryset`` as a ``page_type`` with ``items``, ``count``, ``page`` and
+    ``page_size``; ``out`` turns each row into the item schema."""
+    start = (query.page - 1) * query.page_size
+    return page_type(
+        items=[out(obj) for obj in queryset[start : start + query.page_size]],
+        count=queryset.count(),
+        page=query.page,
+        page_size=query.page_size,
+    )

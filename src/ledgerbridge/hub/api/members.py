@@ -6,7 +6,7 @@ organization answers 404 exactly like a missing one; a missing permission answer
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from ninja import Query, Router, Status
@@ -26,70 +26,77 @@ from ledgerbridge.hub.api.schemas import (
     OrganizationPatch,
 )
 from ledgerbridge.hub.identity import selectors, services
-from ledgerbridge.hub.identity.permissions import Permission
+from ledgerbridge.hub.identity.models import Membership, Organization
+from ledgerbridge.hub.identity.permissions import Permission, Role
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-    from ledgerbridge.hub.identity.models import Invitation, Membership, Organization
+    from ledgerbridge.hub.identity.models import Invitation
 
 router = Router(auth=API_AUTH, tags=["organization"])
 
 
-def organization_out(organization: Organization) -> dict[str, Any]:
-    return {
-        "id": organization.pk,
-        "slug": organization.slug,
-        "name": organization.name,
-        "kind": organization.kind,
-        "country": organization.country,
-        "tax_id": organization.tax_id_display,
-        "tax_id_compact": organization.tax_id,
-        "street": organization.street,
-        "building_number": organization.building_number,
-        "postal_code": organization.postal_code,
-        "town": organization.town,
-        "require_mfa": organization.require_mfa,
-        "created_at": organization.created_at,
-    }
+def organization_out(organization: Organization) -> OrganizationOut:
+    return OrganizationOut(
+        id=organization.pk,
+        slug=organization.slug,
+        name=organization.name,
+        kind=Organization.Kind(organization.kind),
+        country=organization.country,
+        tax_id=organization.tax_id_display,
+        tax_id_compact=organization.tax_id,
+        street=organization.street,
+        building_number=organization.building_number,
+        postal_code=organization.postal_code,
+        town=organization.town,
+        require_mfa=organization.require_mfa,
+        created_at=organization.created_at,
+    )
 
 
-def member_out(membership: Membership) -> dict[str, Any]:
+def member_out(membership: Membership) -> MemberOut:
     user = membership.user
-    return {
-        "id": membership.pk,
-        "user_id": user.pk,
-        "email": user.email,
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "last_login": user.last_login,
-        "status": membership.status,
-        "role": membership.role,
-        "permissions": list(membership.permissions),
-        "created_at": membership.created_at,
-    }
+    return MemberOut(
+        id=membership.pk,
+        user_id=user.pk,
+        email=user.email,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        last_login=user.last_login,
+        status=Membership.Status(membership.status),
+        role=Role(membership.role),
+        permissions=list(membership.permissions),
+        created_at=membership.created_at,
+    )
 
 
-def invitation_out(invitation: Invitation) -> dict[str, Any]:
-    fields = (
-        "email", "salutation", "first_name", "last_name", "role", "status", "created_at",
-        "expires_at", "accepted_at", "revoked_at", "sent_count",
-    )  # fmt: skip
-    return {
-        "id": invitation.pk,
-        "permissions": list(invitation.permissions),
-        **{name: getattr(invitation, name) for name in fields},
-    }
+def invitation_out(invitation: Invitation) -> InvitationOut:
+    return InvitationOut(
+        id=invitation.pk,
+        email=invitation.email,
+        salutation=invitation.salutation,
+        first_name=invitation.first_name,
+        last_name=invitation.last_name,
+        role=invitation.role,
+        permissions=list(invitation.permissions),
+        status=invitation.status,
+        created_at=invitation.created_at,
+        expires_at=invitation.expires_at,
+        accepted_at=invitation.accepted_at,
+        revoked_at=invitation.revoked_at,
+        sent_count=invitation.sent_count,
+    )
 
 
 @router.get("/organization", response={200: OrganizationOut, **ERRORS})
-def organization_current(request: HttpRequest) -> dict[str, Any]:
+def organization_current(request: HttpRequest) -> OrganizationOut:
     """The caller's current organization (any active member may read it)."""
     return organization_out(principal(request).organization)
 
 
 @router.patch("/organization", response={200: OrganizationOut, **ERRORS})
-def organization_patch(request: HttpRequest, body: OrganizationPatch) -> dict[str, Any]:
+def organization_patch(request: HttpRequest, body: OrganizationPatch) -> OrganizationOut:
     """Change the organization's settings (``organization.manage``)."""
     caller = require(request, Permission.ORGANIZATION_MANAGE)
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
@@ -110,23 +117,23 @@ def organization_patch(request: HttpRequest, body: OrganizationPatch) -> dict[st
 
 
 @router.get("/members", response={200: MemberPage, **ERRORS}, tags=["members"])
-def member_list(request: HttpRequest, query: Query[MemberQuery]) -> dict[str, Any]:
+def member_list(request: HttpRequest, query: Query[MemberQuery]) -> MemberPage:
     """Members with search (name, e-mail) and pagination (``users.manage``)."""
     caller = require(request, Permission.USERS_MANAGE)
     members = selectors.membership_list(
         organization=caller.organization, search=query.search, status=query.status
     )
-    return paginate(members, page=query.page, page_size=query.page_size, out=member_out)
+    return paginate(MemberPage, members, query=query, out=member_out)
 
 
 @router.post("/members", response={201: InvitationOut, **ERRORS}, tags=["members"])
-def member_invite(request: HttpRequest, body: InvitationIn) -> Status[dict[str, Any]]:
+def member_invite(request: HttpRequest, body: InvitationIn) -> Status[InvitationOut]:
     """Add a member by invitation: same as ``POST /invitations`` (``users.manage``)."""
     return invitation_create(request, body)
 
 
 @router.get("/members/{membership_id}", response={200: MemberOut, **ERRORS}, tags=["members"])
-def member_get(request: HttpRequest, membership_id: int) -> dict[str, Any]:
+def member_get(request: HttpRequest, membership_id: int) -> MemberOut:
     caller = require(request, Permission.USERS_MANAGE)
     return member_out(
         selectors.membership_get(organization=caller.organization, membership_id=membership_id)
@@ -134,7 +141,7 @@ def member_get(request: HttpRequest, membership_id: int) -> dict[str, Any]:
 
 
 @router.patch("/members/{membership_id}", response={200: MemberOut, **ERRORS}, tags=["members"])
-def member_patch(request: HttpRequest, membership_id: int, body: MemberPatch) -> dict[str, Any]:
+def member_patch(request: HttpRequest, membership_id: int, body: MemberPatch) -> MemberOut:
     """Change role and/or permissions (``users.manage``); a missing field stays as it is."""
     caller = require(request, Permission.USERS_MANAGE)
     membership = selectors.membership_get(
@@ -162,7 +169,7 @@ def member_delete(request: HttpRequest, membership_id: int) -> Status[None]:
 
 
 @router.post("/members/{membership_id}/lock", response={200: MemberOut, **ERRORS}, tags=["members"])
-def member_lock(request: HttpRequest, membership_id: int) -> dict[str, Any]:
+def member_lock(request: HttpRequest, membership_id: int) -> MemberOut:
     """Lock a member out at once: sessions and tokens stop working (``users.manage``)."""
     caller = require(request, Permission.USERS_MANAGE)
     membership = selectors.membership_get(
@@ -176,7 +183,7 @@ def member_lock(request: HttpRequest, membership_id: int) -> dict[str, Any]:
 @router.post(
     "/members/{membership_id}/unlock", response={200: MemberOut, **ERRORS}, tags=["members"]
 )
-def member_unlock(request: HttpRequest, membership_id: int) -> dict[str, Any]:
+def member_unlock(request: HttpRequest, membership_id: int) -> MemberOut:
     caller = require(request, Permission.USERS_MANAGE)
     membership = selectors.membership_get(
         organization=caller.organization, membership_id=membership_id
@@ -187,16 +194,16 @@ def member_unlock(request: HttpRequest, membership_id: int) -> dict[str, Any]:
 
 
 @router.get("/invitations", response={200: InvitationPage, **ERRORS}, tags=["invitations"])
-def invitation_list(request: HttpRequest, query: Query[InvitationQuery]) -> dict[str, Any]:
+def invitation_list(request: HttpRequest, query: Query[InvitationQuery]) -> InvitationPage:
     caller = require(request, Permission.USERS_MANAGE)
     invitations = selectors.invitation_list(
         organization=caller.organization, pending_only=query.pending_only
     )
-    return paginate(invitations, page=query.page, page_size=query.page_size, out=invitation_out)
+    return paginate(InvitationPage, invitations, query=query, out=invitation_out)
 
 
 @router.post("/invitations", response={201: InvitationOut, **ERRORS}, tags=["invitations"])
-def invitation_create(request: HttpRequest, body: InvitationIn) -> Status[dict[str, Any]]:
+def invitation_create(request: HttpRequest, body: InvitationIn) -> Status[InvitationOut]:
     """Invite by e-mail; the link goes only to the invitee (``users.manage``)."""
     caller = require(request, Permission.USERS_MANAGE)
     invitation, _raw = services.invitation_create(
@@ -209,7 +216,7 @@ def invitation_create(request: HttpRequest, body: InvitationIn) -> Status[dict[s
 @router.get(
     "/invitations/{invitation_id}", response={200: InvitationOut, **ERRORS}, tags=["invitations"]
 )
-def invitation_get(request: HttpRequest, invitation_id: int) -> dict[str, Any]:
+def invitation_get(request: HttpRequest, invitation_id: int) -> InvitationOut:
     caller = require(request, Permission.USERS_MANAGE)
     return invitation_out(
         selectors.invitation_get(organization=caller.organization, invitation_id=invitation_id)
@@ -221,7 +228,7 @@ def invitation_get(request: HttpRequest, invitation_id: int) -> dict[str, Any]:
     response={200: InvitationOut, **ERRORS},
     tags=["invitations"],
 )
-def invitation_resend(request: HttpRequest, invitation_id: int) -> dict[str, Any]:
+def invitation_resend(request: HttpRequest, invitation_id: int) -> InvitationOut:
     """Send a new link (the old one stops working), valid 7 more days."""
     caller = require(request, Permission.USERS_MANAGE)
     invitation = selectors.invitation_get(
@@ -236,7 +243,7 @@ def invitation_resend(request: HttpRequest, invitation_id: int) -> dict[str, Any
     response={200: InvitationOut, **ERRORS},
     tags=["invitations"],
 )
-def invitation_revoke(request: HttpRequest, invitation_id: int) -> dict[str, Any]:
+def invitation_revoke(request: HttpRequest, invitation_id: int) -> InvitationOut:
     caller = require(request, Permission.USERS_MANAGE)
     invitation = selectors.invitation_get(
         organization=caller.organization, invitation_id=invitation_id

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from ninja import Schema
 from pydantic import Field, WithJsonSchema
 
+from ledgerbridge.formats import ErrorCode as FormatErrorCode
 from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.identity.models import (  # pydantic needs them at run time
     AuditAction,
@@ -30,14 +31,17 @@ def inline_enum(enum: type[Enum]) -> WithJsonSchema:
 
 OrganizationKind = Annotated[Organization.Kind, inline_enum(Organization.Kind)]
 MembershipStatus = Annotated[Membership.Status, inline_enum(Membership.Status)]
+# A file the formats library refuses keeps that library's code (``malformed-xml``,
+# ``limit-image-pixels``, ...). Inline, as that class is named ``ErrorCode`` too.
+FormatCode = Annotated[FormatErrorCode, inline_enum(FormatErrorCode)]
+# An error ninja raised itself (a body it cannot parse, a failed CSRF check).
+HttpStatusCode = Annotated[str, Field(pattern=r"^http-[0-9]{3}$")]
 
 
 class ErrorOut(Schema):
-    # Open beside the enum: a file the formats library refuses keeps that library's code
-    # (``malformed-xml``, ``limit-image-pixels``, ...), and a reader rule added there must
-    # not need a new hub release to be answered.
-    code: ErrorCode | str = Field(
-        description="an ErrorCode, or the code of the formats library that refused the file",
+    code: ErrorCode | FormatCode | HttpStatusCode = Field(
+        description="an ErrorCode of the hub, the code of the formats library that refused "
+        "the file, or http-<status> for a request the API framework refused itself",
         examples=[ErrorCode.PERMISSION_DENIED.value],
     )
     message: str

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +19,7 @@ from ninja import Query, Router, Status
 from ledgerbridge.hub.api._common import ERRORS, paginate
 from ledgerbridge.hub.api.auth import API_AUTH, client_ip, principal, require
 from ledgerbridge.hub.api.schemas import (
+    AuditEventOut,
     AuditEventPage,
     AuditQuery,
     TokenCreatedOut,
@@ -28,6 +29,7 @@ from ledgerbridge.hub.api.schemas import (
 from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import Invalid, NotFound
 from ledgerbridge.hub.identity import selectors, services
+from ledgerbridge.hub.identity.models import AuditAction, AuditCategory
 from ledgerbridge.hub.identity.permissions import Permission, parse_permissions
 
 if TYPE_CHECKING:
@@ -44,17 +46,17 @@ CSV_COLUMNS = (
 )  # fmt: skip
 
 
-def token_out(token: ApiToken) -> dict[str, Any]:
-    return {
-        "id": token.pk,
-        "name": token.name,
-        "prefix": token.prefix,
-        "user_email": token.user.email,
-        "permissions": list(token.permissions),
-        "created_at": token.created_at,
-        "last_used_at": token.last_used_at,
-        "revoked_at": token.revoked_at,
-    }
+def token_out(token: ApiToken) -> TokenOut:
+    return TokenOut(
+        id=token.pk,
+        name=token.name,
+        prefix=token.prefix,
+        user_email=token.user.email,
+        permissions=list(token.permissions),
+        created_at=token.created_at,
+        last_used_at=token.last_used_at,
+        revoked_at=token.revoked_at,
+    )
 
 
 def _visible_tokens(caller: Principal) -> QuerySet[ApiToken]:
@@ -65,13 +67,13 @@ def _visible_tokens(caller: Principal) -> QuerySet[ApiToken]:
 
 
 @router.get("/tokens", response={200: list[TokenOut], **ERRORS}, tags=["tokens"])
-def token_list(request: HttpRequest) -> list[dict[str, Any]]:
+def token_list(request: HttpRequest) -> list[TokenOut]:
     """The caller's tokens (every token of the organization with ``users.manage``)."""
     return [token_out(token) for token in _visible_tokens(principal(request))]
 
 
 @router.post("/tokens", response={201: TokenCreatedOut, **ERRORS}, tags=["tokens"])
-def token_create(request: HttpRequest, body: TokenIn) -> Status[dict[str, Any]]:
+def token_create(request: HttpRequest, body: TokenIn) -> Status[TokenCreatedOut]:
     """Create a token with a subset of the caller's permissions; the answer shows it once."""
     caller = principal(request)
     if caller.token is not None and not set(parse_permissions(body.permissions)) <= set(
@@ -85,7 +87,8 @@ def token_create(request: HttpRequest, body: TokenIn) -> Status[dict[str, Any]]:
         organization=caller.organization, user=caller.user, name=body.name,
         permissions=body.permissions, ip=client_ip(request),
     )  # fmt: skip
-    return Status(201, {**token_out(token), "token": raw})
+    # dict() of a schema is shallow: the fields of the TokenOut, as they are.
+    return Status(201, TokenCreatedOut(**dict(token_out(token)), token=raw))
 
 
 @router.delete("/tokens/{token_id}", response={204: None, **ERRORS}, tags=["tokens"])
@@ -108,22 +111,22 @@ def _events(request: HttpRequest, query: AuditQuery) -> QuerySet[AuditEvent]:
     )  # fmt: skip
 
 
-def audit_event_out(event: AuditEvent) -> dict[str, Any]:
-    return {
-        "id": event.pk,
-        "seq": event.seq,
-        "created_at": event.created_at,
-        "category": event.category,
-        "action": event.action,
-        "actor_id": event.actor_id,
-        "actor_email": event.actor.email if event.actor else None,
-        "subject_user_id": event.subject_user_id,
-        "subject_email": event.subject_user.email if event.subject_user else None,
-        "details": event.details,
-        "ip": event.ip,
-        "hash": event.hash,
-        "prev_hash": event.prev_hash,
-    }
+def audit_event_out(event: AuditEvent) -> AuditEventOut:
+    return AuditEventOut(
+        id=event.pk,
+        seq=event.seq,
+        created_at=event.created_at,
+        category=AuditCategory(event.category),
+        action=AuditAction(event.action),
+        actor_id=event.actor_id,
+        actor_email=event.actor.email if event.actor else None,
+        subject_user_id=event.subject_user_id,
+        subject_email=event.subject_user.email if event.subject_user else None,
+        details=event.details,
+        ip=event.ip,
+        hash=event.hash,
+        prev_hash=event.prev_hash,
+    )
 
 
 def _csv_cell(value: object) -> str:
@@ -141,9 +144,9 @@ def _csv_response(events: QuerySet[AuditEvent]) -> HttpResponse:
         writer.writerow(
             _csv_cell(cell)
             for cell in (
-                row["created_at"].isoformat(), row["seq"], row["category"], row["action"],
-                row["actor_email"], row["subject_email"], row["ip"],
-                json.dumps(row["details"], sort_keys=True, ensure_ascii=False), row["hash"],
+                row.created_at.isoformat(), row.seq, row.category, row.action,
+                row.actor_email, row.subject_email, row.ip,
+                json.dumps(row.details, sort_keys=True, ensure_ascii=False), row.hash,
             )
         )  # fmt: skip
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
@@ -157,12 +160,14 @@ def _csv_response(events: QuerySet[AuditEvent]) -> HttpResponse:
     tags=["audit"],
     openapi_extra={"responses": {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}},
 )
-def audit_event_list(request: HttpRequest, query: Query[AuditQuery]) -> Any:
+def audit_event_list(
+    request: HttpRequest, query: Query[AuditQuery]
+) -> AuditEventPage | HttpResponse:
     """The change log, newest first, filtered; ``?format=csv`` for a CSV file (``audit.view``)."""
     events = _events(request, query)
     if query.format == "csv":
         return _csv_response(events)
-    return paginate(events, page=query.page, page_size=query.page_size, out=audit_event_out)
+    return paginate(AuditEventPage, events, query=query, out=audit_event_out)
 
 
 @router.get(

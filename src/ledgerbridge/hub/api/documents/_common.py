@@ -10,9 +10,11 @@ from ninja import Router
 
 from ledgerbridge.hub.api._common import ERRORS
 from ledgerbridge.hub.api.auth import API_AUTH, principal
+from ledgerbridge.hub.api.documents._schemas import DocumentOut, FileOut, StatusChangeOut
 from ledgerbridge.hub.api.schemas import ErrorOut
 from ledgerbridge.hub.core.errors import PermissionDenied
 from ledgerbridge.hub.documents import selectors
+from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.identity.permissions import Permission
 
 if TYPE_CHECKING:
@@ -20,7 +22,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from ledgerbridge.hub.api.auth import Principal
-    from ledgerbridge.hub.documents.models import Document, DocumentStatusChange
+    from ledgerbridge.hub.documents.models import DocumentStatusChange
 
 router = Router(auth=API_AUTH)
 
@@ -45,34 +47,34 @@ def file_url(document: Document) -> str:
     return reverse("api:document_file", kwargs={"document_id": document.pk})
 
 
-def document_out(document: Document) -> dict[str, Any]:
+def document_out(document: Document) -> DocumentOut:
     stored = document.file
-    return {
-        "id": document.pk, "kind": document.kind, "source": document.source,
-        "status": document.status, "status_reason": document.status_reason,
-        "booking_reference": document.booking_reference, "format": document.format,
-        "profile": document.profile, "index_in_file": document.index_in_file,
-        "file": {
-            "sha256": stored.sha256, "size": stored.size, "content_type": stored.content_type,
-            "filename": stored.original_name, "url": file_url(document),
-        },
-        "duplicate_of": document.duplicate_of_id, "has_errors": document.has_errors,
-        "findings": document.findings, "data": document.data,
-        "creditor_name": document.creditor_name, "iban": document.iban,
-        "amount": document.amount, "currency": document.currency,
-        "reference": document.reference, "due_date": document.due_date,
-        "invoice_number": document.invoice_number,
-        "created_by": document.created_by.email if document.created_by else None,
-        "created_at": document.created_at, "updated_at": document.updated_at,
-    }  # fmt: skip
+    return DocumentOut(
+        id=document.pk, kind=Document.Kind(document.kind),
+        source=Document.Source(document.source), status=Document.Status(document.status),
+        status_reason=document.status_reason, booking_reference=document.booking_reference,
+        format=document.format, profile=document.profile, index_in_file=document.index_in_file,
+        file=FileOut(
+            sha256=stored.sha256, size=stored.size, content_type=stored.content_type,
+            filename=stored.original_name, url=file_url(document),
+        ),
+        duplicate_of=document.duplicate_of_id, has_errors=document.has_errors,
+        findings=document.findings, data=document.data,
+        creditor_name=document.creditor_name, iban=document.iban, amount=document.amount,
+        currency=document.currency, reference=document.reference, due_date=document.due_date,
+        invoice_number=document.invoice_number,
+        created_by=document.created_by.email if document.created_by else None,
+        created_at=document.created_at, updated_at=document.updated_at,
+    )  # fmt: skip
 
 
-def status_change_out(change: DocumentStatusChange) -> dict[str, Any]:
-    return {
-        "from_status": change.from_status,
-        "to_status": change.to_status,
-        "reason": change.reason,
-        "actor": change.actor.email if change.actor else None,
-        "token": change.actor_token.name if change.actor_token else None,
-        "at": change.at,
-    }
+def status_change_out(change: DocumentStatusChange) -> StatusChangeOut:
+    return StatusChangeOut(
+        # The first change comes from nothing: an empty ``from_status``.
+        from_status=Document.Status(change.from_status) if change.from_status else "",
+        to_status=Document.Status(change.to_status),
+        reason=change.reason,
+        actor=change.actor.email if change.actor else None,
+        token=change.actor_token.name if change.actor_token else None,
+        at=change.at,
+    )

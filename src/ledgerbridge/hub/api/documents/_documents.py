@@ -6,7 +6,7 @@ checked before the body is touched, and a raw body is read with a limit.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import SuspiciousOperation
 from django.core.files.storage import default_storage
@@ -39,6 +39,8 @@ from ledgerbridge.hub.identity.permissions import Permission
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
+
+    from ledgerbridge.hub.documents.models import Document
 
 # Room for the multipart boundaries and headers around the file itself.
 MULTIPART_OVERHEAD = 64 * 1024
@@ -131,7 +133,7 @@ def _idempotency_key(request: HttpRequest) -> str | None:
     tags=["documents"],
     openapi_extra={"requestBody": _UPLOAD_BODY, "parameters": [_IDEMPOTENCY_HEADER]},
 )
-def document_upload(request: HttpRequest, query: Query[UploadQuery]) -> Status[dict[str, Any]]:
+def document_upload(request: HttpRequest, query: Query[UploadQuery]) -> Status[IngestOut]:
     """Upload one file (``documents.upload``): multipart field ``file`` or the raw body with
     its ``Content-Type`` and ``?filename=``. 201 with the documents found; 200 when the
     same file or the same ``Idempotency-Key`` was sent before."""
@@ -144,26 +146,26 @@ def document_upload(request: HttpRequest, query: Query[UploadQuery]) -> Status[d
         keep_unreadable_as_other=query.keep_unreadable, idempotency_key=key,
         ip=client_ip(request),
     )  # fmt: skip
-    body = {
-        "documents": [document_out(d) for d in result.documents],
-        "created": result.created,
-        "duplicate_file": result.duplicate_file,
-    }
+    body = IngestOut(
+        documents=[document_out(d) for d in result.documents],
+        created=result.created,
+        duplicate_file=result.duplicate_file,
+    )
     return Status(201 if result.created else 200, body)
 
 
 @router.get("/documents", response={200: DocumentPage, **ERRORS}, tags=["documents"])
-def document_list(request: HttpRequest, query: Query[DocumentQuery]) -> dict[str, Any]:
+def document_list(request: HttpRequest, query: Query[DocumentQuery]) -> DocumentPage:
     """The organization's documents, newest first, filtered and searched (``documents.view``;
     with only ``documents.upload``: the caller's own)."""
     _caller, documents = visible_documents(
         request, kind=query.kind, status=query.status, source=query.source,
         duplicate=query.duplicate, since=query.since, until=query.until, search=query.q,
     )  # fmt: skip
-    return paginate(documents, page=query.page, page_size=query.page_size, out=document_out)
+    return paginate(DocumentPage, documents, query=query, out=document_out)
 
 
-def _document(request: HttpRequest, document_id: int) -> Any:
+def _document(request: HttpRequest, document_id: int) -> Document:
     _caller, documents = visible_documents(request)
     document = documents.filter(pk=document_id).first()
     if document is None:
@@ -174,11 +176,14 @@ def _document(request: HttpRequest, document_id: int) -> Any:
 @router.get(
     "/documents/{document_id}", response={200: DocumentDetailOut, **ERRORS}, tags=["documents"]
 )
-def document_detail(request: HttpRequest, document_id: int) -> dict[str, Any]:
+def document_detail(request: HttpRequest, document_id: int) -> DocumentDetailOut:
     """One document with its status history."""
     document = _document(request, document_id)
     history = selectors.document_status_history(document=document)
-    return {**document_out(document), "history": [status_change_out(c) for c in history]}
+    # dict() of a schema is shallow: the fields of the DocumentOut, as they are.
+    return DocumentDetailOut(
+        **dict(document_out(document)), history=[status_change_out(c) for c in history]
+    )
 
 
 @router.get(

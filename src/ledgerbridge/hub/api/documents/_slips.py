@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -32,13 +32,13 @@ from ledgerbridge.hub.api.documents._schemas import (
 from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import Invalid, PermissionDenied
 from ledgerbridge.hub.documents import selectors, services
+from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.identity.permissions import Permission
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from ledgerbridge.hub.api.auth import Principal
-    from ledgerbridge.hub.documents.models import Document
 
 _CURSOR_PREFIX = "s1:"
 
@@ -84,21 +84,21 @@ def _matches(request: HttpRequest, etag: str) -> bool:
     return etag in tags or "*" in tags
 
 
-def slip_out(slip: Document) -> dict[str, Any]:
+def slip_out(slip: Document) -> SlipOut:
     data = slip.data or {}
-    return {
-        "id": slip.pk, "status": slip.status, "status_reason": slip.status_reason,
-        "booking_reference": slip.booking_reference, "creditor_name": slip.creditor_name,
-        "creditor": data.get("creditor"), "iban": slip.iban, "amount": slip.amount,
-        "currency": slip.currency, "reference_type": data.get("reference_type"),
-        "reference": slip.reference, "message": data.get("message"),
-        "due_date": slip.due_date, "invoice_number": slip.invoice_number,
-        "duplicate_of": slip.duplicate_of_id, "has_errors": slip.has_errors,
-        "findings": slip.findings, "source": slip.source,
-        "scanned_by": slip.created_by.email if slip.created_by else None,
-        "scanned_at": slip.created_at, "updated_at": slip.updated_at,
-        "file_url": file_url(slip),
-    }  # fmt: skip
+    return SlipOut(
+        id=slip.pk, status=Document.Status(slip.status), status_reason=slip.status_reason,
+        booking_reference=slip.booking_reference, creditor_name=slip.creditor_name,
+        creditor=data.get("creditor"), iban=slip.iban, amount=slip.amount,
+        currency=slip.currency, reference_type=data.get("reference_type"),
+        reference=slip.reference, message=data.get("message"),
+        due_date=slip.due_date, invoice_number=slip.invoice_number,
+        duplicate_of=slip.duplicate_of_id, has_errors=slip.has_errors,
+        findings=slip.findings, source=Document.Source(slip.source),
+        scanned_by=slip.created_by.email if slip.created_by else None,
+        scanned_at=slip.created_at, updated_at=slip.updated_at,
+        file_url=file_url(slip),
+    )  # fmt: skip
 
 
 @router.get(
@@ -111,7 +111,7 @@ def slip_out(slip: Document) -> dict[str, Any]:
                         "description": "the ETag of the last answer: 304 when unchanged"}]
     },
 )  # fmt: skip
-def payment_slip_list(request: HttpRequest, query: Query[SlipQuery]) -> HttpResponse | Any:
+def payment_slip_list(request: HttpRequest, query: Query[SlipQuery]) -> HttpResponse:
     """Payment slips by status (default ``pending``), oldest first, with a cursor."""
     caller = _puller(request)
     after = decode_cursor(query.cursor) if query.cursor else 0
@@ -124,10 +124,10 @@ def payment_slip_list(request: HttpRequest, query: Query[SlipQuery]) -> HttpResp
     page = list(slips.filter(pk__gt=after)[: query.limit + 1])
     more = len(page) > query.limit
     page = page[: query.limit]
-    body = SlipPage.model_validate(
-        {"items": [slip_out(s) for s in page],
-         "next_cursor": encode_cursor(page[-1].pk) if more else None}
-    )  # fmt: skip
+    body = SlipPage(
+        items=[slip_out(s) for s in page],
+        next_cursor=encode_cursor(page[-1].pk) if more else None,
+    )
     response = HttpResponse(body.model_dump_json(), content_type="application/json")
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
@@ -145,9 +145,7 @@ def _slip(request: HttpRequest, document_id: int) -> tuple[Principal, Document]:
     response={200: SlipOut, **ERRORS},
     tags=["payment slips"],
 )
-def payment_slip_processed(
-    request: HttpRequest, document_id: int, body: ProcessedIn
-) -> dict[str, Any]:
+def payment_slip_processed(request: HttpRequest, document_id: int, body: ProcessedIn) -> SlipOut:
     """Mark a slip processed with the booking reference (``payment_slips.process``).
     Repeating it answers the same state; a rejected slip answers 409."""
     caller, slip = _slip(request, document_id)
@@ -163,9 +161,7 @@ def payment_slip_processed(
     response={200: SlipOut, **ERRORS},
     tags=["payment slips"],
 )
-def payment_slip_rejected(
-    request: HttpRequest, document_id: int, body: RejectedIn
-) -> dict[str, Any]:
+def payment_slip_rejected(request: HttpRequest, document_id: int, body: RejectedIn) -> SlipOut:
     """Reject a slip with a reason (``payment_slips.process``); idempotent."""
     caller, slip = _slip(request, document_id)
     done = services.payment_slip_reject(
