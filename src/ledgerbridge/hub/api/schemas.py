@@ -33,13 +33,13 @@ OrganizationKind = Annotated[Organization.Kind, inline_enum(Organization.Kind)]
 MembershipStatus = Annotated[Membership.Status, inline_enum(Membership.Status)]
 # A file the formats library refuses keeps that library's code (``malformed-xml``,
 # ``limit-image-pixels``, ...). Inline, as that class is named ``ErrorCode`` too.
-FormatCode = Annotated[FormatErrorCode, inline_enum(FormatErrorCode)]
+FormatErrorCodeOut = Annotated[FormatErrorCode, inline_enum(FormatErrorCode)]
 # An error ninja raised itself (a body it cannot parse, a failed CSRF check).
 HttpStatusCode = Annotated[str, Field(pattern=r"^http-[0-9]{3}$")]
 
 
 class ErrorOut(Schema):
-    code: ErrorCode | FormatCode | HttpStatusCode = Field(
+    code: ErrorCode | FormatErrorCodeOut | HttpStatusCode = Field(
         description="an ErrorCode of the hub, the code of the formats library that refused "
         "the file, or http-<status> for a request the API framework refused itself",
         examples=[ErrorCode.PERMISSION_DENIED.value],

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ledgerbridge.hub.core.codes import ErrorCode
+from ledgerbridge.hub.core.codes import Code, ErrorCode
 from ledgerbridge.hub.core.errors import NotFound, ServiceError
 from ledgerbridge.hub.core.http import client_ip
 from ledgerbridge.hub.identity import selectors, services
@@ -24,6 +24,7 @@ from ledgerbridge.hub.web.views._common import confirm, run_service
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
+    from django.utils.functional import Promise
 
     from ledgerbridge.hub.identity.models import Invitation, User
     from ledgerbridge.hub.web.middleware import AuthedOrgRequest
@@ -141,7 +142,7 @@ def _logged_out(request: HttpRequest, invitation: Invitation, token: str) -> Htt
 
 
 # The headline of a link that cannot be used, by the reason the service gave.
-_CLOSED_TITLES = {
+_CLOSED_TITLES: dict[Code, Promise] = {
     ErrorCode.INVITATION_EXPIRED: gettext_lazy("This invitation has expired"),
     ErrorCode.INVITATION_REVOKED: gettext_lazy("This invitation has been revoked"),
     ErrorCode.INVITATION_USED: gettext_lazy("This invitation has already been used"),
