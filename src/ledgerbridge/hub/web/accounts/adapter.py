@@ -15,7 +15,7 @@ from django.utils import translation
 
 from ledgerbridge.hub.identity.models import AuditAction, AuditCategory
 from ledgerbridge.hub.web.accounts import languages
-from ledgerbridge.hub.web.accounts.audit import record_account_event
+from ledgerbridge.hub.web.accounts.audit import record_account_event, record_own_event
 
 if TYPE_CHECKING:
     from django.forms import BaseForm
@@ -42,24 +42,21 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
         user.language = languages.for_user(None)
         saved: User = super().save_user(request, user, form, commit=commit)
         if commit:
-            record_account_event(
-                request=request,
+            record_own_event(
+                request,
+                saved,
+                AuditAction.REGISTERED,
                 category=AuditCategory.USER,
-                action=AuditAction.REGISTERED,
-                subject=saved,
-                actor=saved,
                 details={"terms_accepted": bool(form.cleaned_data.get("accept_terms"))},
             )
         return saved
 
     def post_login(self, request: HttpRequest, user: User, **kwargs: Any) -> HttpResponse:
         response: HttpResponse = super().post_login(request, user, **kwargs)
-        record_account_event(
-            request=request,
-            category=AuditCategory.SECURITY,
-            action=AuditAction.LOGIN_SUCCEEDED,
-            subject=user,
-            actor=user,
+        record_own_event(
+            request,
+            user,
+            AuditAction.LOGIN_SUCCEEDED,
             details={"signup": bool(kwargs.get("signup"))},
         )
         return response

@@ -11,13 +11,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ledgerbridge.hub.core.http import client_ip
+from ledgerbridge.hub.identity.models import AuditCategory
 from ledgerbridge.hub.identity.selectors import memberships_of
 from ledgerbridge.hub.identity.services import audit_record
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-    from ledgerbridge.hub.identity.models import AuditAction, AuditCategory, Organization, User
+    from ledgerbridge.hub.identity.models import AuditAction, Organization, User
 
 
 def _organizations(user: User | None) -> list[Organization | None]:
@@ -50,3 +51,17 @@ def record_account_event(
             details=dict(details or {}),
             ip=ip,
         )
+
+
+def record_own_event(
+    request: HttpRequest | None,
+    user: User,
+    action: AuditAction,
+    *,
+    category: AuditCategory = AuditCategory.SECURITY,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Record what ``user`` did to their own account (a security event unless told)."""
+    record_account_event(
+        request=request, category=category, action=action, subject=user, actor=user, details=details
+    )

@@ -14,7 +14,7 @@ from allauth.account import signals as account_signals
 from allauth.mfa import signals as mfa_signals
 
 from ledgerbridge.hub.identity.models import AuditAction, AuditCategory
-from ledgerbridge.hub.web.accounts.audit import record_account_event
+from ledgerbridge.hub.web.accounts.audit import record_account_event, record_own_event
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -23,34 +23,20 @@ if TYPE_CHECKING:
 
 
 def _password_changed(*, request: HttpRequest, user: User, **_kwargs: Any) -> None:
-    record_account_event(
-        request=request,
-        category=AuditCategory.SECURITY,
-        action=AuditAction.PASSWORD_CHANGED,
-        subject=user,
-        actor=user,
-    )
+    record_own_event(request, user, AuditAction.PASSWORD_CHANGED)
 
 
 def _password_reset(*, request: HttpRequest, user: User, **_kwargs: Any) -> None:
-    record_account_event(
-        request=request,
-        category=AuditCategory.SECURITY,
-        action=AuditAction.PASSWORD_RESET,
-        subject=user,
-        actor=user,
-    )
+    record_own_event(request, user, AuditAction.PASSWORD_RESET)
 
 
 def _email_changed(
     *, request: HttpRequest, user: User, from_email_address: Any, to_email_address: Any, **_: Any
 ) -> None:
-    record_account_event(
-        request=request,
-        category=AuditCategory.SECURITY,
-        action=AuditAction.EMAIL_CHANGED,
-        subject=user,
-        actor=user,
+    record_own_event(
+        request,
+        user,
+        AuditAction.EMAIL_CHANGED,
         details={
             "from": getattr(from_email_address, "email", None),
             "to": getattr(to_email_address, "email", None),
@@ -60,14 +46,7 @@ def _email_changed(
 
 def _mfa_event(action: AuditAction) -> Any:
     def receiver(*, request: HttpRequest, user: User, authenticator: Any, **_: Any) -> None:
-        record_account_event(
-            request=request,
-            category=AuditCategory.SECURITY,
-            action=action,
-            subject=user,
-            actor=user,
-            details={"type": str(authenticator.type)},
-        )
+        record_own_event(request, user, action, details={"type": str(authenticator.type)})
 
     return receiver
 
