@@ -27,43 +27,36 @@ api = NinjaAPI(
 )
 
 
+def _error(
+    request: HttpRequest, status: int, code: str, message: str, **extra: object
+) -> HttpResponse:
+    """The one error body of the API: ``{"code", "message"}`` and any detail beside."""
+    return api.create_response(request, {"code": code, "message": message, **extra}, status=status)
+
+
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return api.create_response(
-        request,
-        {
-            "code": ErrorCode.INVALID_REQUEST,
-            "message": "the request is not valid",
-            "errors": exc.errors,
-        },
-        status=422,
+    return _error(
+        request, 422, ErrorCode.INVALID_REQUEST, "the request is not valid", errors=exc.errors
     )
 
 
 @api.exception_handler(AuthenticationError)
 def _authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(
-        request,
-        {
-            "code": ErrorCode.NOT_AUTHENTICATED,
-            "message": "a valid bearer token or session is required",
-        },
-        status=401,
-    )
+    message = "a valid bearer token or session is required"
+    return _error(request, 401, ErrorCode.NOT_AUTHENTICATED, message)
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     code = getattr(exc, "code", None) or f"http-{exc.status_code}"
-    return api.create_response(request, {"code": code, "message": str(exc)}, status=exc.status_code)
+    return _error(request, exc.status_code, code, str(exc))
 
 
 @api.exception_handler(ServiceError)
 def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     """A domain rule refused the request: its stable code, message and HTTP status."""
-    return api.create_response(
-        request, {"code": exc.code, "message": str(exc.message)}, status=exc.status
-    )
+    return _error(request, exc.status, exc.code, str(exc.message))
 
 
 api.add_router("", members.router)
