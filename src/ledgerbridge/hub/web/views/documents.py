@@ -78,8 +78,17 @@ _OUTCOME_MESSAGES = {
 }
 
 
+def _keep_arguments(request: AuthedOrgRequest) -> dict[str, Any]:
+    """How the uploader asked to keep a file without a readable document (if at all)."""
+    if request.POST.get("keep_unreadable") not in {"on", "1", "true"}:
+        return {}
+    if request.POST.get("keep_as") == Document.Kind.PURCHASE_RECEIPT:
+        return {"receipt_category": request.POST.get("category", "")}
+    return {"keep_unreadable_as_other": True}
+
+
 def _ingest_upload(
-    request: AuthedOrgRequest, upload: UploadedFile[bytes], *, keep: bool
+    request: AuthedOrgRequest, upload: UploadedFile[bytes], *, keep: dict[str, Any]
 ) -> dict[str, Any]:
     name = upload.name or "upload"
     # One byte past the limit is enough for the service to answer ``file-too-large``
@@ -92,7 +101,7 @@ def _ingest_upload(
             filename=name,
             source=Document.Source.UPLOAD,
             actor=request.user,
-            keep_unreadable_as_other=keep,
+            **keep,
             ip=client_ip(request),
         )
     except ServiceError as exc:
@@ -119,6 +128,7 @@ def document_upload(request: AuthedOrgRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "max_bytes": services.max_upload_bytes(),
         "results": [],
+        "receipt_categories": Document.ReceiptCategory.choices,
         "labels": {
             "created": _("created"), "existing": _("already there"),
             "duplicate": _("possible duplicate"), "error": _("refused"),
@@ -127,7 +137,7 @@ def document_upload(request: AuthedOrgRequest) -> HttpResponse:
     }  # fmt: skip
     if request.method != "POST":
         return render(request, "web/documents/upload.html", context)
-    keep = request.POST.get("keep_unreadable") in {"on", "1", "true"}
+    keep = _keep_arguments(request)
     uploads = request.FILES.getlist("files")
     if uploads:
         results = [_ingest_upload(request, upload, keep=keep) for upload in uploads]
