@@ -8,7 +8,8 @@ or the service's specific refusal. A script asking with ``Accept: application/js
 the same results as JSON.
 
 The detail page shows the original beside the extracted fields as
-:mod:`ledgerbridge.hub.documents.originals` prepares it; :func:`document_page` serves a
+:mod:`ledgerbridge.hub.documents.originals` prepares it, and the document's data per kind
+as :mod:`ledgerbridge.hub.documents.presenters` lays it out; :func:`document_page` serves a
 PDF page as PNG, cached by the browser only, with a link that opens the PDF itself.
 """
 
@@ -26,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import ServiceError
 from ledgerbridge.hub.core.http import client_ip
-from ledgerbridge.hub.documents import originals, selectors, services
+from ledgerbridge.hub.documents import originals, presenters, selectors, services
 from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.identity.permissions import Permission
 from ledgerbridge.hub.web.decorators import org_permission_required
@@ -191,6 +192,9 @@ def document_detail(request: AuthedOrgRequest, document_id: int) -> HttpResponse
     context = {
         "document": document,
         "original": originals.original_view(document.file),
+        "view": presenters.document_data_view(
+            document.kind, document.data, page=request.GET.get("page")
+        ),
         "history": history,
         "findings": document.findings or [],
         "duplicates": list(document.duplicates.filter(organization=request.organization)),
