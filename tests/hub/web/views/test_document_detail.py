@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 from django.urls import reverse
-from lxml import html
+from lxml import etree, html
 
-from ledgerbridge.hub.documents.models import Document
 from tests.hub.conftest import PHONE
 from tests.hub.factories import (
     CORPUS,
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
     from playwright.sync_api import BrowserContext, Page
 
+    from ledgerbridge.hub.documents.models import Document
     from ledgerbridge.hub.identity.models import Membership
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
@@ -51,11 +51,13 @@ def _detail(member: Membership, document: Document, query: str = "") -> Response
 
 
 def _rows(response: Response, table_id: str) -> list[list[str]]:
-    tree = html.fromstring(response.content)
-    return [
-        [" ".join(cell.text_content().split()) for cell in row.xpath("./td")]
-        for row in tree.xpath(f'//table[@id="{table_id}"]/tbody/tr')
-    ]
+    [table] = html.fromstring(response.content).iterfind(f".//table[@id='{table_id}']")
+    return [[_text(cell) for cell in row.iterfind("td")] for row in table.iterfind("tbody/tr")]
+
+
+def _text(element: etree._Element) -> str:
+    """The element's text with runs of white space as one space."""
+    return " ".join(str(etree.tostring(element, method="text", encoding="unicode")).split())
 
 
 def test_a_ubl_invoice_shows_dates_parties_with_vat_ids_and_totals() -> None:
@@ -160,7 +162,7 @@ def test_a_qr_bill_shows_its_message_and_the_decoded_bill_information() -> None:
         (Decimal("8.1"), Decimal("385.70")),
         (Decimal("2.6"), Decimal("90.99")),
     ]
-    page = " ".join(html.fromstring(response.content).text_content().split())
+    page = _text(html.fromstring(response.content))
     assert "Réparation véhicule, n° 67228" in page
     assert "8.1 % on 385.70; 2.6 % on 90.99" in page
     assert "3 % within 5 days; 1.5 % within 20 days; 0 % within 60 days" in page
