@@ -32,7 +32,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.hashers import make_password
 from factory.declarations import LazyAttribute, LazyFunction, Sequence, SubFactory
 from factory.django import DjangoModelFactory
-from PIL import Image
+from PIL import Image, ImageDraw
 from stdnum.ch import uid as ch_uid
 
 from ledgerbridge.hub.documents import services as document_services
@@ -299,6 +299,17 @@ def blank_pdf() -> bytes:
 def plain_qr_png(text: str = "https://example.com/menu") -> bytes:
     """A PNG with a QR code that is not a Swiss QR-bill."""
     return _png(qrcode.make(text).get_image())
+
+
+def receipt_jpeg() -> bytes:
+    """A phone photo of a till receipt: a JPEG with lines of "text" and no QR code."""
+    image = Image.new("RGB", (600, 900), (246, 244, 236))
+    draw = ImageDraw.Draw(image)
+    for row in range(12):
+        draw.rectangle((60, 80 + row * 60, 420 + (row * 37) % 120, 100 + row * 60), fill="black")
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=80)
+    return buffer.getvalue()
 
 
 def bomb_png() -> bytes:

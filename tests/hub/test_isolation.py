@@ -133,6 +133,7 @@ WEB_ROUTES: dict[str, Route] = {
     "web:scan_service_worker": Route(PUBLIC),
     "web:scan_preview": Route(ORG, P.DOCUMENTS_UPLOAD),
     "web:scan_confirm": Route(ORG, P.DOCUMENTS_UPLOAD),
+    "web:scan_receipt": Route(ORG, P.DOCUMENTS_UPLOAD),
     "web:scan_recent": Route(ORG, P.DOCUMENTS_UPLOAD),  # only the caller's own scans
     # the API's own pages (its operations are classified in API_ROUTES)
     "api:api-root": Route(PUBLIC),

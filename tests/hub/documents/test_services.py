@@ -20,6 +20,7 @@ from tests.hub.factories import (
     ingest,
     plain_qr_png,
     qrbill_file,
+    receipt_jpeg,
 )
 from tests.hub.helpers import counts, storage_files
 
@@ -183,6 +184,46 @@ def test_a_pdf_without_documents_is_kept_as_other_when_asked(media: Path) -> Non
     assert (document.kind, document.status, document.data) == ("other", "received", None)
     assert document.file.content_type == "application/pdf"
     assert len(storage_files(media)) == 1
+
+
+def test_a_receipt_photo_asked_to_be_kept_is_a_purchase_receipt_of_its_category(
+    media: Path,
+) -> None:
+    # given
+    admin = admin_of()
+    # when
+    result = ingest(admin, receipt_jpeg(), filename="lunch.jpg", receipt_category="meals")
+    # then
+    [document] = result.documents
+    assert (document.kind, document.category, document.status, document.data) == (
+        "purchase_receipt",
+        "meals",
+        "received",
+        None,
+    )
+    assert document.file.content_type == "image/jpeg"
+    assert len(storage_files(media)) == 1
+
+
+def test_a_photo_without_a_qr_code_is_kept_as_other_when_asked(media: Path) -> None:
+    # given
+    admin = admin_of()
+    # when
+    result = ingest(admin, receipt_jpeg(), filename="photo.jpg", keep_unreadable_as_other=True)
+    # then
+    [document] = result.documents
+    assert (document.kind, document.category) == ("other", "")
+
+
+def test_an_unknown_receipt_category_is_refused_and_stores_nothing(media: Path) -> None:
+    # given
+    admin = admin_of()
+    # when
+    with pytest.raises(Invalid) as refused:
+        ingest(admin, receipt_jpeg(), filename="photo.jpg", receipt_category="yachts")
+    # then
+    assert refused.value.code == "receipt-category-invalid"
+    assert (counts(), storage_files(media)) == ((0, 0), [])
 
 
 def test_a_failure_while_writing_rows_deletes_the_file_again(

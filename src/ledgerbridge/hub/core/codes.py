@@ -88,6 +88,7 @@ class ErrorCode(StrEnum):
     SOURCE_INVALID = "source-invalid"
     QUOTA_EXCEEDED = "quota-exceeded"
     QR_PAYLOAD_TOO_LONG = "qr-payload-too-long"
+    RECEIPT_CATEGORY_INVALID = "receipt-category-invalid"
 
     # what was (not) found in the file
     QR_NOT_A_QR_BILL = "qr-not-a-qr-bill"

@@ -69,6 +69,16 @@ class Document(models.Model):
         PROCESSED = "processed", _("Processed")
         REJECTED = "rejected", _("Rejected")
 
+    class ReceiptCategory(models.TextChoices):
+        """What a kept purchase receipt was for, chosen by whoever uploads it."""
+
+        MEALS = "meals", _("Meals and entertainment")
+        TRAVEL = "travel", _("Travel and transport")
+        FUEL = "fuel", _("Fuel and vehicle")
+        ACCOMMODATION = "accommodation", _("Accommodation")
+        OFFICE = "office", _("Office supplies")
+        OTHER = "other", _("Other expenses")
+
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
@@ -87,6 +97,10 @@ class Document(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     status_reason = models.CharField(_("reason"), max_length=500, blank=True)
     booking_reference = models.CharField(_("booking reference"), max_length=200, blank=True)
+    # A purchase receipt kept without anything read from it (a photo of a till receipt).
+    category = models.CharField(
+        _("category"), max_length=32, choices=ReceiptCategory.choices, blank=True
+    )
     duplicate_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates"
     )

@@ -71,5 +71,6 @@ urlpatterns = [
     path("scan/sw.js", scan.scan_service_worker, name="scan_service_worker"),
     path("scan/preview", scan.scan_preview, name="scan_preview"),
     path("scan/confirm", scan.scan_confirm, name="scan_confirm"),
+    path("scan/receipt", scan.scan_receipt, name="scan_receipt"),
     path("scan/recent", scan.scan_recent, name="scan_recent"),
 ]

@@ -19,6 +19,7 @@ from tests.hub.factories import (
     plain_qr_png,
     qrbill_file,
     qrbill_manifest,
+    receipt_jpeg,
 )
 from tests.hub.helpers import counts, qrbill_address, session_client, storage_files, token_client
 
@@ -193,6 +194,33 @@ def test_a_pdf_without_documents_is_kept_as_other_on_request() -> None:
     # then
     assert response.status_code == 201
     assert response.json()["documents"][0]["kind"] == "other"
+
+
+def test_a_receipt_photo_is_kept_as_a_purchase_receipt_of_its_category_on_request() -> None:
+    # given
+    client = token_client(admin_of())
+    query = "?filename=lunch.jpg&keep_unreadable=true&kind=purchase_receipt&category=meals"
+    # when
+    response = upload(client, receipt_jpeg(), query=query)
+    # then
+    assert response.status_code == 201
+    [document] = response.json()["documents"]
+    assert (document["kind"], document["category"], document["file"]["content_type"]) == (
+        "purchase_receipt",
+        "meals",
+        "image/jpeg",
+    )
+
+
+def test_a_purchase_receipt_without_a_category_is_refused() -> None:
+    # given
+    client = token_client(admin_of())
+    query = "?filename=lunch.jpg&keep_unreadable=true&kind=purchase_receipt"
+    # when
+    response = upload(client, receipt_jpeg(), query=query)
+    # then
+    assert (response.status_code, response.json()["code"]) == (422, "receipt-category-invalid")
+    assert counts() == (0, 0)
 
 
 def test_uploading_needs_a_token_with_documents_upload() -> None:

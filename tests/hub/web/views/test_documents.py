@@ -26,6 +26,7 @@ from tests.hub.factories import (
     make_organization,
     plain_qr_png,
     qrbill_file,
+    receipt_jpeg,
     verified_user,
 )
 from tests.hub.helpers import client_for, counts, file_payload, log_in
@@ -161,6 +162,31 @@ def test_unreadable_pdf_is_kept_as_other_when_asked_and_the_form_works_without_s
     assert [r["outcome"] for r in response.context["results"]] == ["created"]
     assert Document.objects.get().kind == "other"
     assert b"letter.pdf" in response.content
+
+
+def test_a_receipt_photo_is_kept_as_a_purchase_receipt_of_the_chosen_category() -> None:
+    # given
+    client = client_for(make_membership(role=Role.EMPLOYEE))
+    # when
+    response = _upload(
+        client, ("lunch.jpg", receipt_jpeg()),
+        keep_unreadable="on", keep_as="purchase_receipt", category="travel",
+    )  # fmt: skip
+    # then
+    assert response.status_code == 201
+    assert [r["outcome"] for r in response.json()["results"]] == ["created"]
+    document = Document.objects.get()
+    assert (document.kind, document.category) == ("purchase_receipt", "travel")
+
+
+def test_the_upload_page_offers_the_receipt_categories() -> None:
+    # given
+    client = client_for(make_membership(role=Role.EMPLOYEE))
+    # when
+    response = client.get(reverse("web:document_upload"))
+    # then
+    assert response.context["receipt_categories"] == Document.ReceiptCategory.choices
+    assert b'<option value="purchase_receipt">' in response.content
 
 
 def test_same_payment_again_is_flagged_as_possible_duplicate() -> None:

@@ -21,6 +21,7 @@ from tests.hub.factories import (
     make_organization,
     plain_qr_png,
     qrbill_file,
+    receipt_jpeg,
     verified_user,
 )
 from tests.hub.helpers import client_for, counts, file_payload, log_in
@@ -337,3 +338,50 @@ def test_the_app_opens_offline_queues_a_live_scan_and_sends_it_when_back_online(
     shot(phone, "online-sent")
     document = Document.objects.get()
     assert (document.source, document.reference) == ("scan", entry["expected_fields"]["reference"])
+
+
+def test_a_receipt_photo_from_the_scan_app_is_kept_as_a_purchase_receipt() -> None:
+    # given
+    member = make_membership(role=Role.APP)
+    photo = SimpleUploadedFile("receipt.jpg", receipt_jpeg(), content_type="image/jpeg")
+    # when
+    response = client_for(member).post(
+        reverse("web:scan_receipt"), {"photo": photo, "category": "fuel"},
+        headers={"Idempotency-Key": "receipt-1"},
+    )  # fmt: skip
+    # then
+    assert response.status_code == 201
+    document = Document.objects.get()
+    assert (document.kind, document.category, document.source) == (
+        "purchase_receipt",
+        "fuel",
+        "scan",
+    )
+    assert response.json() == {
+        "outcome": "created",
+        "documents": [
+            {"id": document.pk, "status": "received", "creditor": "", "amount": "",
+             "currency": "", "duplicate_of": None}
+        ],
+    }  # fmt: skip
+
+
+def test_a_receipt_photo_without_a_category_is_refused_by_the_scan_app() -> None:
+    # given
+    member = make_membership(role=Role.APP)
+    photo = SimpleUploadedFile("receipt.jpg", receipt_jpeg(), content_type="image/jpeg")
+    # when
+    response = client_for(member).post(reverse("web:scan_receipt"), {"photo": photo})
+    # then
+    assert (response.status_code, response.json()["code"]) == (422, "receipt-category-invalid")
+    assert counts() == (0, 0)
+
+
+def test_the_scan_app_offers_a_photo_of_a_receipt() -> None:
+    # given
+    member = make_membership(role=Role.APP)
+    # when
+    response = client_for(member).get(reverse("web:scan_app"))
+    # then
+    assert response.context["receipt_categories"] == Document.ReceiptCategory.choices
+    assert b'id="receipt-input"' in response.content

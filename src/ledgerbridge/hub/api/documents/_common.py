@@ -63,6 +63,7 @@ def document_out(document: Document) -> DocumentOut:
         creditor_name=document.creditor_name, iban=document.iban, amount=document.amount,
         currency=document.currency, reference=document.reference, due_date=document.due_date,
         invoice_number=document.invoice_number,
+        category=Document.ReceiptCategory(document.category) if document.category else "",
         created_by=document.created_by.email if document.created_by else None,
         created_at=document.created_at, updated_at=document.updated_at,
     )  # fmt: skip

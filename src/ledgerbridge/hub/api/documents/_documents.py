@@ -6,7 +6,7 @@ checked before the body is touched, and a raw body is read with a limit.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import SuspiciousOperation
 from django.core.files.storage import default_storage
@@ -35,12 +35,11 @@ from ledgerbridge.hub.core.codes import ErrorCode, FormatCode
 from ledgerbridge.hub.core.errors import Invalid, NotFound
 from ledgerbridge.hub.documents import selectors, services
 from ledgerbridge.hub.documents.errors import FileTooLarge
+from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.identity.permissions import Permission
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
-
-    from ledgerbridge.hub.documents.models import Document
 
 # Room for the multipart boundaries and headers around the file itself.
 MULTIPART_OVERHEAD = 64 * 1024
@@ -127,6 +126,16 @@ def _idempotency_key(request: HttpRequest) -> str | None:
     return key
 
 
+def _keep_arguments(query: UploadQuery) -> dict[str, Any]:
+    """``keep_unreadable`` and ``kind``/``category`` as the ingest service takes them."""
+    if not query.keep_unreadable:
+        return {}
+    if query.kind == Document.Kind.PURCHASE_RECEIPT:
+        # the service refuses a missing category with ``receipt-category-invalid``
+        return {"receipt_category": query.category.value if query.category else ""}
+    return {"keep_unreadable_as_other": True}
+
+
 @router.post(
     "/documents",
     response={200: IngestOut, 201: IngestOut, **UPLOAD_ERRORS},
@@ -136,15 +145,17 @@ def _idempotency_key(request: HttpRequest) -> str | None:
 def document_upload(request: HttpRequest, query: Query[UploadQuery]) -> Status[IngestOut]:
     """Upload one file (``documents.upload``): multipart field ``file`` or the raw body with
     its ``Content-Type`` and ``?filename=``. 201 with the documents found; 200 when the
-    same file or the same ``Idempotency-Key`` was sent before."""
+    same file or the same ``Idempotency-Key`` was sent before. A file in which nothing is
+    found is refused (422) unless ``keep_unreadable=true``: then it is kept as an ``other``
+    document, or with ``kind=purchase_receipt&category=meals`` (for example) as a purchase
+    receipt of that category — a photo of a till receipt."""
     caller = require(request, Permission.DOCUMENTS_UPLOAD)
     key = _idempotency_key(request)
     data, name = _upload(request)
     result = services.document_ingest(
         organization=caller.organization, data=data, filename=name or query.filename,
         source=query.source, actor=caller.user, token=caller.token,
-        keep_unreadable_as_other=query.keep_unreadable, idempotency_key=key,
-        ip=client_ip(request),
+        idempotency_key=key, ip=client_ip(request), **_keep_arguments(query),
     )  # fmt: skip
     body = IngestOut(
         documents=[document_out(d) for d in result.documents],

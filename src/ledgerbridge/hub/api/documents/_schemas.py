@@ -15,6 +15,9 @@ from ledgerbridge.hub.documents.models import Document
 Kind = Annotated[Document.Kind, inline_enum(Document.Kind)]
 Source = Annotated[Document.Source, inline_enum(Document.Source)]
 Status = Annotated[Document.Status, inline_enum(Document.Status)]
+ReceiptCategory = Annotated[Document.ReceiptCategory, inline_enum(Document.ReceiptCategory)]
+# How an upload without a readable document is kept when ``keep_unreadable`` asks for it.
+KeepKind = Literal[Document.Kind.OTHER, Document.Kind.PURCHASE_RECEIPT]
 # What a client may name as the source of its upload (e-mail and exchange are the hub's own).
 UploadSource = Literal[Document.Source.SCAN, Document.Source.UPLOAD, Document.Source.API]
 # The states a payment slip can be in (``received`` is for the other kinds).
@@ -51,6 +54,9 @@ class DocumentOut(Schema):
     reference: str
     due_date: date | None
     invoice_number: str
+    category: ReceiptCategory | Literal[""] = Field(
+        description="what a purchase receipt was for, chosen by the uploader; else empty"
+    )
     created_by: str | None = Field(description="e-mail of the user who sent it")
     created_at: datetime
     updated_at: datetime
@@ -94,7 +100,18 @@ class DocumentQuery(PageQuery):
 
 class UploadQuery(Schema):
     filename: str = Field("upload", max_length=255, description="name of a raw-body upload")
-    keep_unreadable: bool = Field(False, description="keep a file without documents as other")
+    keep_unreadable: bool = Field(
+        False,
+        description="keep a file in which nothing is found (a PDF letter, a photo of a till "
+        "receipt) instead of refusing it, as a document of `kind`",
+    )
+    kind: KeepKind = Field(
+        Document.Kind.OTHER,
+        description="with keep_unreadable: `other`, or `purchase_receipt` (needs `category`)",
+    )
+    category: ReceiptCategory | None = Field(
+        None, description="with kind=purchase_receipt: what the receipt was for"
+    )
     source: UploadSource = Document.Source.API
 
 

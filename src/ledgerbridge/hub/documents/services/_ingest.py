@@ -67,8 +67,11 @@ _KINDS = {
     Kind.BANK_STATEMENT: Document.Kind.BANK_STATEMENT,
 }
 # Codes of an intact file in which no business document was found: such a file may be
-# kept as an "other" document when the caller asks for it.
-_NOTHING_FOUND = frozenset({FormatCode.NO_DOCUMENT_FOUND, ErrorCode.QR_NOT_A_QR_BILL})
+# kept as an "other" document or a purchase receipt when the caller asks for it. A photo
+# without a QR code (a till receipt) is such a file too.
+_NOTHING_FOUND = frozenset(
+    {FormatCode.NO_DOCUMENT_FOUND, FormatCode.NO_QR_BILL_FOUND, ErrorCode.QR_NOT_A_QR_BILL}
+)
 _MAGIC = (
     (b"%PDF-", "application/pdf"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -77,6 +80,23 @@ _MAGIC = (
     (b"MM\x00*", "image/tiff"),
     (b"From ", "message/rfc822"),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """How a file without a readable document is kept: its kind and, for a receipt, category."""
+
+    kind: str = Document.Kind.OTHER
+    category: str = ""
+
+
+def _kept(*, as_other: bool, receipt_category: str | None) -> Kept | None:
+    """What the caller asked for: nothing, an "other" document, or a purchase receipt."""
+    if receipt_category is None:
+        return Kept() if as_other else None
+    if receipt_category not in Document.ReceiptCategory.values:
+        raise Invalid(ErrorCode.RECEIPT_CATEGORY_INVALID, _("Choose a category for the receipt."))
+    return Kept(Document.Kind.PURCHASE_RECEIPT, receipt_category)
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,10 +328,10 @@ def _link_twins_in_file(documents: list[Document], known: dict[str, int]) -> Non
 
 
 def _create_documents(
-    origin: Origin, stored: StoredFile, result: ReadResult | None
+    origin: Origin, stored: StoredFile, result: ReadResult | Kept
 ) -> list[Document]:
-    if result is None:
-        return _insert(origin, stored, [{"kind": Document.Kind.OTHER}])
+    if isinstance(result, Kept):
+        return _insert(origin, stored, [{"kind": result.kind, "category": result.category}])
     fields = [found_fields(origin, found) for found in result.documents]
     known = originals(origin.organization, {f["dedupe_key"] for f in fields} - {""})
     for values in fields:
@@ -359,7 +379,7 @@ def _answer_known(origin: Origin, sha: str, key: str | None) -> IngestResult | N
 
 
 def _write(
-    origin: Origin, data: bytes, sha: str, filename: str, result: ReadResult | None,
+    origin: Origin, data: bytes, sha: str, filename: str, result: ReadResult | Kept,
     key: str | None, ip: str | None, *, look_first: bool,
 ) -> IngestResult:  # fmt: skip
     """One transaction that stores the file and its documents.
@@ -402,6 +422,7 @@ def document_ingest(
     actor: User | None,
     token: ApiToken | None = None,
     keep_unreadable_as_other: bool = False,
+    receipt_category: str | None = None,
     idempotency_key: str | None = None,
     source_file: StoredFile | None = None,
     ip: str | None = None,
@@ -411,13 +432,17 @@ def document_ingest(
     The same file again answers the existing documents (``created=False``,
     ``duplicate_file=True``); the same payment or invoice in another file gives a new
     document whose ``duplicate_of`` is the first one. ``source_file`` is the file the data
-    arrived in when it differs (the raw e-mail of an attachment). Raises
+    arrived in when it differs (the raw e-mail of an attachment). A file in which nothing
+    is found (a PDF letter, a photo without a QR code) is refused unless the caller asks to
+    keep it: ``keep_unreadable_as_other`` keeps it as an "other" document,
+    ``receipt_category`` (a :class:`Document.ReceiptCategory`) as a purchase receipt. Raises
     :class:`~ledgerbridge.hub.core.errors.Invalid` or
     :class:`~ledgerbridge.hub.core.errors.Conflict` subclasses with a stable code, and then
     nothing is stored.
     """
     if source not in Document.Source.values:
         raise Invalid(ErrorCode.SOURCE_INVALID, _("Unknown document source."))
+    kept = _kept(as_other=keep_unreadable_as_other, receipt_category=receipt_category)
     sha = hashlib.sha256(data).hexdigest()
     origin = Origin(organization, source, actor, token, source_file)
     replay = _replay(organization, idempotency_key, sha)
@@ -425,10 +450,9 @@ def document_ingest(
         return replay
     check_size(data)
     known = _known_file(organization, sha)
-    if known:
-        result: ReadResult | None = None  # not read again: the documents exist already
-    else:
-        result = read_upload(data, filename, keep_unreadable=keep_unreadable_as_other)
+    # A known file is not read again: its documents exist already.
+    found = None if known else read_upload(data, filename, keep_unreadable=kept is not None)
+    result: ReadResult | Kept = found if found is not None else kept or Kept()
     try:
         return _write(origin, data, sha, filename, result, idempotency_key, ip, look_first=known)
     except IntegrityError:

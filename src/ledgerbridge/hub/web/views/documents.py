@@ -8,7 +8,8 @@ or the service's specific refusal. A script asking with ``Accept: application/js
 the same results as JSON.
 
 The detail page shows the original beside the extracted fields as
-:mod:`ledgerbridge.hub.documents.originals` prepares it; :func:`document_page` serves a
+:mod:`ledgerbridge.hub.documents.originals` prepares it, and the document's data per kind
+as :mod:`ledgerbridge.hub.documents.presenters` lays it out; :func:`document_page` serves a
 PDF page as PNG, cached by the browser only, with a link that opens the PDF itself.
 """
 
@@ -26,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import ServiceError
 from ledgerbridge.hub.core.http import client_ip
-from ledgerbridge.hub.documents import originals, selectors, services
+from ledgerbridge.hub.documents import originals, presenters, selectors, services
 from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.identity.permissions import Permission
 from ledgerbridge.hub.web.decorators import org_permission_required
@@ -78,8 +79,17 @@ _OUTCOME_MESSAGES = {
 }
 
 
+def _keep_arguments(request: AuthedOrgRequest) -> dict[str, Any]:
+    """How the uploader asked to keep a file without a readable document (if at all)."""
+    if request.POST.get("keep_unreadable") not in {"on", "1", "true"}:
+        return {}
+    if request.POST.get("keep_as") == Document.Kind.PURCHASE_RECEIPT:
+        return {"receipt_category": request.POST.get("category", "")}
+    return {"keep_unreadable_as_other": True}
+
+
 def _ingest_upload(
-    request: AuthedOrgRequest, upload: UploadedFile[bytes], *, keep: bool
+    request: AuthedOrgRequest, upload: UploadedFile[bytes], *, keep: dict[str, Any]
 ) -> dict[str, Any]:
     name = upload.name or "upload"
     # One byte past the limit is enough for the service to answer ``file-too-large``
@@ -92,7 +102,7 @@ def _ingest_upload(
             filename=name,
             source=Document.Source.UPLOAD,
             actor=request.user,
-            keep_unreadable_as_other=keep,
+            **keep,
             ip=client_ip(request),
         )
     except ServiceError as exc:
@@ -119,6 +129,7 @@ def document_upload(request: AuthedOrgRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "max_bytes": services.max_upload_bytes(),
         "results": [],
+        "receipt_categories": Document.ReceiptCategory.choices,
         "labels": {
             "created": _("created"), "existing": _("already there"),
             "duplicate": _("possible duplicate"), "error": _("refused"),
@@ -127,7 +138,7 @@ def document_upload(request: AuthedOrgRequest) -> HttpResponse:
     }  # fmt: skip
     if request.method != "POST":
         return render(request, "web/documents/upload.html", context)
-    keep = request.POST.get("keep_unreadable") in {"on", "1", "true"}
+    keep = _keep_arguments(request)
     uploads = request.FILES.getlist("files")
     if uploads:
         results = [_ingest_upload(request, upload, keep=keep) for upload in uploads]
@@ -181,6 +192,9 @@ def document_detail(request: AuthedOrgRequest, document_id: int) -> HttpResponse
     context = {
         "document": document,
         "original": originals.original_view(document.file),
+        "view": presenters.document_data_view(
+            document.kind, document.data, page=request.GET.get("page")
+        ),
         "history": history,
         "findings": document.findings or [],
         "duplicates": list(document.duplicates.filter(organization=request.organization)),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ledgerbridge.hub.core.errors import ServiceError
 from ledgerbridge.hub.core.http import client_ip
 from ledgerbridge.hub.identity import selectors, services
-from ledgerbridge.hub.identity.permissions import Permission
+from ledgerbridge.hub.identity.permissions import ROLE_PRESETS, Permission, Role
 from ledgerbridge.hub.web.decorators import org_permission_required
 from ledgerbridge.hub.web.describe import describe
 from ledgerbridge.hub.web.forms import (
@@ -49,8 +49,17 @@ def _member_row(membership: Membership) -> dict[str, Any]:
         "email": user.email,
         "last_login": user.last_login,
         "status": membership.status,
-        "role": role_label(membership.role),
+        "role": _membership_role(membership),
     }
+
+
+def _membership_role(membership: Membership) -> str:
+    """The role's name, or "custom" once the permissions differ from the role's preset."""
+    try:
+        preset = ROLE_PRESETS[Role(membership.role)]
+    except ValueError:
+        return role_label(membership.role)
+    return role_label(membership.role) if membership.permission_set == preset else _("Custom")
 
 
 def _invitation_row(invitation: Invitation) -> dict[str, Any]:

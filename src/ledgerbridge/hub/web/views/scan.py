@@ -54,6 +54,7 @@ __all__ = [
     "scan_confirm",
     "scan_manifest",
     "scan_preview",
+    "scan_receipt",
     "scan_recent",
     "scan_service_worker",
 ]
@@ -152,6 +153,34 @@ def scan_confirm(request: AuthedOrgRequest) -> HttpResponse:
 
 
 @org_permission_required(Permission.DOCUMENTS_UPLOAD)
+@require_POST
+def scan_receipt(request: AuthedOrgRequest) -> HttpResponse:
+    """Store a photo of a till receipt as a purchase receipt of the chosen ``category``.
+
+    Nothing is previewed: a receipt without a QR code has nothing to confirm. A QR-bill
+    photographed here is still read as the payment slip it is.
+    """
+    key = request.headers.get("Idempotency-Key", "")[:200] or None
+    photo = request.FILES.get("photo")
+    try:
+        if photo is None:
+            raise Invalid(ErrorCode.FILE_MISSING, _("Take a photo of the receipt."))
+        result = services.document_ingest(
+            organization=request.organization,
+            data=photo.read(services.max_upload_bytes() + 1), filename=photo.name or "receipt.jpg",
+            source=Document.Source.SCAN, actor=request.user, idempotency_key=key,
+            receipt_category=request.POST.get("category", ""), ip=client_ip(request),
+        )  # fmt: skip
+    except ServiceError as exc:
+        return _error(exc)
+    body = {
+        "outcome": ingest_outcome(result),
+        "documents": [_scan_row(d) for d in result.documents],
+    }
+    return JsonResponse(body, status=201 if result.created else 200)
+
+
+@org_permission_required(Permission.DOCUMENTS_UPLOAD)
 @require_GET
 def scan_recent(request: AuthedOrgRequest) -> HttpResponse:
     """The person's own recent scans with their status (polled by the app)."""
@@ -192,6 +221,11 @@ def _app_texts() -> dict[str, str]:
         "remove": _("Remove"),
         "recentOffline": _("Your recent scans are shown when you are online."),
         "networkError": _("No connection: the scan stays on this phone and is sent later."),
+        "receiptSent": _("Sent: the receipt is kept as a purchase receipt."),
+        "receiptOffline": _(
+            "No connection: take the photo of the receipt again when you are online."
+        ),
+        "sending": _("Sending…"),
     }
 
 
@@ -207,7 +241,11 @@ def scan_app(request: HttpRequest) -> HttpResponse:
     if Permission.DOCUMENTS_UPLOAD not in req.org_permissions:
         return render(request, "web/403.html", {"permission": Permission.DOCUMENTS_UPLOAD},
                       status=403)  # fmt: skip
-    context = {"organization": req.organization, "texts": _app_texts()}
+    context = {
+        "organization": req.organization,
+        "texts": _app_texts(),
+        "receipt_categories": Document.ReceiptCategory.choices,
+    }
     return render(request, "web/scan/app.html", context)
 
 

@@ -14,7 +14,8 @@
   var config = document.getElementById("scan-config");
   if (!config) { return; }
   var TEXT = JSON.parse(document.getElementById("scan-texts").textContent);
-  var URLS = { preview: config.dataset.preview, confirm: config.dataset.confirm };
+  var URLS = { preview: config.dataset.preview, confirm: config.dataset.confirm,
+               receipt: config.dataset.receipt };
   var $ = function (id) { return document.getElementById(id); };
   var video = $("camera");
   var stream = null;
@@ -73,6 +74,7 @@
     var form = new FormData();
     if (item.kind === "text") { form.append("payload", item.payload); }
     else { form.append("photo", item.blob, item.name || "photo.jpg"); }
+    if (item.category) { form.append("category", item.category); }
     return form;
   }
 
@@ -344,6 +346,26 @@
     var file = event.target.files && event.target.files[0];
     event.target.value = "";
     if (file) { preview({ id: newId(), kind: "photo", blob: file, name: file.name, created: Date.now() }); }
+  });
+  /* a receipt photo is stored at once (nothing to confirm); offline it is not kept */
+  function sendReceipt(file) {
+    var box = $("receipt-message");
+    function tell(text, kind) { box.textContent = text; box.className = "scan-message" + (kind ? " " + kind : ""); }
+    var item = { id: newId(), kind: "photo", blob: file, name: file.name || "receipt.jpg",
+                 category: $("receipt-category").value };
+    tell(TEXT.sending, "info");
+    return post(URLS.receipt, item, { "Idempotency-Key": item.id }).then(function (answer) {
+      if (answer.status === 201 || answer.status === 200) {
+        tell(TEXT.receiptSent, "ok");
+        document.body.dispatchEvent(new CustomEvent("scan-sent"));
+      } else if (answer.status === 401) { tell(TEXT.loginAgain, "bad"); }
+      else { tell(answer.data.message || TEXT.failed, "bad"); }
+    }).catch(function () { tell(TEXT.receiptOffline, "bad"); });
+  }
+  $("receipt-input").addEventListener("change", function (event) {
+    var file = event.target.files && event.target.files[0];
+    event.target.value = "";
+    if (file) { sendReceipt(file); }
   });
   $("confirm-ok").addEventListener("click", confirmCurrent);
   $("confirm-cancel").addEventListener("click", function () {

@@ -60,7 +60,11 @@
     }
     var data = new FormData();
     data.append("files", file, file.name);
-    if (form.elements.keep_unreadable.checked) { data.append("keep_unreadable", "on"); }
+    if (form.elements.keep_unreadable.checked) {
+      data.append("keep_unreadable", "on");
+      data.append("keep_as", form.elements.keep_as.value);
+      data.append("category", form.elements.category.value);
+    }
     var xhr = new XMLHttpRequest();
     xhr.open("POST", form.action || window.location.href);
     xhr.setRequestHeader("Accept", "application/json");
@@ -84,7 +88,9 @@
     xhr.send(data);
   }
 
+  var names = document.getElementById("file-names");
   function sendAll(files) {
+    names.textContent = Array.prototype.map.call(files, function (f) { return f.name; }).join(", ");
     Array.prototype.forEach.call(files, send);
   }
 
