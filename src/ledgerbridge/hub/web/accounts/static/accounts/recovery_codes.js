@@ -38,6 +38,11 @@
       const sync = function () { next.disabled = !saved.checked }
       saved.addEventListener('change', sync)
       sync()
+      // The form only carries the tick: go to its page without a bare "?" in the address.
+      next.form.addEventListener('submit', function (event) {
+        event.preventDefault()
+        if (saved.checked) window.location.assign(next.form.action)
+      })
     }
   }
 
