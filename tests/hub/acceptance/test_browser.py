@@ -8,6 +8,7 @@ codes and links are read from the e-mails it sends.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -24,13 +25,13 @@ from tests.hub.helpers import (
     link_path_from_mail,
     log_in,
     log_out,
+    mails_to,
     totp_at,
     totp_step,
 )
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from pathlib import Path
 
     from playwright.sync_api import BrowserContext, Page
 
@@ -148,6 +149,19 @@ def test_language_switcher_turns_the_login_page_german(
     assert page.locator("html").get_attribute("lang") == "de"
 
 
+LAPTOP = {"width": 1366, "height": 768}
+
+
+def _invite(admin: Page, email: str) -> None:
+    """The admin invites Ms Ida Invitee at ``email`` through the form."""
+    admin.goto(reverse("web:invitation_create"))
+    admin.select_option("select[name=salutation]", "ms")
+    admin.fill("input[name=first_name]", "Ida")
+    admin.fill("input[name=last_name]", "Invitee")
+    admin.fill("input[name=email]", email)
+    _submit(admin, "email")
+
+
 def test_admin_invites_and_the_invitee_joins_as_active_member(
     browser_context: Callable[..., BrowserContext], shot: Callable[[Page, str], Path]
 ) -> None:
@@ -155,41 +169,39 @@ def test_admin_invites_and_the_invitee_joins_as_active_member(
     acme = tenant("acme", name="Acme Treuhand AG")
     admin = browser_context().new_page()
     log_in(admin, acme.admin.email)
-    admin.goto(reverse("web:member_list"))
-    shot(admin, "members-before")
 
     # when the admin invites a new colleague
-    admin.goto(reverse("web:invitation_create"))
-    admin.select_option("select[name=salutation]", "ms")
-    admin.fill("input[name=first_name]", "Ida")
-    admin.fill("input[name=last_name]", "Invitee")
-    admin.fill("input[name=email]", "ida.invitee@example.com")
-    shot(admin, "invite-form")
-    _submit(admin, "email")
+    _invite(admin, "ida.invitee@example.com")
     shot(admin, "invited")
+    mail_text = str(mails_to("ida.invitee@example.com")[-1].body)
 
-    # and the colleague follows the e-mailed link, signs up and verifies by code
-    invitee = browser_context().new_page()
+    # and the colleague follows the e-mailed link and finds one way on, pre-filled
+    invitee = browser_context(viewport=LAPTOP).new_page()
     invitee.goto(link_path_from_mail("ida.invitee@example.com", "/invite/"))
     shot(invitee, "invitation-welcome")
-    invitee.locator("main a[href*='/accounts/signup/']").first.click()
+    page_text = invitee.locator("main").inner_text()
+    assert "Acme Admin invites you to join Acme Treuhand AG as Employee." in page_text
+    assert invitee.locator("header a[href*='/accounts/']").count() == 0
+    assert invitee.locator("main a.btn").all_inner_texts() == ["Create account and join"]
+    invitee.locator("main a.btn").click()
     invitee.wait_for_load_state()
+    shot(invitee, "signup-prefilled")
     assert invitee.locator("input[name=email]").input_value() == "ida.invitee@example.com"
-    invitee.fill("input[name=first_name]", "Ida")
-    invitee.fill("input[name=last_name]", "Invitee")
+    assert invitee.locator("input[name=email]").is_disabled()
+    assert invitee.locator("input[name=first_name]").input_value() == "Ida"
+    assert invitee.locator("input[name=last_name]").input_value() == "Invitee"
     invitee.fill("input[name=password1]", PASSWORD)
     invitee.fill("input[name=password2]", PASSWORD)
     invitee.check("input[name=accept_terms]")
     _submit(invitee, "password2")
     invitee.fill("input[name=code]", code_from_mail("ida.invitee@example.com"))
     _submit(invitee, "code")
-    shot(invitee, "invitation-accept")
-    invitee.locator("main form[method=post] button[type=submit]").first.click()
-    invitee.wait_for_load_state()
     shot(invitee, "invitee-home")
 
-    # then the colleague works in the organization, and the admin sees them as active
-    assert "Acme Treuhand AG" in invitee.content()
+    # then the mail greeted her, and she works in the organization without another click
+    assert mail_text.startswith("Dear Ms Invitee,")
+    assert invitee.url.endswith(reverse("web:home"))
+    assert "Welcome to Acme Treuhand AG." in invitee.content()
     membership = Membership.objects.get(
         organization=acme.organization, user__email="ida.invitee@example.com"
     )
@@ -199,6 +211,33 @@ def test_admin_invites_and_the_invitee_joins_as_active_member(
     row = admin.locator("tr", has_text="ida.invitee@example.com")
     assert row.count() == 1
     assert "active" in row.inner_text().lower()
+
+
+def test_an_invitee_with_an_account_joins_by_logging_in(
+    browser_context: Callable[..., BrowserContext], shot: Callable[[Page, str], Path]
+) -> None:
+    # given an admin and someone who already has an account elsewhere
+    acme = tenant("acme", name="Acme Treuhand AG")
+    other = tenant("other", name="Other Werk AG")
+    admin = browser_context().new_page()
+    log_in(admin, acme.admin.email)
+    _invite(admin, other.member.email)
+
+    # when the invitee follows the link on a phone and logs in
+    invitee = browser_context(viewport=PHONE).new_page()
+    invitee.goto(link_path_from_mail(other.member.email, "/invite/"))
+    shot(invitee, "invitation-existing-account-phone")
+    assert invitee.locator("main a.btn").all_inner_texts() == ["Log in and join"]
+    invitee.locator("main a.btn").click()
+    invitee.wait_for_load_state()
+    invitee.fill("input[name=login]", other.member.email)
+    invitee.fill("input[name=password]", PASSWORD)
+    _submit(invitee, "password")
+    shot(invitee, "joined-on-login-phone")
+
+    # then they are a member and work in the new organization
+    assert "Welcome to Acme Treuhand AG." in invitee.content()
+    assert Membership.objects.get(organization=acme.organization, user=other.member).is_active
 
 
 def test_locking_a_logged_in_member_refuses_their_next_page_load(
@@ -261,3 +300,63 @@ def _overflow(page: Page) -> int:
     return int(
         page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     )
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
+def test_recovery_codes_download_copy_continue_and_the_prompt_names_them(
+    browser_context: Callable[..., BrowserContext],
+    shot: Callable[[Page, str], Path],
+    viewport: dict[str, int],
+) -> None:
+    # given a user who has just activated an authenticator app
+    acme = tenant("acme")
+    user = acme.member
+    context = browser_context(viewport=viewport, accept_downloads=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    log_in(page, user.email)
+    page.goto("/accounts/2fa/totp/activate/")
+    if "/reauthenticate/" in page.url:
+        page.fill("input[name=password]", PASSWORD)
+        _submit(page, "password")
+    secret = page.locator("#authenticator_secret").input_value()
+    activated_at = time.time()
+    page.fill("input[name=code]", totp_at(secret, activated_at))
+    _submit(page, "code")
+    shot(page, "recovery-codes")
+    codes = page.locator("#recovery_codes").inner_text().split()
+
+    # when they download the codes, copy them, and tick that they saved them
+    with page.expect_download() as caught:
+        page.locator("#codes_download").click()
+    downloaded = Path(caught.value.path()).read_text(encoding="utf-8").split()
+    page.locator("#codes_copy").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    continue_enabled_before = page.locator("#codes_continue").is_enabled()
+    page.check("#codes_saved")
+    shot(page, "recovery-codes-saved")
+    page.locator("#codes_continue").click()
+    page.wait_for_load_state()
+
+    # then the file and the clipboard hold the codes, and Continue waited for the tick
+    assert len(codes) == 10
+    assert caught.value.suggested_filename == "recovery-codes.txt"
+    assert downloaded[-10:] == codes
+    assert copied.split() == codes
+    assert continue_enabled_before is False
+    assert page.url.endswith(reverse("web:home"))
+
+    # when they log in again
+    log_out(page)
+    log_in(page, user.email)
+    shot(page, "mfa-prompt")
+
+    # then the prompt names the app and the recovery codes, and no security key
+    text = page.locator("main").inner_text()
+    assert "or one of your recovery codes" in text
+    assert "security key" not in text.lower()
+    while totp_step() == totp_step(activated_at):  # a code is accepted once only
+        time.sleep(0.5)
+    page.fill("input[name=code]", codes[0])
+    _submit(page, "code")
+    assert "/accounts/" not in page.url

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
 from ledgerbridge.hub.core.errors import Conflict, Invalid, NotFound, PermissionDenied
@@ -70,7 +71,7 @@ def test_invitation_stores_only_the_hash_and_mails_the_link(
     assert message.to == ["new@example.test"]
     assert message.subject == f"You are invited to join {admin.organization.name} on ledgerbridge"
     assert f"http://127.0.0.1:8000/invite/{raw}" in message.body
-    assert message.body.startswith("Hello Anna Muster,")
+    assert message.body.startswith("Dear Ms Muster,")
     html, mimetype = message.alternatives[0]  # type: ignore[attr-defined]  # EmailMultiAlternatives
     assert mimetype == "text/html"
     assert f'href="http://127.0.0.1:8000/invite/{raw}"' in str(html)
@@ -324,3 +325,37 @@ def test_invitation_mail_is_translated(
     assert message.subject == "Sie sind eingeladen, Muster AG auf ledgerbridge beizutreten"
     html, _mimetype = message.alternatives[0]  # type: ignore[attr-defined]  # EmailMultiAlternatives
     assert "Einladung annehmen" in str(html)
+
+
+@pytest.mark.parametrize(
+    ("language", "salutation", "greeting"),
+    [
+        ("en", "ms", "Dear Ms Muster,"),
+        ("de", "ms", "Sehr geehrte Frau Muster,"),
+        ("fr", "ms", "Madame Muster,"),
+        ("pl", "ms", "Szanowna Pani Muster,"),
+        ("en", "mr", "Dear Mr Muster,"),
+        ("de", "mr", "Sehr geehrter Herr Muster,"),
+        ("fr", "mr", "Monsieur Muster,"),
+        ("pl", "mr", "Szanowny Panie Muster,"),
+        ("en", "mx", "Dear Mx Anna Muster,"),
+        ("de", "", "Guten Tag Anna Muster,"),
+    ],
+)
+def test_invitation_mail_opens_with_the_salutation(
+    django_capture_on_commit_callbacks: CaptureOnCommit,
+    language: str,
+    salutation: str,
+    greeting: str,
+) -> None:
+    # given
+    admin = admin_of()
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(admin, email="anna@example.test", language=language, salutation=salutation)
+    # then
+    (message,) = mail.outbox
+    assert str(message.body).splitlines()[0] == greeting
+    assert isinstance(message, EmailMultiAlternatives)
+    html, _mimetype = message.alternatives[0]
+    assert f"<p>{greeting}</p>" in str(html)

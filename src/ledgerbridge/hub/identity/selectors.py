@@ -22,12 +22,11 @@ from ledgerbridge.hub.identity.models import (
     Invitation,
     Membership,
     Organization,
+    User,
 )
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
-
-    from ledgerbridge.hub.identity.models import User
 
 __all__ = [
     "active_membership",
@@ -92,6 +91,14 @@ def invitation_get(*, organization: Organization, invitation_id: int) -> Invitat
     if invitation is None:
         raise NotFound()
     return invitation
+
+
+def invitation_has_account(*, invitation: Invitation) -> bool:
+    """Whether someone already has an account under the invited address.
+
+    Only the holder of the link learns it (to be offered "log in" rather than "sign up").
+    """
+    return User.objects.filter(email__iexact=invitation.email).exists()
 
 
 def invitation_from_token(*, raw_token: str) -> Invitation:

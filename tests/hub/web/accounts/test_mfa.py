@@ -173,3 +173,60 @@ def test_removing_totp_is_audited() -> None:
     assert response.status_code == 302
     assert not Authenticator.objects.filter(user=user, type="totp").exists()
     assert AuditEvent.objects.filter(action="mfa_removed", subject_user=user).count() == 1
+
+
+@pytest.mark.django_db
+def test_recovery_codes_just_shown_download_as_a_text_file() -> None:
+    # given
+    user = verified_user("anna@example.com")
+    secret = with_totp(user)
+    RecoveryCodes.activate(user)
+    client = _logged_in(secret=secret)
+    codes = client.get("/accounts/2fa/recovery-codes/").context["unused_codes"]
+    # when
+    response = client.get("/accounts/2fa/recovery-codes/download/")
+    # then
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain"
+    assert response["Content-Disposition"] == 'attachment; filename="recovery-codes.txt"'
+    assert response.content.decode().split("\n") == [
+        "ledgerbridge recovery codes for anna@example.com: each code logs you in once.",
+        "",
+        *codes,
+        "",
+    ]
+
+
+@pytest.mark.django_db
+def test_recovery_codes_download_is_refused_once_the_page_is_long_gone() -> None:
+    # given: the codes were shown more than ten minutes ago
+    user = verified_user("anna@example.com")
+    secret = with_totp(user)
+    RecoveryCodes.activate(user)
+    client = _logged_in(secret=secret)
+    client.get("/accounts/2fa/recovery-codes/")
+    session = client.session
+    session["ledgerbridge_recovery_codes_shown"] -= 10 * 60 + 1
+    session.save()
+    # when
+    response = client.get("/accounts/2fa/recovery-codes/download/")
+    # then
+    assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_recovery_codes_page_offers_download_copy_and_continue() -> None:
+    # given
+    user = verified_user("anna@example.com")
+    secret = with_totp(user)
+    RecoveryCodes.activate(user)
+    client = _logged_in(secret=secret)
+    # when
+    page = client.get("/accounts/2fa/recovery-codes/").content.decode()
+    # then
+    assert 'href="/accounts/2fa/recovery-codes/download/" download>' in page
+    assert 'id="codes_copy"' in page
+    assert '<input type="checkbox" id="codes_saved" required>' in page
+    assert '<button type="submit" id="codes_continue">Continue</button>' in page
+    assert 'src="/static/accounts/recovery_codes.js"' in page
+    assert "<script>" not in page

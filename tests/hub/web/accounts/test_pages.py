@@ -33,18 +33,16 @@ def test_the_two_factor_step_says_log_in_like_every_other_page() -> None:
     assert re.search(r'<button type="submit" class="btn block">\s*Log in\s*</button>', page)
 
 
-def test_the_two_factor_step_renders_the_security_key_form_hidden_not_as_an_empty_card() -> None:
-    # given
+def test_the_two_factor_step_offers_no_security_key_to_a_user_without_one() -> None:
+    # given a user with an authenticator app only
     # when
     page = _two_factor_page()
-    # then: the "Use a security key" button targets the form by id, and that form shows nothing
+    # then: one card, the code form, and nothing about a security key
     forms = re.findall(r"<form [^>]*>", page)
-    webauthn = [f for f in forms if 'id="webauthn_form"' in f]
-    assert webauthn == [
-        '<form class="hidden-form" id="webauthn_form" method="post"'
-        ' action="/accounts/2fa/authenticate/" hidden>'
-    ]
+    assert [f for f in forms if 'id="webauthn_form"' in f] == []
     assert sum('class="card account-form"' in f for f in forms) == 1
+    assert "security key" not in page.lower()
+    assert "Enter the six-digit code from your authenticator app.</p>" in page
 
 
 @pytest.mark.parametrize("url", ["/accounts/login/", "/accounts/signup/"])

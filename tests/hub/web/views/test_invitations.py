@@ -133,18 +133,24 @@ def test_revoke_asks_then_revokes() -> None:
     assert invitation.revoked_at is not None
 
 
-def test_landing_logged_out_shows_the_organization_and_a_prefilled_signup_link() -> None:
+def test_landing_logged_out_says_who_invites_whom_to_what_with_one_way_on() -> None:
     # given
-    admin = admin_of()
-    _invitation, raw = make_invitation(admin, "new.person@example.test")
+    admin = admin_of(first_name="Vera", last_name="Verwalterin")
+    _invitation, raw = make_invitation(
+        admin, "new.person@example.test", first_name="Nora", last_name="Neu", role=Role.ACCOUNTANT
+    )
     # when
     response = Client().get(reverse("web:invitation_landing", kwargs={"token": raw}))
     # then
     assert response.status_code == 200
     body = response.content.decode()
-    assert admin.organization.name in body
-    assert "email=new.person%40example.test" in response.context["signup_url"]
-    assert "next=%2Finvite%2F" in response.context["login_url"]
+    assert (
+        f"<strong>Vera Verwalterin</strong> invites you to join "
+        f"<strong>{admin.organization.name}</strong> as Accountant." in body
+    )
+    assert "Nora Neu<br>new.person@example.test" in body
+    assert body.count('href="/accounts/signup/"') == 1
+    assert 'href="/accounts/login/"' not in body
 
 
 def test_landing_logged_in_accepts_and_lands_in_the_organization() -> None:

@@ -39,6 +39,7 @@ from ledgerbridge.hub.core import outbox
 from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from ledgerbridge.hub.identity.emails import clean_email
+from ledgerbridge.hub.identity.greetings import greeting
 from ledgerbridge.hub.identity.hashing import sha256_hex
 from ledgerbridge.hub.identity.models import (
     AuditAction,
@@ -101,6 +102,11 @@ def _render_and_send(invitation: Invitation, raw_token: str) -> None:
     }
     language = invitation.language or str(settings.LANGUAGE_CODE)
     with translation.override(language):
+        context["greeting"] = greeting(
+            salutation=invitation.salutation,
+            first_name=invitation.first_name,
+            last_name=invitation.last_name,
+        )
         subject = render_to_string("identity/email/invitation_subject.txt", context)
         text = render_to_string("identity/email/invitation_message.txt", context)
         html = render_to_string("identity/email/invitation_message.html", context)

@@ -1,5 +1,9 @@
 """The allauth account adapter: names and language at signup, audit events, localized e-mail.
 
+A person who followed an invitation link joins its organization in ``post_login``
+(:mod:`.invitations`), so the invitation survives sign-up and verification without a
+further click.
+
 allauth calls these hooks at the right moments of its flows; the rest of the hub never
 calls them directly. A login is audited only after every stage (e-mail verification, MFA)
 has passed, because allauth calls ``post_login`` only then.
@@ -11,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import translation
 
 from ledgerbridge.hub.identity.models import AuditAction, AuditCategory
-from ledgerbridge.hub.web.accounts import languages
+from ledgerbridge.hub.web.accounts import invitations, languages
 from ledgerbridge.hub.web.accounts.audit import record_account_event, record_own_event
 
 if TYPE_CHECKING:
@@ -52,6 +57,10 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
         return saved
 
     def post_login(self, request: HttpRequest, user: User, **kwargs: Any) -> HttpResponse:
+        # Whoever came through an invitation link joins now: at sign-up right after the
+        # e-mailed code, else after password (and MFA), and starts in that organization.
+        if invitations.join(request, user) is not None:
+            kwargs["redirect_url"] = reverse("web:home")
         response: HttpResponse = super().post_login(request, user, **kwargs)
         record_own_event(
             request,

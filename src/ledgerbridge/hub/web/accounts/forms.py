@@ -1,12 +1,19 @@
-"""The signup form: e-mail, first and last name, the password twice and the terms."""
+"""The signup form: e-mail, first and last name, the password twice and the terms.
+
+Someone who came through an invitation link finds the names the admin typed filled in and
+the invited address fixed: the account must carry that address to join on verification.
+"""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.core import context
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from ledgerbridge.hub.web.accounts import invitations
 
 
 class SignupForm(AllauthSignupForm):  # type: ignore[misc]  # allauth ships no type hints
@@ -40,6 +47,15 @@ class SignupForm(AllauthSignupForm):  # type: ignore[misc]  # allauth ships no t
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs["autocomplete"] = "email"
+        invitation = invitations.pending(context.request)
+        if invitation is not None:
+            self.initial.update(
+                email=invitation.email,
+                first_name=invitation.first_name,
+                last_name=invitation.last_name,
+            )
+            # Disabled: Django takes the invited address whatever the browser posts.
+            self.fields["email"].disabled = True
 
     def clean_first_name(self) -> str:
         return str(self.cleaned_data["first_name"]).strip()

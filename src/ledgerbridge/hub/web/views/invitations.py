@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -17,6 +16,7 @@ from ledgerbridge.hub.core.errors import NotFound, ServiceError
 from ledgerbridge.hub.core.http import client_ip
 from ledgerbridge.hub.identity import selectors, services
 from ledgerbridge.hub.identity.permissions import Permission
+from ledgerbridge.hub.web.accounts import invitations
 from ledgerbridge.hub.web.decorators import org_permission_required
 from ledgerbridge.hub.web.forms import InvitationForm, add_service_error
 from ledgerbridge.hub.web.middleware import SESSION_KEY
@@ -102,7 +102,12 @@ def invitation_revoke(request: AuthedOrgRequest, invitation_id: int) -> HttpResp
 
 
 def invitation_landing(request: HttpRequest, token: str) -> HttpResponse:
-    """Where the e-mailed link leads: explain, offer sign-up / log-in, or accept."""
+    """Where the e-mailed link leads: who invites whom to what, and the one way on.
+
+    A visitor without a session is sent to sign up (or log in, when the address has an
+    account) with the invitation kept in the session: they join as soon as they are
+    logged in. Someone already logged in confirms with one click.
+    """
     try:
         invitation = selectors.invitation_from_token(raw_token=token)
         services.invitation_check_open(invitation)
@@ -124,21 +129,30 @@ def invitation_landing(request: HttpRequest, token: str) -> HttpResponse:
             _("Welcome to %(name)s.") % {"name": membership.organization.name},
         )
         return redirect("web:home")
-    context = {"invitation": invitation, "organization": invitation.organization}
-    return render(request, "web/invitation/accept.html", context)
+    return render(request, "web/invitation/accept.html", _who_invites_whom(invitation))
 
 
 def _logged_out(request: HttpRequest, invitation: Invitation, token: str) -> HttpResponse:
-    back = reverse("web:invitation_landing", kwargs={"token": token})
+    """One way on: sign up (or log in) with the invitation kept in the session."""
+    invitations.remember(request, token)
+    has_account = selectors.invitation_has_account(invitation=invitation)
     context = {
-        "invitation": invitation,
-        "organization": invitation.organization,
-        "signup_url": reverse("account_signup")
-        + "?"
-        + urlencode({"email": invitation.email, "next": back}),
-        "login_url": reverse("account_login") + "?" + urlencode({"next": back}),
+        **_who_invites_whom(invitation),
+        "has_account": has_account,
+        "next_url": reverse("account_login" if has_account else "account_signup"),
     }
     return render(request, "web/invitation/welcome.html", context)
+
+
+def _who_invites_whom(invitation: Invitation) -> dict[str, object]:
+    inviter = invitation.created_by
+    return {
+        "invitation": invitation,
+        "organization": invitation.organization,
+        "inviter_name": (inviter.get_full_name() or inviter.email) if inviter else "",
+        "invitee_name": f"{invitation.first_name} {invitation.last_name}".strip(),
+        "role": invitation.get_role_display(),
+    }
 
 
 # The headline of a link that cannot be used, by the reason the service gave.
