@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from ledgerbridge.hub.api import documents, members, tokens_audit
@@ -24,6 +24,9 @@ api = NinjaAPI(
     version="1",
     urls_namespace="api",
     docs_url="/docs",
+    # Served from ninja's own static files ("ninja" is an installed app), never a CDN; and
+    # no badge from Swagger's online validator, which would send the schema out.
+    docs=Swagger(settings={"validatorUrl": None}),
     openapi_url="/openapi.json",
 )
 

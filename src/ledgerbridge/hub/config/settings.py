@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "template_partials",
+    # Swagger UI for /api/v1/docs from ninja's own static files, not from a CDN.
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "ledgerbridge.hub.core",
