@@ -12,6 +12,7 @@ works from a plain ``pip install ledgerbridge`` without the ``hub`` extra.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
@@ -73,8 +74,13 @@ def _serve(args: argparse.Namespace) -> int:
     if args.inbox_port:
         commands.append(inbox)
         print(f"e-mail inbox (LMTP) on {args.inbox_host}:{args.inbox_port}", flush=True)
+    # Each child leads a process group of its own, so that Ctrl-C in the terminal reaches
+    # only this process and the stop below reaches granian's workers with their master.
     # Fixed argv of our own modules, no shell, no user input.
-    processes = [subprocess.Popen(cmd, env=env) for cmd in commands]  # noqa: S603
+    processes = [
+        subprocess.Popen(cmd, env=env, process_group=0)  # noqa: S603
+        for cmd in commands
+    ]
     return _supervise(processes)
 
 
@@ -89,17 +95,38 @@ def _supervise(processes: list[subprocess.Popen[bytes]]) -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     while not stopping and all(p.poll() is None for p in processes):
-        time.sleep(0.5)
-    for process in processes:
-        if process.poll() is None:
-            process.terminate()
-    for process in processes:
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        time.sleep(0.2)
+    _stop_groups(processes, grace=STOP_GRACE_SECONDS)
     codes = [p.returncode for p in processes]
     return 0 if stopping else next((c for c in codes if c), 1)
+
+
+# How long the children get to finish what they are doing before they are killed: a web
+# request or a task in flight, well below the 10 s a service manager usually waits.
+STOP_GRACE_SECONDS = 5.0
+
+
+def _stop_groups(processes: list[subprocess.Popen[bytes]], *, grace: float) -> None:
+    """SIGTERM to each child's process group, then SIGKILL to the groups still there.
+
+    A whole group, because granian's workers are its children: signalling granian alone
+    once left a worker answering requests long after ``serve`` had returned.
+    """
+    for process in processes:
+        _signal_group(process, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for process in processes:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=max(deadline - time.monotonic(), 0))
+    for process in processes:
+        # Also when the leader has gone: a worker it left behind still holds the group.
+        _signal_group(process, signal.SIGKILL)
+        process.wait()
+
+
+def _signal_group(process: subprocess.Popen[bytes], signum: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signum)
 
 
 def _worker(rest: list[str]) -> int:

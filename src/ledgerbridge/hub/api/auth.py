@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from ledgerbridge.hub.core.codes import ErrorCode
@@ -68,6 +69,16 @@ class OrganizationSessionAuth(APIKeyCookie):
     """Django's session cookie, CSRF-checked, plus the session's current organization."""
 
     param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # ninja's CSRF refusal is a bare HttpError(403); give it the API's stable code.
+        try:
+            return super()._get_key(request)
+        except HttpError as exc:
+            raise PermissionDenied(
+                ErrorCode.CSRF_FAILED,
+                _("The CSRF check failed: send the csrftoken cookie's value as X-CSRFToken."),
+            ) from exc
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Principal | None:
         user = request.user

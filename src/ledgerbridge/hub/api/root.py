@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ninja import NinjaAPI
+from django.http import Http404
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from ledgerbridge.hub.api import documents, members, tokens_audit
@@ -23,6 +24,9 @@ api = NinjaAPI(
     version="1",
     urls_namespace="api",
     docs_url="/docs",
+    # Served from ninja's own static files ("ninja" is an installed app), never a CDN; and
+    # no badge from Swagger's online validator, which would send the schema out.
+    docs=Swagger(settings={"validatorUrl": None}),
     openapi_url="/openapi.json",
 )
 
@@ -51,6 +55,11 @@ def _authentication_error(request: HttpRequest, exc: AuthenticationError) -> Htt
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     code = getattr(exc, "code", None) or f"http-{exc.status_code}"
     return _error(request, exc.status_code, code, str(exc))
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, ErrorCode.NOT_FOUND, "not found")
 
 
 @api.exception_handler(ServiceError)

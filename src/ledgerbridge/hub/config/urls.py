@@ -1,10 +1,12 @@
-"""The URL root: health probes, accounts (allauth), the API and the web UI."""
+"""The URL root: health probes, accounts (allauth), the API and the web UI, and the
+handlers of the error pages (JSON under ``/api/``, branded pages elsewhere)."""
 
 from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path
 
 from ledgerbridge.hub.api.root import api
+from ledgerbridge.hub.config import errors
 from ledgerbridge.hub.core import views as core_views
 from ledgerbridge.hub.web.accounts import mfa_views
 
@@ -32,3 +34,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
     path("", include("ledgerbridge.hub.web.urls")),
 ]
+
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error

@@ -40,6 +40,8 @@ class ErrorCode(StrEnum):
     NOT_AUTHENTICATED = "not-authenticated"
     ACCESS_LOCKED = "access-locked"
     MFA_REQUIRED = "mfa-required"
+    METHOD_NOT_ALLOWED = "method-not-allowed"
+    CSRF_FAILED = "csrf-failed"
 
     # organizations
     NAME_REQUIRED = "name-required"
