@@ -1,5 +1,5 @@
-"""The account e-mails name the hub as configured (``LEDGERBRIDGE_SITE_NAME``), never the
-request's host that allauth would take ("Hello from 127.0.0.1:8311!")."""
+"""The e-mails name the hub as configured (``LEDGERBRIDGE_SITE_NAME``): never the request's
+host that allauth would take ("Hello from 127.0.0.1:8311!"), never a hard-coded name."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from django.core import mail
 from django.test import Client
 
 from ledgerbridge.hub.config import env
-from tests.hub.factories import verified_user
+from ledgerbridge.hub.identity import services
+from tests.hub.factories import admin_of, make_organization, verified_user
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +70,22 @@ def test_the_password_reset_mail_names_the_hub_in_the_recipients_language(settin
     assert message.body.splitlines()[0] == "Witamy z Biuro Rachunkowe!"
     assert message.body.splitlines()[-1] == "hub.example.pl"
     assert "127.0.0.1" not in message.body
+
+
+def test_the_invitation_mail_names_the_configured_hub(
+    settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # given
+    settings.SITE_NAME = "Treuhand Muster"
+    admin = admin_of(make_organization(name="Acme AG"))
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitation_create(
+            organization=admin.organization, actor=admin.user, email="klaus@example.test",
+            first_name="Klaus", last_name="Keller", language="de", ip=None,
+        )  # fmt: skip
+    # then
+    (message,) = mail.outbox
+    assert message.subject == "Sie sind eingeladen, Acme AG auf Treuhand Muster beizutreten"
+    assert "Acme AG auf Treuhand Muster beizutreten." in message.body
+    assert "ledgerbridge" not in f"{message.subject} {message.body}"
