@@ -36,6 +36,7 @@ DEFAULTS: dict[str, str] = {
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "CSRF_TRUSTED_ORIGINS": "",
     "LEDGERBRIDGE_SITE_URL": "http://127.0.0.1:8000",
+    "LEDGERBRIDGE_SITE_NAME": "ledgerbridge",
     "LEDGERBRIDGE_HTTPS": "",
     "LEDGERBRIDGE_SSL_REDIRECT": "1",
     "LEDGERBRIDGE_HOST": "127.0.0.1",
@@ -78,6 +79,7 @@ class Config:
     allowed_hosts: list[str]
     csrf_trusted_origins: list[str]
     site_url: str
+    site_name: str
     https: bool
     ssl_redirect: bool
     host: str
@@ -134,6 +136,7 @@ def read(environ: Mapping[str, str]) -> Config:
         allowed_hosts=as_list(get("ALLOWED_HOSTS"), default=[]),
         csrf_trusted_origins=as_list(get("CSRF_TRUSTED_ORIGINS"), default=[]),
         site_url=site_url,
+        site_name=get("LEDGERBRIDGE_SITE_NAME").strip(),
         https=as_bool(get("LEDGERBRIDGE_HTTPS"), default=site_url.startswith("https://")),
         ssl_redirect=as_bool(get("LEDGERBRIDGE_SSL_REDIRECT")),
         host=get("LEDGERBRIDGE_HOST"),

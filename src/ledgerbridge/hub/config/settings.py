@@ -33,6 +33,9 @@ DEBUG = CONFIG.debug
 ALLOWED_HOSTS = CONFIG.allowed_hosts
 CSRF_TRUSTED_ORIGINS = CONFIG.csrf_trusted_origins
 SITE_URL = CONFIG.site_url
+# The hub's name in e-mails (greeting, subject) and the authenticator app, not allauth's
+# default (the request's host, "127.0.0.1:8311").
+SITE_NAME = CONFIG.site_name
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -259,7 +262,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ledgerbridge] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 # Failed logins: 10 a minute per IP and 5 per 5 minutes per e-mail address. allauth
 # counts wrong MFA codes under the same action, keyed by the user, so a stolen password
 # does not buy unlimited TOTP guesses. The counters live in the shared DatabaseCache.
@@ -276,7 +279,7 @@ ACCOUNT_RATE_LIMITS = {
 MFA_ADAPTER = "ledgerbridge.hub.web.accounts.mfa.EncryptingMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
-MFA_TOTP_ISSUER = "ledgerbridge"
+MFA_TOTP_ISSUER = SITE_NAME
 MFA_RECOVERY_CODES_SHOW_ONCE = True
 # WebAuthn needs a secure context and a domain as relying-party ID: browsers refuse an IP
 # address, so passkeys work at http://localhost:8000 (a secure context, and an origin that

@@ -198,7 +198,7 @@ def test_export_writes_a_valid_pain001_with_every_ticked_slip() -> None:
 @pytest.mark.parametrize(
     ("fields", "field", "error"),
     [
-        ({"debtor_iban": "CH00 1234"}, "debtor_iban", "pain001-iban-invalid"),
+        ({"debtor_iban": "CH00 1234"}, "debtor_iban", "The IBAN is not valid."),
         ({"debtor_name": ""}, "debtor_name", "This field is required."),
         ({"ids": []}, "__all__", "Tick the payment slips to pay."),
     ],

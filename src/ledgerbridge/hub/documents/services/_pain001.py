@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from ledgerbridge.formats import FormatError
 from ledgerbridge.hub.core.codes import ErrorCode, FormatCode
 from ledgerbridge.hub.core.errors import Invalid, NotFound
+from ledgerbridge.hub.documents.errors import FORMAT_MESSAGES
 from ledgerbridge.hub.identity.models import AuditAction, AuditCategory
 from ledgerbridge.hub.identity.services import audit_record
 from ledgerbridge.targets.pain001 import (
@@ -73,7 +74,10 @@ class Pain001Refused(Invalid):
     the debtor input at fault, if one is."""
 
     def __init__(self, err: FormatError) -> None:
-        super().__init__(FormatCode(err.code), f"{err.message} ({err.code})")
+        code = FormatCode(err.code)
+        # The writer's English text names the developer's field ("debtor_iban"); people
+        # read the hub's sentence for the code, the text stays in the details.
+        super().__init__(code, FORMAT_MESSAGES[code], location=err.location, detail=err.message)
         self.field = next((f for f in _DEBTOR_FIELDS if err.location.startswith(f)), None)
 
 

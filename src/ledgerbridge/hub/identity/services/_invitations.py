@@ -99,6 +99,7 @@ def _render_and_send(invitation: Invitation, raw_token: str) -> None:
         "inviter": invitation.created_by,
         "link": invitation_link(raw_token),
         "expires_at": invitation.expires_at,
+        "site_name": settings.SITE_NAME,  # LEDGERBRIDGE_SITE_NAME
     }
     language = invitation.language or str(settings.LANGUAGE_CODE)
     with translation.override(language):

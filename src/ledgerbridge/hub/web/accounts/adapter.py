@@ -11,9 +11,12 @@ has passed, because allauth calls ``post_login`` only then.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import translation
@@ -35,6 +38,21 @@ def _user_by_email(email: str) -> User | None:
     model = get_user_model()
     user: User | None = model.objects.filter(email__iexact=email.strip()).first()
     return user
+
+
+@dataclass(frozen=True)
+class HubSite:
+    """What allauth's mails call ``current_site``: the configured name and public host.
+
+    Without it allauth takes the request's host for both ("Hello from 127.0.0.1:8311!").
+    """
+
+    name: str
+    domain: str
+
+    @classmethod
+    def configured(cls) -> HubSite:
+        return cls(settings.SITE_NAME, urlsplit(settings.SITE_URL).netloc)
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth ships no type hints
@@ -86,5 +104,6 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Render and send in the recipient's language (the sender's if there is no account)."""
         recipient = context.get("user") or _user_by_email(email)
+        context = {**context, "current_site": HubSite.configured()}
         with translation.override(languages.for_user(recipient)):
             super().send_mail(template_prefix, email, context)

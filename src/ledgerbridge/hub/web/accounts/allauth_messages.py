@@ -8,7 +8,9 @@ authenticator app "aplikacja autoryzacyjna" where the portal says "aplikacja
 uwierzytelniająca", and asks "Zapomniałeś hasła?" where the portal uses the
 gender-neutral "Nie pamiętasz hasła?". ``makemessages`` only collects msgids from the
 portal's own source, so they are listed here with ``gettext_noop``; nothing imports
-this module at run time.
+this module at run time. The English catalogue (``hub/locale/en``) turns allauth's Title
+Case headings ("Reset My Password") and "Email" into the portal's sentence case and
+"e-mail".
 
 >>> "Forgot your password?" in ALLAUTH_MESSAGES
 True
@@ -30,6 +32,11 @@ ALLAUTH_MESSAGES = (
         "Forgotten your password? Enter your email address below, and we'll send you "
         "an email allowing you to reset it."
     ),
+    # allauth's Title Case and "Email": the hub writes sentence case and "e-mail" (the
+    # English catalogue hub/locale/en says so), German "E-Mail", Polish "e-mail"
+    gettext_noop("Change Email"),
+    gettext_noop("Email Address"),
+    gettext_noop("Email Addresses"),
     # the two-factor pages
     gettext_noop("Authenticator App"),
     gettext_noop("Authenticator app activated."),

@@ -134,6 +134,8 @@ def document_upload(request: AuthedOrgRequest) -> HttpResponse:
             "created": _("created"), "existing": _("already there"),
             "duplicate": _("possible duplicate"), "error": _("refused"),
             "uploading": _("uploading"),
+            # the script puts the refusal's code in; it is shown small, for support
+            "supportCode": _("Code for support: %(code)s"),
         },
     }  # fmt: skip
     if request.method != "POST":

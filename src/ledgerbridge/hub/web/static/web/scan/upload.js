@@ -33,12 +33,10 @@
     node.querySelector("progress").hidden = true;
     var message = node.querySelector(".upload-message");
     message.textContent = result.message;
-    if (result.outcome === "error" && result.code) {
-      var code = document.createElement("code");
-      code.textContent = result.code;
-      message.appendChild(document.createTextNode(" "));
-      message.appendChild(code);
-    }
+    /* The code is for a support person: small, below the plain sentence. */
+    var support = node.querySelector(".support-code");
+    support.hidden = !(result.outcome === "error" && result.code);
+    support.textContent = support.hidden ? "" : LABELS.supportCode.replace("%(code)s", result.code);
     var docs = node.querySelector(".upload-docs");
     (result.documents || []).forEach(function (doc) {
       var li = document.createElement("li");
