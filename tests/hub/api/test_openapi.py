@@ -57,7 +57,13 @@ def test_openapi_shows_the_vocabulary_as_enums() -> None:
     error_code = _enum_of(schema, components["ErrorOut"]["properties"]["code"])
     assert {"permission-denied", "not-authenticated", "quota-exceeded"} <= set(error_code)
     document = components["DocumentOut"]["properties"]
-    assert _enum_of(schema, document["status"]) == ["received", "pending", "processed", "rejected"]
+    assert _enum_of(schema, document["status"]) == [
+        "received",
+        "pending",
+        "exported",
+        "processed",
+        "rejected",
+    ]
     assert "payment_slip" in _enum_of(schema, document["kind"])
     assert "api" in _enum_of(schema, document["source"])
     audit = components["AuditEventOut"]["properties"]
@@ -74,7 +80,5 @@ def test_openapi_lists_the_codes_of_the_formats_library_beside_the_hub_codes() -
     # then
     options = schema["components"]["schemas"]["ErrorOut"]["properties"]["code"]["anyOf"]
     assert options[0] == {"$ref": "#/components/schemas/ErrorCode"}
-    assert {"malformed-xml", "file-too-large", "pain001-iban-invalid"} <= set(
-        options[1]["enum"]
-    )
+    assert {"malformed-xml", "file-too-large", "pain001-iban-invalid"} <= set(options[1]["enum"])
     assert options[2] == {"type": "string", "pattern": "^http-[0-9]{3}$"}
