@@ -239,6 +239,11 @@ def test_an_exported_slip_can_still_be_processed_or_rejected() -> None:
         200, "processed", "B-7",
     )  # fmt: skip
     assert (rejected.status_code, rejected.json()["status"]) == (200, "rejected")
+    steps = DocumentStatusChange.objects.filter(to_status__in=["processed", "rejected"])
+    assert sorted(steps.values_list("document_id", "from_status", "to_status")) == [
+        (one.pk, "exported", "processed"),
+        (two.pk, "exported", "rejected"),
+    ]
 
 
 def test_the_openapi_documents_allow_reexport_and_its_409() -> None:

@@ -343,9 +343,14 @@ def test_an_exported_slip_can_still_be_processed_or_rejected_in_the_list() -> No
         one.pk: "processed",
         two.pk: "rejected",
     }
+    steps = DocumentStatusChange.objects.filter(to_status__in=["processed", "rejected"])
+    assert sorted(steps.values_list("document_id", "from_status", "to_status")) == [
+        (one.pk, "exported", "processed"),
+        (two.pk, "exported", "rejected"),
+    ]
 
 
-@pytest.mark.parametrize("language", ["en", "de", "fr", "pl"])
+@pytest.mark.parametrize("language", ["de", "fr", "pl"])
 def test_every_date_input_holds_an_iso_value_in_every_language(language: str) -> None:
     # given
     member = admin_of()
