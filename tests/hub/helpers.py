@@ -240,6 +240,11 @@ def pain001_amounts(root: etree._Element) -> dict[str | None, Decimal]:
     }
 
 
+def pain001_message_id(root: etree._Element) -> str:
+    """The ``MsgId`` of the file's group header."""
+    return root.findtext(f"{PAIN001_NS}CstmrCdtTrfInitn/{PAIN001_NS}GrpHdr/{PAIN001_NS}MsgId") or ""
+
+
 # --- browser -------------------------------------------------------------------------
 
 

@@ -57,7 +57,13 @@ def test_openapi_shows_the_vocabulary_as_enums() -> None:
     error_code = _enum_of(schema, components["ErrorOut"]["properties"]["code"])
     assert {"permission-denied", "not-authenticated", "quota-exceeded"} <= set(error_code)
     document = components["DocumentOut"]["properties"]
-    assert _enum_of(schema, document["status"]) == ["received", "pending", "processed", "rejected"]
+    assert _enum_of(schema, document["status"]) == [
+        "received",
+        "pending",
+        "exported",
+        "processed",
+        "rejected",
+    ]
     assert "payment_slip" in _enum_of(schema, document["kind"])
     assert "api" in _enum_of(schema, document["source"])
     audit = components["AuditEventOut"]["properties"]

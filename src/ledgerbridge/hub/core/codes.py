@@ -101,6 +101,7 @@ class ErrorCode(StrEnum):
     PAYMENT_SLIP_NOT_FOUND = "payment-slip-not-found"
     SLIP_REJECTED = "slip-rejected"
     SLIP_ALREADY_PROCESSED = "slip-already-processed"
+    SLIP_ALREADY_EXPORTED = "slip-already-exported"
     SLIP_NOT_PAYABLE = "slip-not-payable"
     SLIPS_REQUIRED = "slips-required"
     REASON_REQUIRED = "reason-required"

@@ -66,6 +66,8 @@ class Document(models.Model):
     class Status(models.TextChoices):
         RECEIVED = "received", _("Received")
         PENDING = "pending", _("Pending")
+        # A payment slip ordered in a pain.001 file: not to be paid again, still to be booked.
+        EXPORTED = "exported", _("Exported for payment")
         PROCESSED = "processed", _("Processed")
         REJECTED = "rejected", _("Rejected")
 
@@ -149,6 +151,8 @@ class DocumentStatusChange(models.Model):
     from_status = models.CharField(_("from"), max_length=16, blank=True)
     to_status = models.CharField(_("to"), max_length=16)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
+    # The ``MsgId`` of the pain.001 file that ordered the payment (a step to ``exported``).
+    message_id = models.CharField(_("payment file"), max_length=35, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",

@@ -16,6 +16,7 @@ from ledgerbridge.hub.core.errors import NotFound
 from ledgerbridge.hub.documents.models import Document, DocumentStatusChange, MailInbox
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
     from datetime import datetime
 
     from django.db.models import QuerySet
@@ -27,6 +28,7 @@ __all__ = [
     "document_list",
     "document_status_history",
     "mail_inbox_by_address",
+    "payment_slip_exports",
     "payment_slip_get",
     "payment_slip_list",
     "payment_slips_by_ids",
@@ -92,15 +94,35 @@ def document_status_history(*, document: Document) -> QuerySet[DocumentStatusCha
 
 
 def payment_slip_list(
-    *, organization: Organization, status: str | None = None
+    *, organization: Organization, status: str | Collection[str] | None = None
 ) -> QuerySet[Document]:
-    """The organization's payment slips in the order they arrived (oldest first)."""
+    """The organization's payment slips in the order they arrived (oldest first), in
+    ``status`` (one status or several)."""
     slips = Document.objects.filter(
         organization=organization, kind=Document.Kind.PAYMENT_SLIP
     ).select_related("file", "created_by")
-    if status:
+    if isinstance(status, str):
         slips = slips.filter(status=status)
+    elif status:
+        slips = slips.filter(status__in=list(status))
     return slips.order_by("id")
+
+
+def payment_slip_exports(
+    *, organization: Organization, document_ids: Collection[int]
+) -> dict[int, DocumentStatusChange]:
+    """The latest export to a pain.001 file of each of these slips that was ever exported
+    (whatever its status now): the history step with the file's ``message_id``, who, when."""
+    steps = (
+        DocumentStatusChange.objects.filter(
+            organization=organization,
+            document_id__in=list(document_ids),
+            to_status=Document.Status.EXPORTED,
+        )
+        .select_related("actor", "actor_token")
+        .order_by("document_id", "at", "id")
+    )
+    return {step.document_id: step for step in steps}
 
 
 def payment_slip_get(*, organization: Organization, document_id: int) -> Document:

@@ -273,6 +273,7 @@ class AuditAction(models.TextChoices):
     MAIL_RECEIVED = "mail-received", _("E-mail received")
     PAYMENT_SLIP_PROCESSED = "payment-slip-processed", _("Payment slip processed")
     PAYMENT_SLIP_REJECTED = "payment-slip-rejected", _("Payment slip rejected")
+    PAYMENT_SLIP_EXPORTED = "payment-slip-exported", _("Payment slip exported for payment")
     PAIN001_EXPORTED = "pain001-exported", _("Payment file (pain.001) exported")
 
 

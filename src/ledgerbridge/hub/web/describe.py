@@ -71,6 +71,7 @@ DETAIL_LABELS: dict[str, Promise] = {
     "file_sha256": _("SHA-256"),
     "mail_sha256": _("SHA-256"),
     "token_id": _("API token"),
+    "reexported": _("Exported again"),
 }
 # Keys whose values are codes of a known set: the code reads as its label.
 _VALUE_LABELS: dict[str, dict[str, str | Promise]] = {
@@ -82,7 +83,9 @@ _VALUE_LABELS: dict[str, dict[str, str | Promise]] = {
     "type": {"totp": _("Authenticator app"), "recovery_codes": _("Recovery codes")},
 }
 # Keys whose whole numbers are ids of other records: shown as "#12".
-_REFERENCE_KEYS = frozenset({"id", "document_id", "documents", "duplicate_of", "token_id"})
+_REFERENCE_KEYS = frozenset(
+    {"id", "document_id", "documents", "duplicate_of", "token_id", "reexported"}
+)
 
 
 def detail_label(key: str) -> str:

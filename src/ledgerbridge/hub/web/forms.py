@@ -42,6 +42,7 @@ __all__ = [
     "PermissionsForm",
     "TokenForm",
     "add_service_error",
+    "iso_date_input",
     "permission_groups",
 ]
 
@@ -241,15 +242,17 @@ class TokenForm(forms.Form):
         return permission_groups(checked=[str(v) for v in raw], allowed=self.allowed)
 
 
+def iso_date_input() -> forms.DateInput:
+    """A browser date picker: its ``value`` must be ISO ``YYYY-MM-DD`` in every language
+    (the browser drops a localised ``01.12.2026`` and the field comes back empty)."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class AuditFilterForm(forms.Form):
     user = forms.TypedChoiceField(label=_("User"), required=False, coerce=int, empty_value=None)
     category = forms.ChoiceField(label=_("Category"), required=False)
-    since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = forms.DateField(label=_("From"), required=False, widget=iso_date_input())
+    until = forms.DateField(label=_("To"), required=False, widget=iso_date_input())
 
     def __init__(self, *args: Any, users: Iterable[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

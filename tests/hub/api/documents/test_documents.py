@@ -520,3 +520,32 @@ def test_every_generated_qrbill_image_yields_its_manifest_fields_and_repeats_are
         assert _read(slip["data"]) == _expected(entry["expected_fields"]), entry["file"]
     assert first["duplicate_of"] is None
     assert [s[0]["duplicate_of"] for s in slips[1:]] == [first["id"]] * (len(entries) - 1)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [("", "application/json"), ("{}", "application/json"), ("", "text/plain")],
+    ids=["empty-json", "empty-object", "no-body"],
+)
+def test_marking_processed_needs_no_booking_reference(body: str, content_type: str) -> None:
+    # given
+    admin = admin_of()
+    slip = _ingested(admin)
+    # when
+    response = token_client(admin).post(
+        f"{SLIPS}/{slip['id']}/processed", body, content_type=content_type
+    )
+    # then
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["booking_reference"]) == ("processed", "")
+
+
+def test_the_openapi_document_makes_the_processed_body_optional() -> None:
+    # given / when
+    schema = _anonymous().get("/api/v1/openapi.json").json()
+    # then
+    operation = schema["paths"]["/api/v1/payment-slips/{document_id}/processed"]["post"]
+    assert operation["requestBody"].get("required", False) is False
+    body = schema["components"]["schemas"]["ProcessedIn"]
+    assert body.get("required", []) == []
+    assert body["properties"]["booking_reference"]["default"] == ""

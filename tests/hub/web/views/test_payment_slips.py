@@ -16,7 +16,13 @@ from ledgerbridge.hub.documents import services
 from ledgerbridge.hub.documents.models import Document, DocumentStatusChange
 from ledgerbridge.hub.identity.permissions import Role
 from tests.hub.factories import DEBTOR_IBAN, admin_of, make_membership, make_slip
-from tests.hub.helpers import PAIN001_NS, client_for, pain001_amounts, pain001_schema
+from tests.hub.helpers import (
+    PAIN001_NS,
+    client_for,
+    pain001_amounts,
+    pain001_message_id,
+    pain001_schema,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
@@ -243,3 +249,127 @@ def test_export_refuses_a_slip_without_amount() -> None:
         f"Payment slip #{open_amount.pk} has no amount."
     ]
     assert response.context["selected"] == frozenset({open_amount.pk})
+
+
+def _export(client: Any, ids: list[int], **fields: str) -> Any:
+    body = {
+        "ids": ids,
+        "debtor_name": "Acme AG",
+        "debtor_iban": DEBTOR_IBAN,
+        "execution_date": "2026-12-01",
+        **fields,
+    }
+    return client.post(reverse("web:payment_slip_export"), body)
+
+
+def test_an_exported_slip_leaves_the_pending_list_and_shows_under_its_filter() -> None:
+    # given
+    member = admin_of()
+    exported, pending = make_slip(member), make_slip(member, "s1_bill02")
+    client = client_for(member)
+    response = _export(client, [exported.pk])
+    message_id = pain001_message_id(etree.fromstring(response.content))
+    url = reverse("web:payment_slip_list")
+    # when
+    default = client.get(url)
+    only_exported = client.get(url, {"status": "exported"})
+    both = client.get(url, {"status": "open"})
+    # then
+    assert [s.pk for s in default.context["slips"]] == [pending.pk]
+    assert [s.pk for s in only_exported.context["slips"]] == [exported.pk]
+    assert [s.pk for s in both.context["slips"]] == [exported.pk, pending.pk]
+    row = re.search(rf'<tr id="slip-{exported.pk}">.*?</tr>', only_exported.content.decode(), re.S)
+    assert row is not None
+    assert '<span class="badge exported"' in row[0]
+    assert message_id in row[0]
+    assert "1 slip exported for payment" in only_exported.content.decode()
+
+
+def test_the_export_is_in_the_slips_history_with_the_file_who_and_when() -> None:
+    # given
+    member = admin_of()
+    slip = make_slip(member)
+    client = client_for(member)
+    # when
+    response = _export(client, [slip.pk])
+    # then
+    message_id = pain001_message_id(etree.fromstring(response.content))
+    step = DocumentStatusChange.objects.filter(document=slip).order_by("at", "id").last()
+    assert step is not None
+    assert (step.from_status, step.to_status, step.message_id, step.actor) == (
+        "pending", "exported", message_id, member.user,
+    )  # fmt: skip
+    detail = client.get(reverse("web:document_detail", kwargs={"document_id": slip.pk}))
+    assert f"Payment file (pain.001) {message_id}" in detail.content.decode()
+    assert '<span class="badge exported">Exported for payment</span>' in detail.content.decode()
+
+
+def test_exporting_a_slip_again_asks_first_naming_the_earlier_export() -> None:
+    # given a slip exported once and a new one
+    member = admin_of()
+    old, new = make_slip(member), make_slip(member, "s1_bill02")
+    client = client_for(member)
+    first = pain001_message_id(etree.fromstring(_export(client, [old.pk]).content))
+    # when
+    response = _export(client, [new.pk, old.pk])
+    # then nothing is exported yet: a warning lists the earlier export
+    assert response.status_code == 409
+    assert response.templates[0].name == "web/payment_slips/confirm_export.html"
+    page = response.content.decode()
+    row = re.search(rf'<tr id="reexport-{old.pk}">.*?</tr>', page, re.S)
+    assert row is not None
+    assert first in row[0]
+    assert member.user.get_full_name() in row[0]
+    assert f'id="reexport-{new.pk}"' not in page
+    assert Document.objects.get(pk=new.pk).status == "pending"
+    # and confirming downloads the order with both slips
+    again = _export(client, [new.pk, old.pk], allow_reexport="1")
+    assert again.status_code == 200
+    assert set(pain001_amounts(etree.fromstring(again.content))) == {f"LB-{new.pk}", f"LB-{old.pk}"}
+    assert Document.objects.get(pk=new.pk).status == "exported"
+
+
+def test_an_exported_slip_can_still_be_processed_or_rejected_in_the_list() -> None:
+    # given
+    member = admin_of()
+    one, two = make_slip(member), make_slip(member, "s1_bill02")
+    client = client_for(member)
+    _export(client, [one.pk, two.pk])
+    # when
+    client.post(reverse("web:payment_slip_process"), {"ids": [one.pk], "booking_reference": ""})
+    client.post(reverse("web:payment_slip_reject"), {"ids": [two.pk], "reason": "paid by hand"})
+    # then
+    assert dict(Document.objects.values_list("pk", "status")) == {
+        one.pk: "processed",
+        two.pk: "rejected",
+    }
+    steps = DocumentStatusChange.objects.filter(to_status__in=["processed", "rejected"])
+    assert sorted(steps.values_list("document_id", "from_status", "to_status")) == [
+        (one.pk, "exported", "processed"),
+        (two.pk, "exported", "rejected"),
+    ]
+
+
+@pytest.mark.parametrize("language", ["de", "fr", "pl"])
+def test_every_date_input_holds_an_iso_value_in_every_language(language: str) -> None:
+    # given
+    member = admin_of()
+    make_slip(member)
+    member.user.language = language
+    member.user.save(update_fields=["language"])
+    client = client_for(member)
+    pages = [
+        (reverse("web:payment_slip_list"), {}),
+        (reverse("web:document_list"), {"since": "2026-12-01", "until": "2026-12-31"}),
+        (reverse("web:audit_list"), {"since": "2026-12-01", "until": "2026-12-31"}),
+    ]
+    # when
+    inputs = [
+        tag
+        for url, query in pages
+        for tag in re.findall(r'<input type="date"[^>]*>', client.get(url, query).content.decode())
+    ]
+    # then
+    values = [re.search(r'value="([^"]*)"', tag) for tag in inputs]
+    assert len(inputs) == 5
+    assert all(v is not None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v[1]) for v in values), inputs

@@ -75,6 +75,7 @@ def status_change_out(change: DocumentStatusChange) -> StatusChangeOut:
         from_status=Document.Status(change.from_status) if change.from_status else "",
         to_status=Document.Status(change.to_status),
         reason=change.reason,
+        message_id=change.message_id,
         actor=change.actor.email if change.actor else None,
         token=change.actor_token.name if change.actor_token else None,
         at=change.at,

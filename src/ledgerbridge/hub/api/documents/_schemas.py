@@ -21,7 +21,15 @@ KeepKind = Literal[Document.Kind.OTHER, Document.Kind.PURCHASE_RECEIPT]
 # What a client may name as the source of its upload (e-mail and exchange are the hub's own).
 UploadSource = Literal[Document.Source.SCAN, Document.Source.UPLOAD, Document.Source.API]
 # The states a payment slip can be in (``received`` is for the other kinds).
-SlipStatus = Literal[Document.Status.PENDING, Document.Status.PROCESSED, Document.Status.REJECTED]
+SlipStatus = Literal[
+    Document.Status.PENDING,
+    Document.Status.EXPORTED,
+    Document.Status.PROCESSED,
+    Document.Status.REJECTED,
+]
+# What the slip list may filter on: a status, or ``open`` (pending or exported: not booked).
+SLIP_OPEN = "open"
+SlipFilter = SlipStatus | Literal["open"]
 
 
 class FileOut(Schema):
@@ -36,7 +44,10 @@ class DocumentOut(Schema):
     id: int
     kind: Kind
     source: Source
-    status: Status = Field(description="pending, processed or rejected for slips, else received")
+    status: Status = Field(
+        description="pending, exported (for payment), processed or rejected for slips, "
+        "else received"
+    )
     status_reason: str
     booking_reference: str
     format: str = Field(description="detected format, e.g. swiss-qr-bill, ubl, cii")
@@ -66,6 +77,9 @@ class StatusChangeOut(Schema):
     from_status: Status | Literal[""] = Field(description="empty for the first status")
     to_status: Status
     reason: str
+    message_id: str = Field(
+        description="the MsgId of the pain.001 file of a step to exported, else empty"
+    )
     actor: str | None
     token: str | None = Field(description="name of the API token used, if any")
     at: datetime
@@ -116,7 +130,11 @@ class UploadQuery(Schema):
 
 
 class SlipQuery(Schema):
-    status: SlipStatus = Document.Status.PENDING
+    status: SlipFilter = Field(
+        Document.Status.PENDING,
+        description="pending (default): not yet paid nor booked; exported: ordered in a "
+        "pain.001 file, not yet booked; open: pending or exported; processed; rejected",
+    )
     cursor: str | None = Field(None, max_length=100, description="next_cursor of the last page")
     limit: int = Field(50, ge=1, le=200)
 
@@ -152,7 +170,9 @@ class SlipPage(Schema):
 
 
 class ProcessedIn(Schema):
-    booking_reference: str = Field(min_length=1, max_length=200)
+    booking_reference: str = Field(
+        "", max_length=200, description="the accounting program's booking reference, optional"
+    )
 
 
 class RejectedIn(Schema):
@@ -164,3 +184,8 @@ class Pain001In(Schema):
     debtor_name: str = Field(min_length=1, max_length=70, description="account holder")
     debtor_iban: str = Field(min_length=15, max_length=42, description="the account to debit")
     execution_date: date = Field(description="requested execution date")
+    allow_reexport: bool = Field(
+        False,
+        description="pay slips that were exported before as well; without it such a slip "
+        "answers 409 slip-already-exported naming the earlier file, who and when",
+    )

@@ -4,7 +4,9 @@
 ``If-None-Match`` after one aggregate query, without loading a row: a "refresh" with
 nothing new costs nothing. ``processed`` and ``rejected`` are idempotent. ``POST
 /payment-slips/pain001`` answers the chosen slips as an ISO 20022 ``pain.001.001.09``
-credit transfer order (Swiss Payment Standards) for the bank.
+credit transfer order (Swiss Payment Standards) for the bank and marks them
+``exported``; a slip exported before is refused with ``409 slip-already-exported``
+unless the request says ``allow_reexport``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from ledgerbridge.hub.api._common import ERRORS
 from ledgerbridge.hub.api.auth import client_ip, principal, require
 from ledgerbridge.hub.api.documents._common import file_url, router
 from ledgerbridge.hub.api.documents._schemas import (
+    SLIP_OPEN,
     Pain001In,
     ProcessedIn,
     RejectedIn,
@@ -120,7 +123,9 @@ def payment_slip_list(request: HttpRequest, query: Query[SlipQuery]) -> HttpResp
         response = HttpResponse(status=304)
         response["ETag"] = etag
         return response
-    slips = selectors.payment_slip_list(organization=caller.organization, status=query.status)
+    status = (Document.Status.PENDING, Document.Status.EXPORTED)
+    wanted = status if query.status == SLIP_OPEN else query.status
+    slips = selectors.payment_slip_list(organization=caller.organization, status=wanted)
     page = list(slips.filter(pk__gt=after)[: query.limit + 1])
     more = len(page) > query.limit
     page = page[: query.limit]
@@ -145,12 +150,17 @@ def _slip(request: HttpRequest, document_id: int) -> tuple[Principal, Document]:
     response={200: SlipOut, **ERRORS},
     tags=["payment slips"],
 )
-def payment_slip_processed(request: HttpRequest, document_id: int, body: ProcessedIn) -> SlipOut:
-    """Mark a slip processed with the booking reference (``payment_slips.process``).
-    Repeating it answers the same state; a rejected slip answers 409."""
+def payment_slip_processed(
+    request: HttpRequest, document_id: int, body: ProcessedIn | None = None
+) -> SlipOut:
+    """Mark a pending or exported slip processed (``payment_slips.process``), with the
+    accounting program's booking reference if there is one: the body is optional, an
+    empty body or ``{}`` marks it processed without one. Repeating it answers the same
+    state; a rejected slip answers 409."""
     caller, slip = _slip(request, document_id)
+    reference = body.booking_reference if body is not None else ""
     done = services.payment_slip_mark_processed(
-        document=slip, actor=caller.user, booking_reference=body.booking_reference,
+        document=slip, actor=caller.user, booking_reference=reference,
         token=caller.token, ip=client_ip(request),
     )  # fmt: skip
     return slip_out(done)
@@ -187,14 +197,19 @@ _PAIN001_RESPONSE = {
 )
 def payment_slip_pain001(request: HttpRequest, body: Pain001In) -> HttpResponse:
     """The slips ``ids`` (in that order) as a ``pain.001.001.09`` order paying them from
-    the debtor's account (``payment_slips.process``). A slip without amount, IBAN or
-    creditor town answers 422 ``slip-not-payable``; a foreign id 404; nothing changes."""
+    the debtor's account (``payment_slips.process``); they become ``exported``, with the
+    file's MsgId in their history, in the same transaction.
+
+    A slip exported before answers 409 ``slip-already-exported`` naming the earlier file,
+    who made it and when, unless ``allow_reexport`` is true; a processed or rejected slip
+    409 ``slip-already-processed`` / ``slip-rejected``; a slip without amount, IBAN or
+    creditor town 422 ``slip-not-payable``; a foreign id 404. A refusal changes nothing."""
     caller = require(request, Permission.PAYMENT_SLIPS_PROCESS)
     slips = selectors.payment_slips_by_ids(organization=caller.organization, document_ids=body.ids)
     xml = services.payment_slips_export_pain001(
         organization=caller.organization, documents=slips, debtor_name=body.debtor_name,
         debtor_iban=body.debtor_iban, execution_date=body.execution_date, actor=caller.user,
-        token=caller.token, ip=client_ip(request),
+        token=caller.token, ip=client_ip(request), allow_reexport=body.allow_reexport,
     )  # fmt: skip
     response = HttpResponse(xml, content_type="application/xml; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="pain001.xml"'

@@ -21,6 +21,7 @@ from ledgerbridge.hub.documents.services._mail import (
 )
 from ledgerbridge.hub.documents.services._pain001 import (
     Pain001Refused,
+    SlipAlreadyExported,
     SlipNotPayable,
     payment_slips_export_pain001,
     slip_payments,
@@ -36,6 +37,7 @@ __all__ = [
     "MailReceipt",
     "Pain001Refused",
     "PreviewDocument",
+    "SlipAlreadyExported",
     "SlipNotPayable",
     "document_ingest",
     "document_preview",

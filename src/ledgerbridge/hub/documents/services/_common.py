@@ -21,6 +21,7 @@ def record_status(
     actor: User | None,
     token: ApiToken | None,
     reason: str = "",
+    message_id: str = "",
 ) -> DocumentStatusChange:
     """Append one step to ``document``'s status history (call inside the service's transaction)."""
     return DocumentStatusChange.objects.create(
@@ -29,6 +30,7 @@ def record_status(
         from_status=from_status,
         to_status=to_status,
         reason=reason[:500],
+        message_id=message_id,
         actor=actor,
         actor_token=token,
     )

@@ -18,12 +18,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ledgerbridge.hub.documents.models import Document
+from ledgerbridge.hub.web.forms import iso_date_input
 
 if TYPE_CHECKING:
     from datetime import date
 
 __all__ = [
     "SLIP_SORTS",
+    "SLIP_STATUSES",
     "DocumentFilterForm",
     "Pain001Form",
     "SlipFilterForm",
@@ -41,10 +43,6 @@ SLIP_SORTS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "amount": (_("Amount, highest first"), ("-amount", "id")),
     "creditor": (_("Creditor"), ("creditor_name", "id")),
 }
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"})
 
 
 def _day_start(day: date | None) -> datetime | None:
@@ -74,8 +72,8 @@ class DocumentFilterForm(forms.Form):
         choices=[("", _("All sources")), *Document.Source.choices],
     )
     duplicate = forms.ChoiceField(label=_("Duplicates"), required=False, choices=_YES_NO)
-    since = forms.DateField(label=_("From"), required=False, widget=_date_input())
-    until = forms.DateField(label=_("To"), required=False, widget=_date_input())
+    since = forms.DateField(label=_("From"), required=False, widget=iso_date_input())
+    until = forms.DateField(label=_("To"), required=False, widget=iso_date_input())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -100,7 +98,24 @@ class DocumentFilterForm(forms.Form):
         }
 
 
+# The pending list's status filter: key -> statuses shown.
+SLIP_STATUSES: dict[str, tuple[str, ...]] = {
+    "pending": (Document.Status.PENDING,),
+    "exported": (Document.Status.EXPORTED,),
+    "open": (Document.Status.PENDING, Document.Status.EXPORTED),
+}
+
+
 class SlipFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=(
+            ("pending", _("Pending")),
+            ("exported", _("Exported for payment")),
+            ("open", _("Pending or exported")),
+        ),
+    )
     q = forms.CharField(
         label=_("Search"),
         required=False,
@@ -135,4 +150,6 @@ class SlipRejectForm(forms.Form):
 class Pain001Form(forms.Form):
     debtor_name = forms.CharField(label=_("Debtor (account holder)"), max_length=70)
     debtor_iban = forms.CharField(label=_("Debtor IBAN"), max_length=42)
-    execution_date = forms.DateField(label=_("Execution date"), widget=_date_input())
+    execution_date = forms.DateField(label=_("Execution date"), widget=iso_date_input())
+    # Set by the confirm step that named the earlier exports of the ticked slips.
+    allow_reexport = forms.BooleanField(required=False, widget=forms.HiddenInput)

@@ -9,6 +9,10 @@ script keeps the ticked boxes ticked across the swap).
 Acting on the ticked slips is all or nothing: every id is looked up in the current
 organization first (a foreign id answers 404 and changes nothing), then the services run
 in one transaction, so a conflict on one slip leaves the others untouched as well.
+
+An exported slip leaves the default (pending) list; the status filter shows it again
+with its badge naming the file. Ticking a slip that was exported before and downloading
+again stops at a confirm step listing each earlier export (file, who, when).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from ledgerbridge.hub.core.errors import Conflict
 from ledgerbridge.hub.core.http import client_ip
 from ledgerbridge.hub.documents import selectors, services
 from ledgerbridge.hub.documents.models import Document
@@ -33,6 +38,7 @@ from ledgerbridge.hub.web.decorators import org_permission_required
 from ledgerbridge.hub.web.views._common import run_service
 from ledgerbridge.hub.web.views._document_forms import (
     SLIP_SORTS,
+    SLIP_STATUSES,
     Pain001Form,
     SlipFilterForm,
     SlipProcessForm,
@@ -45,6 +51,7 @@ if TYPE_CHECKING:
     from django import forms
     from django.db.models import QuerySet
 
+    from ledgerbridge.hub.documents.models import DocumentStatusChange
     from ledgerbridge.hub.web.middleware import AuthedOrgRequest
 
 __all__ = [
@@ -66,10 +73,10 @@ def _pending(request: AuthedOrgRequest, form: SlipFilterForm) -> QuerySet[Docume
     slips = selectors.document_list(
         organization=request.organization,
         kind=Document.Kind.PAYMENT_SLIP,
-        status=Document.Status.PENDING,
         duplicate={"yes": True, "no": False}.get(data.get("duplicate") or ""),
         search=data.get("q") or "",
     ).select_related("created_by", "duplicate_of")
+    slips = slips.filter(status__in=SLIP_STATUSES[data.get("status") or "pending"])
     if data.get("currency"):
         slips = slips.filter(currency=data["currency"])
     return slips.order_by(*SLIP_SORTS[data.get("sort") or "oldest"][1])
@@ -88,9 +95,15 @@ def _filters(source: QueryDict) -> QueryDict:
 def _rows_context(request: AuthedOrgRequest, filters: QueryDict) -> dict[str, Any]:
     form = SlipFilterForm(filters)
     slips = list(_pending(request, form))
+    exports = selectors.payment_slip_exports(
+        organization=request.organization,
+        document_ids=[s.pk for s in slips if s.status == Document.Status.EXPORTED],
+    )
     return {
         "form": form,
         "slips": slips,
+        "rows": [(slip, exports.get(slip.pk)) for slip in slips],
+        "status": (form.cleaned_data.get("status") if form.is_valid() else None) or "pending",
         "total": len(slips),
         "version": selectors.pending_slips_version(organization=request.organization),
         "query": filters.urlencode(),
@@ -229,7 +242,25 @@ def _pain001(request: AuthedOrgRequest, slips: list[Document], form: Pain001Form
         execution_date=form.cleaned_data["execution_date"],
         actor=request.user,
         ip=client_ip(request),
+        allow_reexport=form.cleaned_data["allow_reexport"],
     )
+
+
+def _confirm_reexport(
+    request: AuthedOrgRequest, slips: list[Document], form: Pain001Form,
+    exports: list[DocumentStatusChange],
+) -> HttpResponse:  # fmt: skip
+    """The warning before paying slips again: each earlier export, and the same order
+    to send once more with ``allow_reexport`` (``409``: nothing was exported)."""
+    by_id = {slip.pk: slip for slip in slips}
+    context = {
+        "form": form,
+        "slips": slips,
+        "exports": [(by_id[step.document_id], step) for step in exports],
+        "query": request.POST.get("query", ""),
+        "back": _back(request)["Location"],
+    }
+    return render(request, "web/payment_slips/confirm_export.html", context, status=409)
 
 
 @org_permission_required(Permission.PAYMENT_SLIPS_PROCESS)
@@ -248,7 +279,9 @@ def payment_slip_export(request: AuthedOrgRequest) -> HttpResponse:
         return _page(request, pain001=form, status=422, filters=filters, selected=selected)
     try:
         xml = _pain001(request, slips, form)
-    except services.SlipNotPayable as exc:
+    except services.SlipAlreadyExported as exc:
+        return _confirm_reexport(request, slips, form, exc.exports)
+    except (services.SlipNotPayable, Conflict) as exc:  # not payable, processed, rejected
         form.add_error(None, str(exc.message))
     except services.Pain001Refused as exc:  # the writer's rule: a bad debtor IBAN, ...
         form.add_error(exc.field, str(exc.message))
