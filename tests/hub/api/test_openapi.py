@@ -74,7 +74,5 @@ def test_openapi_lists_the_codes_of_the_formats_library_beside_the_hub_codes() -
     # then
     options = schema["components"]["schemas"]["ErrorOut"]["properties"]["code"]["anyOf"]
     assert options[0] == {"$ref": "#/components/schemas/ErrorCode"}
-    assert {"malformed-xml", "file-too-large", "pain001-iban-invalid"} <= set(
-        options[1]["enum"]
-    )
+    assert {"malformed-xml", "file-too-large", "pain001-iban-invalid"} <= set(options[1]["enum"])
     assert options[2] == {"type": "string", "pattern": "^http-[0-9]{3}$"}
