@@ -99,10 +99,14 @@ class RegionalFormat:
         return dateformat.format(value, f"{self.date_format} {self.time_format}")
 
     @property
+    def sample(self) -> str:
+        """An amount and a date as this format writes them: ``3'009.64 · 07.12.2026``."""
+        return f"{self.amount(Decimal('3009.64'))} · {self.date(date(2026, 12, 7))}"
+
+    @property
     def label(self) -> Promise:
         """The name with a sample, for a choice list: ``Switzerland — 3'009.64 · 07.12.2026``."""
-        sample = f"{self.amount(Decimal('3009.64'))} · {self.date(date(2026, 12, 7))}"
-        return format_lazy("{} — {}", self.name, sample)
+        return format_lazy("{} — {}", self.name, self.sample)
 
 
 REGIONS: dict[str, RegionalFormat] = {

@@ -141,7 +141,7 @@ class OrganizationSettingsForm(_AddressFields):
         automatic = region_for(country=country, organization_choice="", user_choice="")
         field = cast("forms.ChoiceField", self.fields["regional_format"])
         field.choices = [
-            ("", _("As usual in the country (%(region)s)") % {"region": automatic.label}),
+            ("", _("As usual in the country — %(sample)s") % {"sample": automatic.sample}),
             *REGIONAL_CHOICES,
         ]
 
@@ -160,8 +160,8 @@ class PreferencesForm(forms.Form):
         ]
         automatic = str(_("As my organization writes them"))
         if organization is not None:
-            usual = organization.region_for(None).label
-            automatic = _("As my organization writes them (%(region)s)") % {"region": usual}
+            usual = organization.region_for(None).sample
+            automatic = _("As my organization writes them — %(sample)s") % {"sample": usual}
         field = cast("forms.ChoiceField", self.fields["regional_format"])
         field.choices = [("", automatic), *REGIONAL_CHOICES]
 
