@@ -353,4 +353,4 @@ def make_slip_to(
     lines = entry["expected_payload"].split("\r\n")
     lines[5], lines[18] = creditor, amount  # Swiss Implementation Guidelines, section 4.3
     payload = "\r\n".join(lines).encode()
-    return ingest(membership, payload, filename=f"{bill}-{amount}.txt").documents[0]
+    return ingest(membership, payload, filename=f"{bill}.txt").documents[0]

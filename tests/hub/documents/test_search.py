@@ -97,5 +97,5 @@ def test_the_migration_fills_the_search_text_of_existing_documents() -> None:
     slip.refresh_from_db()
     assert slip.search_text == (
         "soren sorensen aps ch0731735141777631706 360837783533740681241586834 "
-        "2025-0566 s1_bill01-3009.64.txt 3009.64"
+        "2025-0566 s1_bill01.txt 3009.64"
     )
