@@ -353,3 +353,15 @@ def make_payment_slip(
         **kwargs,
     )
     return result.documents[0]
+
+
+def make_slip_to(
+    membership: Membership, *, creditor: str, amount: str, bill: str = "s1_bill01"
+) -> Document:
+    """A pending slip like :func:`make_slip`, paid to ``creditor`` for ``amount`` (the
+    creditor's name and the amount lines of the corpus bill's QR text replaced)."""
+    entry = next(e for e in qrbill_manifest() if e["bill_id"] == bill)
+    lines = entry["expected_payload"].split("\r\n")
+    lines[5], lines[18] = creditor, amount  # Swiss Implementation Guidelines, section 4.3
+    payload = "\r\n".join(lines).encode()
+    return ingest(membership, payload, filename=f"{bill}.txt").documents[0]

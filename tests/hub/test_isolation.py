@@ -99,6 +99,7 @@ WEB_ROUTES: dict[str, Route] = {
     # the portal
     "web:invitation_landing": Route(PUBLIC),  # the raw token in the URL is the credential
     "web:organization_create": Route(ACCOUNT),
+    "web:preferences": Route(ACCOUNT),
     "web:organization_switch": Route(ACCOUNT),  # takes an organization id in the body: see below
     "web:home": Route(ORG, lists=True),
     "web:organization_settings": Route(ORG, P.ORGANIZATION_MANAGE, lists=True),

@@ -22,6 +22,7 @@ from playwright.sync_api import expect
 from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.permissions import Permission, Role
+from ledgerbridge.hub.identity.regional import iban_groups
 from tests.hub.conftest import PHONE
 from tests.hub.factories import PASSWORD, make_membership, qrbill_file, tenant, verified_user
 from tests.hub.helpers import log_in
@@ -166,7 +167,8 @@ def test_a_phone_scan_reaches_the_pending_list_the_pull_api_and_comes_back_proce
     # and it appears on the accountant's desktop by the page's own polling, no reload
     row = _polled_row(desktop, slip, shot)
     assert fields["creditor"]["name"] in row.inner_text()
-    assert fields["account"] in row.inner_text()
+    # the IBAN printed in blocks of four, as on the bill
+    assert " ".join(iban_groups(fields["account"])) in row.inner_text()
 
     # when the accounting program pulls the pending slips, then pulls again unchanged
     first = _pull(live_server.url, accounting)

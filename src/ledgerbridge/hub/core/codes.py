@@ -47,6 +47,7 @@ class ErrorCode(StrEnum):
     NAME_REQUIRED = "name-required"
     NAME_TOO_LONG = "name-too-long"
     INVALID_KIND = "invalid-kind"
+    UNKNOWN_REGIONAL_FORMAT = "unknown-regional-format"
     UNKNOWN_FIELD = "unknown-field"
     INVALID_TAX_ID = "invalid-tax-id"
     UNSUPPORTED_COUNTRY = "unsupported-country"
@@ -54,6 +55,7 @@ class ErrorCode(StrEnum):
 
     # users, memberships, roles and permissions
     EMAIL_TAKEN = "email-taken"
+    UNKNOWN_LANGUAGE = "unknown-language"
     WEAK_PASSWORD = "weak-password"  # noqa: S105  # a code, not a secret
     ALREADY_MEMBER = "already-member"
     LAST_ADMIN = "last-admin"

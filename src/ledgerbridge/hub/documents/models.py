@@ -121,6 +121,9 @@ class Document(models.Model):
     reference = models.CharField(_("reference"), max_length=64, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
     invoice_number = models.CharField(_("invoice number"), max_length=200, blank=True)
+    # The columns above and the file name, folded for an accent- and case-blind search on
+    # every database (see :mod:`ledgerbridge.hub.documents.searchtext`).
+    search_text = models.TextField(_("search text"), blank=True, default="")
 
     class Meta:
         indexes: ClassVar[list[models.Index]] = [

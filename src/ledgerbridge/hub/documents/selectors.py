@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import NotFound
 from ledgerbridge.hub.documents.models import Document, DocumentStatusChange, MailInbox
+from ledgerbridge.hub.documents.searchtext import search_terms
 
 if TYPE_CHECKING:
     from collections.abc import Collection
@@ -35,8 +36,6 @@ __all__ = [
     "pending_slips_version",
 ]
 
-_SEARCHED = ("creditor_name", "iban", "reference", "invoice_number", "file__original_name")
-
 
 def document_list(
     *,
@@ -50,7 +49,8 @@ def document_list(
     search: str = "",
 ) -> QuerySet[Document]:
     """The organization's documents, newest first, filtered; ``search`` looks in the
-    extracted fields (creditor, IBAN, reference, invoice number) and the file name."""
+    extracted fields (creditor, IBAN, reference, invoice number, amount) and the file
+    name, blind to accents and case, with amounts in any regional format."""
     documents = Document.objects.filter(organization=organization).select_related(
         "file", "created_by"
     )
@@ -66,11 +66,10 @@ def document_list(
         documents = documents.filter(created_at__gte=since)
     if until is not None:
         documents = documents.filter(created_at__lt=until)
-    for word in search.split():
-        compact = word.replace(" ", "")
+    for forms in search_terms(search):
         match = Q()
-        for name in _SEARCHED:
-            match |= Q(**{f"{name}__icontains": compact if name in ("iban", "reference") else word})
+        for form in forms:
+            match |= Q(search_text__icontains=form)
         documents = documents.filter(match)
     return documents.order_by("-created_at", "-id")
 

@@ -21,6 +21,8 @@ from ledgerbridge.hub.identity.permissions import (
     Role,
     known_permissions,
 )
+from ledgerbridge.hub.identity.regional import CHOICES as REGIONAL_FORMATS
+from ledgerbridge.hub.identity.regional import RegionalFormat, region_for
 from ledgerbridge.hub.identity.taxids import COUNTRIES, display_tax_id
 
 
@@ -56,6 +58,10 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]  # e-mail is the login name
     email = models.EmailField(_("e-mail address"), unique=True)
     language = models.CharField(_("language"), max_length=8, default="en")
+    # Blank: the regional format of the organization the user works in.
+    regional_format = models.CharField(
+        _("regional format"), max_length=8, choices=REGIONAL_FORMATS, blank=True
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -84,6 +90,10 @@ class Organization(models.Model):
     postal_code = models.CharField(_("postal code"), max_length=16, blank=True)
     town = models.CharField(_("town"), max_length=100, blank=True)
     require_mfa = models.BooleanField(_("require MFA for all members"), default=False)
+    # Blank: the regional format of the country (Swiss for CH, German for DE, ...).
+    regional_format = models.CharField(
+        _("regional format"), max_length=8, choices=REGIONAL_FORMATS, blank=True
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -100,6 +110,14 @@ class Organization(models.Model):
     @property
     def tax_id_display(self) -> str:
         return display_tax_id(self.country, self.tax_id)
+
+    def region_for(self, user: User | None = None) -> RegionalFormat:
+        """How amounts and dates are written for ``user`` in this organization."""
+        return region_for(
+            country=self.country,
+            organization_choice=self.regional_format,
+            user_choice=user.regional_format if user is not None else "",
+        )
 
 
 class Membership(models.Model):

@@ -11,6 +11,8 @@ import json
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from ledgerbridge.hub.core.codes import ErrorCode
@@ -23,6 +25,8 @@ from ledgerbridge.hub.identity.permissions import (
     Permission,
     Role,
 )
+from ledgerbridge.hub.identity.regional import CHOICES as REGIONAL_CHOICES
+from ledgerbridge.hub.identity.regional import region_for
 from ledgerbridge.hub.identity.taxids import COUNTRIES, TAX_ID_RULES
 from ledgerbridge.hub.web.describe import CATEGORY_LABELS
 
@@ -122,7 +126,45 @@ class OrganizationSettingsForm(_AddressFields):
         ),
     )
 
+    regional_format = forms.ChoiceField(
+        label=_("Regional format"),
+        required=False,
+        help_text=_(
+            "How amounts and dates are written for the members. "
+            "A member may choose another one for themselves."
+        ),
+    )
+
     field_order = ("name",)
+
+    def __init__(self, *args: Any, country: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        automatic = region_for(country=country, organization_choice="", user_choice="")
+        field = cast("forms.ChoiceField", self.fields["regional_format"])
+        field.choices = [
+            ("", _("As usual in the country — %(sample)s") % {"sample": automatic.sample}),
+            *REGIONAL_CHOICES,
+        ]
+
+
+class PreferencesForm(forms.Form):
+    """What a user chooses for themselves: the language and the regional format."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    regional_format = forms.ChoiceField(label=_("Regional format"), required=False)
+
+    def __init__(self, *args: Any, organization: Organization | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast("forms.ChoiceField", self.fields["language"]).choices = [
+            (code, get_language_info(code)["name_local"].capitalize())
+            for code, _label in settings.LANGUAGES
+        ]
+        automatic = str(_("As my organization writes them"))
+        if organization is not None:
+            usual = organization.region_for(None).sample
+            automatic = _("As my organization writes them — %(sample)s") % {"sample": usual}
+        field = cast("forms.ChoiceField", self.fields["regional_format"])
+        field.choices = [("", automatic), *REGIONAL_CHOICES]
 
 
 class MemberFilterForm(forms.Form):

@@ -6,7 +6,9 @@ sets ``request.membership`` and ``request.organization`` from the session key
 ``request.memberships`` (for the switcher) and ``request.org_permissions``. The membership is
 read from the database on every request, so a lock takes effect on the very next page
 load rather than at the next login: a locked membership, or a user deactivated while
-logged in, gets the 403 "access locked" page.
+logged in, gets the 403 "access locked" page. While the response is made, the regional
+format of amounts and dates is the user's choice, else the organization's (see
+:mod:`ledgerbridge.hub.identity.regional`).
 
 Requests carry the typed attributes declared on :class:`OrgRequest`; views that need an
 organization take an :class:`AuthedOrgRequest` (see :mod:`.decorators`).
@@ -20,7 +22,7 @@ from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
 
-from ledgerbridge.hub.identity import selectors
+from ledgerbridge.hub.identity import regional, selectors
 from ledgerbridge.hub.identity.models import Membership
 
 if TYPE_CHECKING:
@@ -92,11 +94,16 @@ class CurrentOrganizationMiddleware:
             if _exempt(request.path_info):
                 return self.get_response(request)
             return _locked(request)
+        region = None
         if chosen is not None:
             req.membership = chosen
             req.organization = chosen.organization
             req.org_permissions = frozenset(chosen.permissions)
-        return self.get_response(request)
+            region = chosen.organization.region_for(user)
+        elif user.regional_format in regional.REGIONS:
+            region = regional.REGIONS[user.regional_format]
+        with regional.override(region):
+            return self.get_response(request)
 
 
 def _choose(memberships: list[Membership], wanted: object) -> Membership | None:

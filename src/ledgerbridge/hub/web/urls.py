@@ -15,6 +15,7 @@ from ledgerbridge.hub.web.views import (
     invitations,
     members,
     payment_slips,
+    preferences,
     scan,
     tokens,
 )
@@ -25,6 +26,7 @@ urlpatterns = [
     path("organizations/switch", home.organization_switch, name="organization_switch"),
     path("organizations/new", home.organization_create, name="organization_create"),
     path("settings", home.organization_settings, name="organization_settings"),
+    path("preferences", preferences.preferences, name="preferences"),
     path("members/", members.member_list, name="member_list"),
     path("members/<int:membership_id>/", members.member_detail, name="member_detail"),
     path(

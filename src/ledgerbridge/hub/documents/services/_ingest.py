@@ -31,6 +31,7 @@ from ledgerbridge.hub.core.codes import ErrorCode, FormatCode
 from ledgerbridge.hub.core.errors import Conflict, Invalid
 from ledgerbridge.hub.documents.errors import FileTooLarge, UnsupportedType, from_format_error
 from ledgerbridge.hub.documents.models import Document, DocumentStatusChange, IngestRequest
+from ledgerbridge.hub.documents.searchtext import search_text
 from ledgerbridge.hub.documents.services._extract import columns_of, dedupe_key
 from ledgerbridge.hub.documents.services._storage import (
     Written,
@@ -276,7 +277,8 @@ def _insert(
         Document(
             organization=origin.organization, source=origin.source, file=stored,
             source_file=origin.source_file, index_in_file=first_index + index,
-            status=_status_of(values["kind"]), created_by=origin.actor, **values,
+            status=_status_of(values["kind"]), created_by=origin.actor,
+            search_text=_search_text(values, stored), **values,
         )
         for index, values in enumerate(fields)
     )  # fmt: skip
@@ -288,6 +290,14 @@ def _insert(
         for document in documents
     )  # fmt: skip
     return documents
+
+
+def _search_text(values: dict[str, Any], stored: StoredFile) -> str:
+    return search_text(
+        creditor_name=values.get("creditor_name", ""), iban=values.get("iban", ""),
+        reference=values.get("reference", ""), invoice_number=values.get("invoice_number", ""),
+        file_name=stored.original_name, amount=values.get("amount"),
+    )  # fmt: skip
 
 
 def new_document(origin: Origin, stored: StoredFile, index: int, **fields: Any) -> Document:

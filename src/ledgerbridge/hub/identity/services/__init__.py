@@ -44,7 +44,11 @@ from ledgerbridge.hub.identity.services._tokens import (
     api_token_create,
     api_token_revoke,
 )
-from ledgerbridge.hub.identity.services._users import membership_add_admin, user_create_verified
+from ledgerbridge.hub.identity.services._users import (
+    membership_add_admin,
+    user_create_verified,
+    user_set_preferences,
+)
 
 __all__ = [
     "INVITATION_VALIDITY",
@@ -75,4 +79,5 @@ __all__ = [
     "organization_set_require_mfa",
     "organization_update",
     "user_create_verified",
+    "user_set_preferences",
 ]

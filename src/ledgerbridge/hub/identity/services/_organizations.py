@@ -12,6 +12,7 @@ from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import Conflict, Invalid
 from ledgerbridge.hub.identity.models import AuditAction, AuditCategory, Membership, Organization
 from ledgerbridge.hub.identity.permissions import ROLE_PRESETS, Permission, Role
+from ledgerbridge.hub.identity.regional import REGIONS
 from ledgerbridge.hub.identity.services._audit import audit_record
 from ledgerbridge.hub.identity.services._common import actor_membership
 from ledgerbridge.hub.identity.taxids import clean_tax_id
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from ledgerbridge.hub.identity.models import User
 
 _ADDRESS_FIELDS = ("street", "building_number", "postal_code", "town")
-_UPDATABLE = ("name", "kind", "country", "tax_id", *_ADDRESS_FIELDS)
+_UPDATABLE = ("name", "kind", "country", "tax_id", *_ADDRESS_FIELDS, "regional_format")
 
 
 def _clean_name(name: str) -> str:
@@ -38,6 +39,16 @@ def _clean_kind(kind: str) -> str:
             ErrorCode.INVALID_KIND, _("Unknown kind of organization: %(kind)s") % {"kind": kind}
         )
     return kind
+
+
+def clean_regional_format(code: str) -> str:
+    """A known regional format, or blank (the one of the country)."""
+    if code and code not in REGIONS:
+        raise Invalid(
+            ErrorCode.UNKNOWN_REGIONAL_FORMAT,
+            _("Unknown regional format: %(code)s") % {"code": code},
+        )
+    return code
 
 
 def _clean_tax_id(country: str, tax_id: str, *, exclude_pk: int | None = None) -> tuple[str, str]:
@@ -113,7 +124,7 @@ def organization_create(
 def organization_update(
     *, organization: Organization, actor: User, ip: str | None, **fields: Any
 ) -> Organization:
-    """Change name, kind, address, country or tax ID (``organization.manage``)."""
+    """Change name, kind, address, country, tax ID or regional format (``organization.manage``)."""
     actor_membership(
         actor=actor, organization=organization, permission=Permission.ORGANIZATION_MANAGE
     )
@@ -126,6 +137,7 @@ def organization_update(
     new = {name: fields.get(name, getattr(organization, name)) for name in _UPDATABLE}
     new["name"] = _clean_name(str(new["name"]))
     new["kind"] = _clean_kind(str(new["kind"]))
+    new["regional_format"] = clean_regional_format(str(new["regional_format"]))
     if "country" in fields or "tax_id" in fields:
         new["country"], new["tax_id"] = _clean_tax_id(
             str(new["country"]), str(new["tax_id"]), exclude_pk=organization.pk

@@ -1,10 +1,12 @@
-"""Accounts made by operators (``createadmin``, ``bootstrap``) rather than by sign-up."""
+"""Accounts made by operators (``createadmin``, ``bootstrap``) rather than by sign-up, and
+what a user chooses for themselves (language, regional format)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +18,7 @@ from ledgerbridge.hub.identity.emails import clean_email
 from ledgerbridge.hub.identity.models import AuditAction, AuditCategory, Membership, User
 from ledgerbridge.hub.identity.permissions import ROLE_PRESETS, Role
 from ledgerbridge.hub.identity.services._audit import audit_record
+from ledgerbridge.hub.identity.services._organizations import clean_regional_format
 
 if TYPE_CHECKING:
     from ledgerbridge.hub.identity.models import Organization
@@ -84,3 +87,19 @@ def membership_add_admin(
         ip=ip,
     )  # fmt: skip
     return membership
+
+
+@transaction.atomic
+def user_set_preferences(*, user: User, language: str, regional_format: str) -> User:
+    """Store the language ``user`` reads and the regional format (blank: the organization's).
+
+    Not audited: it changes how pages read to this user only, nothing they may do.
+    """
+    if language not in {code for code, _label in settings.LANGUAGES}:
+        raise Invalid(
+            ErrorCode.UNKNOWN_LANGUAGE, _("Unknown language: %(code)s") % {"code": language}
+        )
+    user.language = language
+    user.regional_format = clean_regional_format(regional_format)
+    user.save(update_fields=["language", "regional_format"])
+    return user

@@ -31,6 +31,7 @@ from ledgerbridge.hub.documents import originals, presenters, selectors, service
 from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.identity.permissions import Permission
 from ledgerbridge.hub.web.decorators import org_permission_required
+from ledgerbridge.hub.web.templatetags.ledger_l10n import money
 from ledgerbridge.hub.web.views._common import paginate
 from ledgerbridge.hub.web.views._document_forms import DocumentFilterForm
 
@@ -59,6 +60,8 @@ def _document_row(document: Document) -> dict[str, Any]:
         "creditor": document.creditor_name,
         "amount": str(document.amount) if document.amount is not None else "",
         "currency": document.currency,
+        # as the portal writes it: "CHF 3'009.64" in the regional format, with a no-break space
+        "amount_display": money(document.amount, document.currency),
         "duplicate_of": document.duplicate_of_id,
     }
 

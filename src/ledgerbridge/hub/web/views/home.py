@@ -111,9 +111,14 @@ def organization_settings(request: AuthedOrgRequest) -> HttpResponse:
     organization = request.organization
     initial = {
         name: getattr(organization, name)
-        for name in ("name", "street", "building_number", "postal_code", "town", "require_mfa")
-    }
-    form = OrganizationSettingsForm(request.POST or None, initial=initial)
+        for name in (
+            "name", "street", "building_number", "postal_code", "town", "require_mfa",
+            "regional_format",
+        )
+    }  # fmt: skip
+    form = OrganizationSettingsForm(
+        request.POST or None, initial=initial, country=organization.country
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         require_mfa = bool(data.pop("require_mfa"))

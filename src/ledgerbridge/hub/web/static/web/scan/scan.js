@@ -118,33 +118,62 @@
   }
 
   /* ---- the confirmation card ------------------------------------------------------------ */
+  /* Amounts and dates in the organization's regional format (the page's data-group,
+     data-decimal and data-date, e.g. ' . d.m.Y), as the portal writes them. */
   function formatDate(iso) {
     if (!iso) { return "—"; }
     var parts = iso.split("-");
-    try { return new Date(+parts[0], +parts[1] - 1, +parts[2]).toLocaleDateString(document.documentElement.lang); }
-    catch (e) { return iso; }
+    if (parts.length !== 3) { return iso; }
+    var letters = { Y: parts[0], m: parts[1], d: parts[2] };
+    return (config.dataset.date || "Y-m-d").replace(/[Ymd]/g, function (c) { return letters[c]; });
   }
 
   function formatAmount(amount) {
     if (!amount) { return TEXT.openAmount; }
     var value = Number(amount);
     if (!isFinite(value)) { return amount; }
-    try {
-      return value.toLocaleString(document.documentElement.lang,
-                                  { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-    } catch (e) { return amount; }
+    var fixed = Math.abs(value).toFixed(2).split(".");
+    var whole = fixed[0].replace(/\B(?=(\d{3})+(?!\d))/g, config.dataset.group || "\u00a0");
+    return (value < 0 ? "-" : "") + whole + (config.dataset.decimal || ".") + fixed[1];
+  }
+
+  /* An IBAN or a QR reference in the blocks printed on the bill, each one unbreakable. */
+  function blocks(value, kind) {
+    var compact = (value || "").replace(/\s+/g, "");
+    var parts = [];
+    if (kind === "reference" && /^\d+$/.test(compact)) {
+      var head = compact.length % 5;
+      if (head) { parts.push(compact.slice(0, head)); }
+      for (var i = head; i < compact.length; i += 5) { parts.push(compact.slice(i, i + 5)); }
+    } else if (kind === "iban" || /^RF/i.test(compact)) {
+      for (var j = 0; j < compact.length; j += 4) { parts.push(compact.slice(j, j + 4).toUpperCase()); }
+    } else {
+      parts.push(value || "");
+    }
+    return parts;
+  }
+
+  function fillBlocks(target, value, kind) {
+    if (!value) { target.textContent = "—"; return; }
+    blocks(value, kind).forEach(function (part, index) {
+      if (index) { target.appendChild(document.createTextNode(" ")); }
+      var span = document.createElement("span");
+      span.className = "grp";
+      span.textContent = part;
+      target.appendChild(span);
+    });
   }
 
   function renderSlip(fields) {
     var node = $("slip-template").content.cloneNode(true);
     var values = {
       creditor: fields.creditor || "—",
-      amount: (fields.currency || "") + " " + formatAmount(fields.amount),
-      reference: fields.reference || "—",
-      due_date: formatDate(fields.due_date),
-      iban: fields.iban || "—"
+      amount: (fields.currency ? fields.currency + "\u00a0" : "") + formatAmount(fields.amount),
+      due_date: formatDate(fields.due_date)
     };
     Object.keys(values).forEach(function (key) { node.querySelector("[data-f=" + key + "]").textContent = values[key]; });
+    fillBlocks(node.querySelector("[data-f=iban]"), fields.iban, "iban");
+    fillBlocks(node.querySelector("[data-f=reference]"), fields.reference, "reference");
     return node;
   }
 

@@ -42,7 +42,7 @@
       var li = document.createElement("li");
       var link = document.createElement("a");
       link.href = doc.url;
-      link.textContent = [doc.label, doc.creditor, doc.amount ? doc.currency + " " + doc.amount : ""]
+      link.textContent = [doc.label, doc.creditor, doc.amount_display || ""]
         .filter(Boolean).join(" · ");
       li.appendChild(link);
       docs.appendChild(li);
