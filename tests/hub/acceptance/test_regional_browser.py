@@ -81,8 +81,8 @@ def test_a_swiss_organization_reads_swiss_amounts_and_grouped_ibans(
     expect(page.locator("table.data tbody tr").first).to_contain_text("EUR\xa01'250'000.00")
     _look(page, shot, "documents")
     page.locator("table.data tbody tr").nth(1).locator("a").first.click()
-    expect(page.locator("dl.facts")).to_contain_text("CH07 3173 5141 7776 3170 6")
-    expect(page.locator("dl.facts")).to_contain_text("EUR\xa03'009.64")
+    expect(page.locator("dl.facts").first).to_contain_text("CH07 3173 5141 7776 3170 6")
+    expect(page.locator("dl.facts").first).to_contain_text("EUR\xa03'009.64")
     _look(page, shot, "detail")
 
 

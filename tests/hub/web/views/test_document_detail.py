@@ -83,8 +83,8 @@ def test_a_ubl_invoice_shows_dates_parties_with_vat_ids_and_totals() -> None:
     ]
     page = response.content.decode()
     assert "DK12345678" in page
-    assert "782,179.43" in page
-    assert _rows(response, "vat-breakdown") == [["S", "25 %", "625,743.54", "156,435.89"]]
+    assert "782'179.43" in page
+    assert _rows(response, "vat-breakdown") == [["S", "25 %", "625'743.54", "156'435.89"]]
 
 
 def test_a_cii_invoice_shows_its_lines_and_vat_breakdown_as_tables() -> None:
@@ -96,9 +96,9 @@ def test_a_cii_invoice_shows_its_lines_and_vat_breakdown_as_tables() -> None:
     # then
     lines = _rows(response, "invoice-lines")
     assert len(lines) == 5
-    assert lines[0] == ["1", "Laptop computer", "1", "NAR", "S 25 %", "1,273.00"]
+    assert lines[0] == ["1", "Laptop computer", "1", "NAR", "S 25 %", "1'273.00"]
     assert _rows(response, "vat-breakdown") == [
-        ["S", "25 %", "1,460.50", "365.13"],
+        ["S", "25 %", "1'460.50", "365.13"],
         ["S", "15 %", "1.00", "0.15"],
         ["E", "0 %", "-25.00", "0.00"],
     ]
