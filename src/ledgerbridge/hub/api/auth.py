@@ -9,7 +9,10 @@ Two ways in, tried in this order:
   permissions.
 
 Either way ``request.auth`` is a :class:`Principal`. A locked membership or a deactivated
-user stops both at once. Endpoints call :func:`require` with the permission they need.
+user stops both at once: a token answers 401, a session 403 ``access-locked``. Without a
+logged-in session and a valid token, every operation answers 401 (the CSRF check guards
+a session only, so it never turns a missing login into a 403). Endpoints call
+:func:`require` with the permission they need.
 """
 
 from __future__ import annotations
@@ -71,6 +74,10 @@ class OrganizationSessionAuth(APIKeyCookie):
     param_name = settings.SESSION_COOKIE_NAME
 
     def _get_key(self, request: HttpRequest) -> str | None:
+        # CSRF protects a session; without a logged-in one there is nothing to protect,
+        # and a request with no (or a revoked) token is simply not authenticated: 401.
+        if not request.user.is_authenticated:
+            return None
         # ninja's CSRF refusal is a bare HttpError(403); give it the API's stable code.
         try:
             return super()._get_key(request)
@@ -91,6 +98,10 @@ class OrganizationSessionAuth(APIKeyCookie):
         membership = memberships.filter(organization_id=chosen).first() if chosen else None
         if membership is None:
             membership = memberships.filter(status=Membership.Status.ACTIVE).first()
+        if membership is None:
+            # Locked out of every organization: say so (403), as the web UI does, rather
+            # than answer as if nobody had logged in.
+            membership = memberships.first()
         if membership is None:
             return None
         if not membership.is_active or not user.is_active:

@@ -14,6 +14,7 @@ from ninja import Query, Router, Status
 from ledgerbridge.hub.api._common import ERRORS, paginate
 from ledgerbridge.hub.api.auth import API_AUTH, client_ip, principal, require
 from ledgerbridge.hub.api.schemas import (
+    Id,
     InvitationIn,
     InvitationOut,
     InvitationPage,
@@ -133,7 +134,7 @@ def member_invite(request: HttpRequest, body: InvitationIn) -> Status[Invitation
 
 
 @router.get("/members/{membership_id}", response={200: MemberOut, **ERRORS}, tags=["members"])
-def member_get(request: HttpRequest, membership_id: int) -> MemberOut:
+def member_get(request: HttpRequest, membership_id: Id) -> MemberOut:
     caller = require(request, Permission.USERS_MANAGE)
     return member_out(
         selectors.membership_get(organization=caller.organization, membership_id=membership_id)
@@ -141,7 +142,7 @@ def member_get(request: HttpRequest, membership_id: int) -> MemberOut:
 
 
 @router.patch("/members/{membership_id}", response={200: MemberOut, **ERRORS}, tags=["members"])
-def member_patch(request: HttpRequest, membership_id: int, body: MemberPatch) -> MemberOut:
+def member_patch(request: HttpRequest, membership_id: Id, body: MemberPatch) -> MemberOut:
     """Change role and/or permissions (``users.manage``); a missing field stays as it is."""
     caller = require(request, Permission.USERS_MANAGE)
     membership = selectors.membership_get(
@@ -158,7 +159,7 @@ def member_patch(request: HttpRequest, membership_id: int, body: MemberPatch) ->
 
 
 @router.delete("/members/{membership_id}", response={204: None, **ERRORS}, tags=["members"])
-def member_delete(request: HttpRequest, membership_id: int) -> Status[None]:
+def member_delete(request: HttpRequest, membership_id: Id) -> Status[None]:
     """Remove a member from the organization (``users.manage``)."""
     caller = require(request, Permission.USERS_MANAGE)
     membership = selectors.membership_get(
@@ -169,7 +170,7 @@ def member_delete(request: HttpRequest, membership_id: int) -> Status[None]:
 
 
 @router.post("/members/{membership_id}/lock", response={200: MemberOut, **ERRORS}, tags=["members"])
-def member_lock(request: HttpRequest, membership_id: int) -> MemberOut:
+def member_lock(request: HttpRequest, membership_id: Id) -> MemberOut:
     """Lock a member out at once: sessions and tokens stop working (``users.manage``)."""
     caller = require(request, Permission.USERS_MANAGE)
     membership = selectors.membership_get(
@@ -183,7 +184,7 @@ def member_lock(request: HttpRequest, membership_id: int) -> MemberOut:
 @router.post(
     "/members/{membership_id}/unlock", response={200: MemberOut, **ERRORS}, tags=["members"]
 )
-def member_unlock(request: HttpRequest, membership_id: int) -> MemberOut:
+def member_unlock(request: HttpRequest, membership_id: Id) -> MemberOut:
     caller = require(request, Permission.USERS_MANAGE)
     membership = selectors.membership_get(
         organization=caller.organization, membership_id=membership_id
@@ -216,7 +217,7 @@ def invitation_create(request: HttpRequest, body: InvitationIn) -> Status[Invita
 @router.get(
     "/invitations/{invitation_id}", response={200: InvitationOut, **ERRORS}, tags=["invitations"]
 )
-def invitation_get(request: HttpRequest, invitation_id: int) -> InvitationOut:
+def invitation_get(request: HttpRequest, invitation_id: Id) -> InvitationOut:
     caller = require(request, Permission.USERS_MANAGE)
     return invitation_out(
         selectors.invitation_get(organization=caller.organization, invitation_id=invitation_id)
@@ -228,7 +229,7 @@ def invitation_get(request: HttpRequest, invitation_id: int) -> InvitationOut:
     response={200: InvitationOut, **ERRORS},
     tags=["invitations"],
 )
-def invitation_resend(request: HttpRequest, invitation_id: int) -> InvitationOut:
+def invitation_resend(request: HttpRequest, invitation_id: Id) -> InvitationOut:
     """Send a new link (the old one stops working), valid 7 more days."""
     caller = require(request, Permission.USERS_MANAGE)
     invitation = selectors.invitation_get(
@@ -243,7 +244,7 @@ def invitation_resend(request: HttpRequest, invitation_id: int) -> InvitationOut
     response={200: InvitationOut, **ERRORS},
     tags=["invitations"],
 )
-def invitation_revoke(request: HttpRequest, invitation_id: int) -> InvitationOut:
+def invitation_revoke(request: HttpRequest, invitation_id: Id) -> InvitationOut:
     caller = require(request, Permission.USERS_MANAGE)
     invitation = selectors.invitation_get(
         organization=caller.organization, invitation_id=invitation_id

@@ -6,6 +6,7 @@ stable ``code`` that clients may branch on.
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import TYPE_CHECKING
 
 from django.http import Http404
@@ -40,9 +41,14 @@ def _error(
 
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return _error(
-        request, 422, ErrorCode.INVALID_REQUEST, "the request is not valid", errors=exc.errors
-    )
+    """422 ``invalid-request`` with pydantic's list of errors; ``text-nul-byte`` when what
+    is wrong is only text holding a NUL byte."""
+    types = {error.get("type") for error in exc.errors}
+    if types == {ErrorCode.TEXT_NUL_BYTE}:
+        code, message = ErrorCode.TEXT_NUL_BYTE, "text in the request holds a NUL byte"
+    else:
+        code, message = ErrorCode.INVALID_REQUEST, "the request is not valid"
+    return _error(request, 422, code, message, errors=exc.errors)
 
 
 @api.exception_handler(AuthenticationError)
@@ -53,6 +59,12 @@ def _authentication_error(request: HttpRequest, exc: AuthenticationError) -> Htt
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == HTTPStatus.BAD_REQUEST:
+        # ninja's only 400: a body that is not JSON. Like any other body that does not fit
+        # the operation's schema, it is a 422 ``invalid-request`` (the documented answer).
+        message = "the request body is not valid JSON"
+        error = {"type": "json_invalid", "loc": ["body"], "msg": message}
+        return _error(request, 422, ErrorCode.INVALID_REQUEST, message, errors=[error])
     code = getattr(exc, "code", None) or f"http-{exc.status_code}"
     return _error(request, exc.status_code, code, str(exc))
 

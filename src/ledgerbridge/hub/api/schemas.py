@@ -1,15 +1,24 @@
-"""Request and response schemas of the identity API (pydantic, via django-ninja)."""
+"""Request and response schemas of the identity API (pydantic, via django-ninja).
+
+Every request schema (query or body) derives from :class:`RequestSchema`: a body must be
+a JSON object, and no text anywhere in it may hold a NUL byte (422 ``text-nul-byte``).
+Numbers are bounded by the shared types :data:`Id` and :data:`PageNumber`, so nothing a
+client sends overflows an integer column of either database.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime  # noqa: TC003  # pydantic needs them at run time
 from typing import TYPE_CHECKING, Annotated, Any
 
 from ninja import Schema
-from pydantic import Field, WithJsonSchema
+from pydantic import Field, WithJsonSchema, model_validator
+from pydantic_core import PydanticCustomError
 
 from ledgerbridge.formats import ErrorCode as FormatErrorCode
 from ledgerbridge.hub.core.codes import ErrorCode
+from ledgerbridge.hub.core.validators import MAX_ID, MAX_PAGE, find_nul
 from ledgerbridge.hub.identity.models import (  # pydantic needs them at run time
     AuditAction,
     AuditCategory,
@@ -20,6 +29,8 @@ from ledgerbridge.hub.identity.permissions import Role  # noqa: TC001  # pydanti
 
 if TYPE_CHECKING:
     from enum import Enum
+
+    from pydantic import ValidatorFunctionWrapHandler
 
 
 def inline_enum(enum: type[Enum]) -> WithJsonSchema:
@@ -34,8 +45,39 @@ MembershipStatus = Annotated[Membership.Status, inline_enum(Membership.Status)]
 # A file the formats library refuses keeps that library's code (``malformed-xml``,
 # ``limit-image-pixels``, ...). Inline, as that class is named ``ErrorCode`` too.
 FormatErrorCodeOut = Annotated[FormatErrorCode, inline_enum(FormatErrorCode)]
-# An error ninja raised itself (a body it cannot parse, a failed CSRF check).
+# An error ninja raised itself with no code of ours.
 HttpStatusCode = Annotated[str, Field(pattern=r"^http-[0-9]{3}$")]
+# The id of a row: what a bigint primary key can hold.
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# A page number of a list: from 1 to MAX_PAGE.
+PageNumber = Annotated[int, Field(ge=1, le=MAX_PAGE)]
+
+
+class RequestSchema(Schema):
+    """What a client sends: a JSON object (or a query) without NUL bytes in any text.
+
+    The check wraps ninja's own validation, so it sees the input as it came: a JSON
+    array or ``null`` as a body is not an object with every field missing, and a NUL
+    byte (which PostgreSQL cannot store nor compare) is refused on every database alike.
+    """
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _refuse_hostile_input(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        if isinstance(value, cls):
+            return value
+        if not isinstance(value, Mapping):
+            raise PydanticCustomError(
+                "model_type", "Input should be an object", {"class_name": cls.__name__}
+            )
+        where = find_nul(value)
+        if where is not None:
+            raise PydanticCustomError(
+                ErrorCode.TEXT_NUL_BYTE.value,
+                "{field} must not contain a NUL byte",
+                {"field": where},
+            )
+        return handler(value)
 
 
 class ErrorOut(Schema):
@@ -53,8 +95,8 @@ class _Page(Schema):
     page_size: int
 
 
-class PageQuery(Schema):
-    page: int = Field(1, ge=1)
+class PageQuery(RequestSchema):
+    page: PageNumber = 1
     page_size: int = Field(10, ge=1, le=100)
 
 
@@ -74,7 +116,7 @@ class OrganizationOut(Schema):
     created_at: datetime
 
 
-class OrganizationPatch(Schema):
+class OrganizationPatch(RequestSchema):
     name: str | None = None
     kind: str | None = None
     country: str | None = None
@@ -108,12 +150,12 @@ class MemberQuery(PageQuery):
     status: MembershipStatus | None = None
 
 
-class MemberPatch(Schema):
+class MemberPatch(RequestSchema):
     role: str | None = None
     permissions: list[str] | None = None
 
 
-class InvitationIn(Schema):
+class InvitationIn(RequestSchema):
     email: str = Field(max_length=254)
     salutation: str = ""
     first_name: str = ""
@@ -147,7 +189,7 @@ class InvitationQuery(PageQuery):
     pending_only: bool = False
 
 
-class TokenIn(Schema):
+class TokenIn(RequestSchema):
     name: str = Field(max_length=100)
     permissions: list[str]
 
@@ -188,7 +230,7 @@ class AuditEventPage(_Page):
 
 
 class AuditQuery(PageQuery):
-    user_id: int | None = None
+    user_id: Id | None = None
     category: AuditCategory | None = None
     since: date | None = None
     until: date | None = None

@@ -22,6 +22,7 @@ from ledgerbridge.hub.api.schemas import (
     AuditEventOut,
     AuditEventPage,
     AuditQuery,
+    Id,
     TokenCreatedOut,
     TokenIn,
     TokenOut,
@@ -92,7 +93,7 @@ def token_create(request: HttpRequest, body: TokenIn) -> Status[TokenCreatedOut]
 
 
 @router.delete("/tokens/{token_id}", response={204: None, **ERRORS}, tags=["tokens"])
-def token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
+def token_revoke(request: HttpRequest, token_id: Id) -> Status[None]:
     """Revoke a token at once (own tokens; any token of the organization with ``users.manage``)."""
     caller = principal(request)
     # Someone else's token is as invisible as one of another organization: 404 for both.

@@ -42,6 +42,7 @@ class ErrorCode(StrEnum):
     MFA_REQUIRED = "mfa-required"
     METHOD_NOT_ALLOWED = "method-not-allowed"
     CSRF_FAILED = "csrf-failed"
+    TEXT_NUL_BYTE = "text-nul-byte"
 
     # organizations
     NAME_REQUIRED = "name-required"

@@ -31,6 +31,7 @@ from ledgerbridge.hub.api.documents._schemas import (
     IngestOut,
     UploadQuery,
 )
+from ledgerbridge.hub.api.schemas import Id  # noqa: TC001  # ninja reads the annotation at run time
 from ledgerbridge.hub.core.codes import ErrorCode, FormatCode
 from ledgerbridge.hub.core.errors import Invalid, NotFound
 from ledgerbridge.hub.documents import selectors, services
@@ -58,6 +59,13 @@ _UPLOAD_BODY = {
         "image/*": {"schema": {"type": "string", "format": "binary"}},
         "application/xml": {"schema": {"type": "string", "format": "binary"}},
     },
+}
+# The original is answered with its own media type, judged by its content when it came in.
+_ORIGINAL_FILE = {
+    "description": "the original file, as an attachment, with the media type judged by its "
+    "content: application/pdf, image/png, image/jpeg, image/webp, image/tiff, image/heic, "
+    "application/xml, text/plain, message/rfc822, else application/octet-stream",
+    "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
 }
 _IDEMPOTENCY_HEADER = {
     "name": "Idempotency-Key",
@@ -187,7 +195,7 @@ def _document(request: HttpRequest, document_id: int) -> Document:
 @router.get(
     "/documents/{document_id}", response={200: DocumentDetailOut, **ERRORS}, tags=["documents"]
 )
-def document_detail(request: HttpRequest, document_id: int) -> DocumentDetailOut:
+def document_detail(request: HttpRequest, document_id: Id) -> DocumentDetailOut:
     """One document with its status history."""
     document = _document(request, document_id)
     history = selectors.document_status_history(document=document)
@@ -202,17 +210,9 @@ def document_detail(request: HttpRequest, document_id: int) -> DocumentDetailOut
     response=ERRORS,
     tags=["documents"],
     url_name="document_file",
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "the original file, as an attachment",
-                "content": {"application/octet-stream": {"schema": {"type": "string",
-                                                                    "format": "binary"}}},
-            }
-        }
-    },
-)  # fmt: skip
-def document_file(request: HttpRequest, document_id: int) -> FileResponse:
+    openapi_extra={"responses": {200: _ORIGINAL_FILE}},
+)
+def document_file(request: HttpRequest, document_id: Id) -> FileResponse:
     """Download the original file the document was read from."""
     stored = _document(request, document_id).file
     response = FileResponse(

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import Field
 
-from ledgerbridge.hub.api.schemas import PageQuery, inline_enum
+from ledgerbridge.hub.api.schemas import Id, PageQuery, RequestSchema, inline_enum
 from ledgerbridge.hub.documents.models import Document
 
 Kind = Annotated[Document.Kind, inline_enum(Document.Kind)]
@@ -112,7 +112,7 @@ class DocumentQuery(PageQuery):
     q: str = Field("", max_length=200, description="search in the extracted fields")
 
 
-class UploadQuery(Schema):
+class UploadQuery(RequestSchema):
     filename: str = Field("upload", max_length=255, description="name of a raw-body upload")
     keep_unreadable: bool = Field(
         False,
@@ -129,7 +129,7 @@ class UploadQuery(Schema):
     source: UploadSource = Document.Source.API
 
 
-class SlipQuery(Schema):
+class SlipQuery(RequestSchema):
     status: SlipFilter = Field(
         Document.Status.PENDING,
         description="pending (default): not yet paid nor booked; exported: ordered in a "
@@ -169,18 +169,18 @@ class SlipPage(Schema):
     next_cursor: str | None = Field(description="pass as ?cursor= for the next page")
 
 
-class ProcessedIn(Schema):
+class ProcessedIn(RequestSchema):
     booking_reference: str = Field(
         "", max_length=200, description="the accounting program's booking reference, optional"
     )
 
 
-class RejectedIn(Schema):
+class RejectedIn(RequestSchema):
     reason: str = Field(min_length=1, max_length=500)
 
 
-class Pain001In(Schema):
-    ids: list[int] = Field(min_length=1, max_length=1000, description="payment slips to pay")
+class Pain001In(RequestSchema):
+    ids: list[Id] = Field(min_length=1, max_length=1000, description="payment slips to pay")
     debtor_name: str = Field(min_length=1, max_length=70, description="account holder")
     debtor_iban: str = Field(min_length=15, max_length=42, description="the account to debit")
     execution_date: date = Field(description="requested execution date")

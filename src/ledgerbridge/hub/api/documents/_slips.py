@@ -32,8 +32,10 @@ from ledgerbridge.hub.api.documents._schemas import (
     SlipPage,
     SlipQuery,
 )
+from ledgerbridge.hub.api.schemas import Id  # noqa: TC001  # ninja reads the annotation at run time
 from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import Invalid, PermissionDenied
+from ledgerbridge.hub.core.validators import MAX_ID
 from ledgerbridge.hub.documents import selectors, services
 from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.identity.permissions import Permission
@@ -60,7 +62,10 @@ def decode_cursor(cursor: str) -> int:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
         if not text.startswith(_CURSOR_PREFIX):
             raise ValueError(text)
-        return int(text.removeprefix(_CURSOR_PREFIX))
+        last_id = int(text.removeprefix(_CURSOR_PREFIX))
+        if not 0 <= last_id <= MAX_ID:
+            raise ValueError(text)
+        return last_id
     except (ValueError, binascii.Error, UnicodeDecodeError) as err:
         raise Invalid(
             ErrorCode.CURSOR_INVALID, _("This cursor is not one the API gave out.")
@@ -151,7 +156,7 @@ def _slip(request: HttpRequest, document_id: int) -> tuple[Principal, Document]:
     tags=["payment slips"],
 )
 def payment_slip_processed(
-    request: HttpRequest, document_id: int, body: ProcessedIn | None = None
+    request: HttpRequest, document_id: Id, body: ProcessedIn | None = None
 ) -> SlipOut:
     """Mark a pending or exported slip processed (``payment_slips.process``), with the
     accounting program's booking reference if there is one: the body is optional, an
@@ -171,7 +176,7 @@ def payment_slip_processed(
     response={200: SlipOut, **ERRORS},
     tags=["payment slips"],
 )
-def payment_slip_rejected(request: HttpRequest, document_id: int, body: RejectedIn) -> SlipOut:
+def payment_slip_rejected(request: HttpRequest, document_id: Id, body: RejectedIn) -> SlipOut:
     """Reject a slip with a reason (``payment_slips.process``); idempotent."""
     caller, slip = _slip(request, document_id)
     done = services.payment_slip_reject(
