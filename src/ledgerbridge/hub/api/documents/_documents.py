@@ -12,6 +12,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.core.files.storage import default_storage
 from django.http import FileResponse
 from django.http.multipartparser import MultiPartParserError
+from django.utils.http import parse_header_parameters
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Status
 
@@ -33,6 +34,7 @@ from ledgerbridge.hub.api.documents._schemas import (
 )
 from ledgerbridge.hub.core.codes import ErrorCode, FormatCode
 from ledgerbridge.hub.core.errors import Invalid, NotFound
+from ledgerbridge.hub.core.http import content_disposition
 from ledgerbridge.hub.documents import selectors, services
 from ledgerbridge.hub.documents.errors import FileTooLarge
 from ledgerbridge.hub.documents.models import Document
@@ -106,12 +108,21 @@ def _raw_body(request: HttpRequest, limit: int) -> bytes:
     return request.read(limit + 1)
 
 
+def _raw_name(request: HttpRequest) -> str | None:
+    """The name of a raw body: ``?filename=``, else the ``Content-Disposition`` header's."""
+    if "filename" in request.GET:
+        return None  # the query's, validated by its schema
+    _value, parameters = parse_header_parameters(request.headers.get("Content-Disposition", ""))
+    return parameters.get("filename") or None
+
+
 def _upload(request: HttpRequest) -> tuple[bytes, str | None]:
     limit = services.max_upload_bytes()
+    name: str | None
     if request.content_type == "multipart/form-data":
         data, name = _multipart_file(request, limit)
     else:
-        data, name = _raw_body(request, limit), None
+        data, name = _raw_body(request, limit), _raw_name(request)
     if len(data) > limit:
         raise _too_large(limit)
     return data, name
@@ -144,7 +155,8 @@ def _keep_arguments(query: UploadQuery) -> dict[str, Any]:
 )
 def document_upload(request: HttpRequest, query: Query[UploadQuery]) -> Status[IngestOut]:
     """Upload one file (``documents.upload``): multipart field ``file`` or the raw body with
-    its ``Content-Type`` and ``?filename=``. 201 with the documents found; 200 when the
+    its ``Content-Type`` and ``?filename=`` (or a ``Content-Disposition`` with a file name;
+    only the base name is kept). 201 with the documents found; 200 when the
     same file or the same ``Idempotency-Key`` was sent before. A file in which nothing is
     found is refused (422) unless ``keep_unreadable=true``: then it is kept as an ``other``
     document, or with ``kind=purchase_receipt&category=meals`` (for example) as a purchase
@@ -216,10 +228,11 @@ def document_file(request: HttpRequest, document_id: int) -> FileResponse:
     """Download the original file the document was read from."""
     stored = _document(request, document_id).file
     response = FileResponse(
-        default_storage.open(stored.storage_name, "rb"),
-        as_attachment=True,
-        filename=stored.original_name,
-        content_type=stored.content_type,
+        default_storage.open(stored.storage_name, "rb"), content_type=stored.content_type
+    )
+    # safe_filename again for a name stored before names were cleaned on the way in
+    response["Content-Disposition"] = content_disposition(
+        services.safe_filename(stored.original_name)
     )
     response["ETag"] = f'"{stored.sha256}"'  # content-addressed: the hash is the version
     return response

@@ -31,6 +31,7 @@ from ledgerbridge.hub.documents.services._slips import (
     payment_slip_mark_processed,
     payment_slip_reject,
 )
+from ledgerbridge.hub.documents.services._storage import safe_filename
 
 __all__ = [
     "IngestResult",
@@ -48,6 +49,7 @@ __all__ = [
     "payment_slip_mark_processed",
     "payment_slip_reject",
     "payment_slips_export_pain001",
+    "safe_filename",
     "slip_payments",
     "sniff_content_type",
 ]
