@@ -1,17 +1,20 @@
 """``/documents``: upload (multipart or raw body, ``Idempotency-Key``), list, detail, download.
 
 The upload never lets Django read more than the cap: the declared ``Content-Length`` is
-checked before the body is touched, and a raw body is read with a limit.
+checked before the body is touched, and a raw body is read with a limit. A chunked body
+(``Transfer-Encoding: chunked``, no length) is read from the server's input stream up to
+one byte past the cap, and a multipart one parsed from those bytes.
 """
 
 from __future__ import annotations
 
+import io
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import SuspiciousOperation
 from django.core.files.storage import default_storage
 from django.http import FileResponse
-from django.http.multipartparser import MultiPartParserError
+from django.http.multipartparser import MultiPartParser, MultiPartParserError
 from django.utils.http import parse_header_parameters
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Status
@@ -85,11 +88,44 @@ def _declared_length(request: HttpRequest) -> int:
         ) from err
 
 
+def _chunked(request: HttpRequest) -> bool:
+    """A body without a length: Django reads none of it, so it is read here."""
+    encoding = str(request.META.get("HTTP_TRANSFER_ENCODING", "")).lower()
+    return "chunked" in encoding and not request.META.get("CONTENT_LENGTH")
+
+
+def _read_stream(request: HttpRequest, cap: int) -> bytes:
+    """Up to ``cap + 1`` bytes of a chunked body from the WSGI server's decoded input."""
+    stream = request.META["wsgi.input"]
+    parts: list[bytes] = []
+    size = 0
+    while size <= cap:
+        part = stream.read(min(64 * 1024, cap + 1 - size))
+        if not part:
+            break
+        parts.append(part)
+        size += len(part)
+    return b"".join(parts)
+
+
+def _multipart_files(request: HttpRequest, limit: int) -> Any:
+    """The multipart files; a chunked body is read (capped) and parsed from memory."""
+    if not _chunked(request):
+        return request.FILES
+    body = _read_stream(request, limit + MULTIPART_OVERHEAD)
+    if len(body) > limit + MULTIPART_OVERHEAD:
+        raise _too_large(limit)
+    meta = {**request.META, "CONTENT_LENGTH": str(len(body))}
+    parser = MultiPartParser(meta, io.BytesIO(body), request.upload_handlers, request.encoding)
+    _fields, files = parser.parse()
+    return files
+
+
 def _multipart_file(request: HttpRequest, limit: int) -> tuple[bytes, str]:
     if _declared_length(request) > limit + MULTIPART_OVERHEAD:
         raise _too_large(limit)
     try:
-        uploaded = request.FILES.get("file")
+        uploaded = _multipart_files(request, limit).get("file")
     except (MultiPartParserError, SuspiciousOperation) as err:
         raise Invalid(
             ErrorCode.MULTIPART_INVALID, _("The multipart body cannot be parsed.")
@@ -104,6 +140,8 @@ def _multipart_file(request: HttpRequest, limit: int) -> tuple[bytes, str]:
 def _raw_body(request: HttpRequest, limit: int) -> bytes:
     if _declared_length(request) > limit:
         raise _too_large(limit)
+    if _chunked(request):
+        return _read_stream(request, limit)
     # Read from the stream, not request.body: only ``limit + 1`` bytes are ever buffered.
     return request.read(limit + 1)
 
