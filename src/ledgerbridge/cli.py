@@ -130,8 +130,11 @@ def _signal_group(process: subprocess.Popen[bytes], signum: signal.Signals) -> N
 
 
 def _worker(rest: list[str]) -> int:
-    """Re-enqueue what a killed worker left behind, then run the database task worker."""
+    """Re-enqueue what a killed worker left behind and schedule the orphan file sweep,
+    then run the database task worker."""
     if code := _django(["requeue_outbox"]):
+        return code
+    if code := _django(["sweep_files", "--schedule"]):
         return code
     return _django(["db_worker", "--queue-name", "*", *rest])
 

@@ -4,7 +4,8 @@ Nothing lost, nothing doubled: (1) uploads with an ``Idempotency-Key`` in flight
 the granian web server is killed, then retried with the same keys, give exactly one
 document per file, a quota equal to the bytes stored and no file that no row names;
 (2) invitation mails being sent while ``ledgerbridge worker`` is killed reach every
-invitee exactly once after the restart. Each test runs its hub on a fresh data dir and
+invitee exactly once after the restart; (3) chunked uploads (no Content-Length) through
+the same real server are read up to the cap. Each test runs its hub on a fresh data dir and
 database: SQLite in the data dir, or a scratch database on the PostgreSQL server of
 ``LEDGERBRIDGE_TEST_DATABASE_URL`` when that is set (so the PostgreSQL run never skips).
 The test reads the hub's state through ``ledgerbridge manage shell`` in a child, as an
@@ -14,6 +15,7 @@ operator would, since its own Django is bound to the test database.
 from __future__ import annotations
 
 import contextlib
+import http.client
 import io
 import json
 import os
@@ -352,3 +354,59 @@ def test_killed_worker_then_restarted_mails_every_invitee_once(hub: Hub) -> None
     assert requeued == total - mailed_before
     assert counts == {f"invitee{n}@example.test": 1 for n in range(total)}
     assert hub.shell(_MAIL_STATE) == total
+
+
+# --- (3) chunked uploads through the real server -----------------------------------------
+
+
+def _send_chunked(port: int, token: str, path: str, body: bytes, content_type: str) -> Any:
+    """POST ``body`` with ``Transfer-Encoding: chunked`` (no length); status and JSON."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+    try:
+        # an iterable body without a Content-Length goes out chunked
+        parts = (body[start : start + 65536] for start in range(0, len(body), 65536))
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": content_type}
+        connection.request("POST", path, body=parts, headers=headers)
+        answer = connection.getresponse()
+        return answer.status, json.loads(answer.read())
+    finally:
+        connection.close()
+
+
+def _multipart(data: bytes, boundary: str) -> bytes:
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="bill.png"\r\n'
+        "Content-Type: image/png\r\n\r\n"
+    )
+    return head.encode() + data + f"\r\n--{boundary}--\r\n".encode()
+
+
+def test_chunked_raw_and_multipart_uploads_are_read_up_to_the_cap(
+    hub: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: a hub whose cap lets both photos in, and a third one past it
+    raw, multipart, big = _photos(3)
+    cap = max(len(raw), len(multipart))
+    monkeypatch.setenv("LEDGERBRIDGE_MAX_UPLOAD_BYTES", str(cap))
+    setup = _setup(hub)
+    port = _free_port()
+    web = _start_web(hub, port)
+    token, path = setup["token"], "/api/v1/documents?filename=bill.png"
+    # when
+    try:
+        sent_raw = _send_chunked(port, token, path, raw, "image/png")
+        sent_multipart = _send_chunked(
+            port, token, "/api/v1/documents", _multipart(multipart, "lb-chunks"),
+            "multipart/form-data; boundary=lb-chunks",
+        )  # fmt: skip
+        too_large = _send_chunked(port, token, path, big + b"\0" * (cap + 1), "image/png")
+    finally:
+        kill(web)
+    # then
+    assert (sent_raw[0], sent_multipart[0]) == (201, 201), (sent_raw, sent_multipart)
+    [raw_slip], [multipart_slip] = sent_raw[1]["documents"], sent_multipart[1]["documents"]
+    assert (raw_slip["file"]["size"], multipart_slip["file"]["size"]) == (len(raw), len(multipart))
+    assert (raw_slip["kind"], multipart_slip["kind"]) == ("payment_slip", "payment_slip")
+    assert (too_large[0], too_large[1]["code"]) == (413, "file-too-large")
+    state = hub.shell(_INGEST_STATE)
+    assert state["row_bytes"] == state["disk_bytes"] == len(raw) + len(multipart)

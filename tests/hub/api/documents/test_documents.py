@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -549,3 +550,44 @@ def test_the_openapi_document_makes_the_processed_body_optional() -> None:
     body = schema["components"]["schemas"]["ProcessedIn"]
     assert body.get("required", []) == []
     assert body["properties"]["booking_reference"]["default"] == ""
+
+
+_UNSAFE_NAMES = [
+    ("../../etc/passwd", "passwd", 'attachment; filename="passwd"'),
+    ("a\r\nX-Evil: 1.pdf", "aX-Evil: 1.pdf", 'attachment; filename="aX-Evil: 1.pdf"'),
+    ("C:\\x\\y.pdf", "y.pdf", 'attachment; filename="y.pdf"'),
+    ("..\\.hidden\x00.png", "hidden.png", 'attachment; filename="hidden.png"'),
+    (
+        "Rechnung März.pdf",
+        "Rechnung März.pdf",
+        "attachment; filename=\"Rechnung Marz.pdf\"; filename*=UTF-8''Rechnung%20M%C3%A4rz.pdf",
+    ),
+]
+
+
+@pytest.mark.parametrize(("given", "stored", "header"), _UNSAFE_NAMES)
+def test_a_raw_upload_keeps_only_a_safe_base_name(given: str, stored: str, header: str) -> None:
+    # given
+    client = token_client(admin_of())
+    data = qrbill_file()[0]
+    # when
+    response = upload(client, data, query="?" + urlencode({"filename": given}))
+    download = client.get(response.json()["documents"][0]["file"]["url"])
+    # then
+    assert response.status_code == 201
+    assert response.json()["documents"][0]["file"]["filename"] == stored
+    assert download["Content-Disposition"] == header
+    assert download.getvalue() == data
+
+
+def test_a_raw_upload_takes_the_base_name_of_its_content_disposition() -> None:
+    # given
+    client = token_client(admin_of())
+    # when
+    response = upload(
+        client, qrbill_file()[0], query="",
+        **{"Content-Disposition": 'attachment; filename="..\\\\..\\\\bill.png"'},
+    )  # fmt: skip
+    # then
+    assert response.status_code == 201
+    assert response.json()["documents"][0]["file"]["filename"] == "bill.png"

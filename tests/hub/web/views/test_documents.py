@@ -474,3 +474,19 @@ def test_upload_several_files_on_a_phone_then_read_them_on_a_desk(
     phone.goto(reverse("web:payment_slip_list"))
     shot(phone, "phone-pending")
     assert phone.locator("table.slips tbody tr").count() == 2
+
+
+def test_the_download_sends_a_safe_name_for_one_stored_before_names_were_cleaned() -> None:
+    # given: a name with a path and a line break, as stored by an older version
+    member = admin_of()
+    document = ingest(member, blank_pdf(), keep_unreadable_as_other=True).documents[0]
+    type(document.file).objects.filter(pk=document.file_id).update(
+        original_name="../x/a\r\nX-Evil: 1.pdf"
+    )
+    url = reverse("web:document_file", kwargs={"document_id": document.pk})
+    # when
+    download = client_for(member).get(url)
+    # then
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == 'attachment; filename="aX-Evil: 1.pdf"'
+    assert "X-Evil" not in download.headers

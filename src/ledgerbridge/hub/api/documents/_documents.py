@@ -1,17 +1,21 @@
 """``/documents``: upload (multipart or raw body, ``Idempotency-Key``), list, detail, download.
 
 The upload never lets Django read more than the cap: the declared ``Content-Length`` is
-checked before the body is touched, and a raw body is read with a limit.
+checked before the body is touched, and a raw body is read with a limit. A chunked body
+(``Transfer-Encoding: chunked``, no length) is read from the server's input stream up to
+one byte past the cap, and a multipart one parsed from those bytes.
 """
 
 from __future__ import annotations
 
+import io
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import SuspiciousOperation
 from django.core.files.storage import default_storage
 from django.http import FileResponse
-from django.http.multipartparser import MultiPartParserError
+from django.http.multipartparser import MultiPartParser, MultiPartParserError
+from django.utils.http import parse_header_parameters
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Status
 
@@ -34,6 +38,7 @@ from ledgerbridge.hub.api.documents._schemas import (
 from ledgerbridge.hub.api.schemas import Id  # noqa: TC001  # ninja reads the annotation at run time
 from ledgerbridge.hub.core.codes import ErrorCode, FormatCode
 from ledgerbridge.hub.core.errors import Invalid, NotFound
+from ledgerbridge.hub.core.http import content_disposition
 from ledgerbridge.hub.documents import selectors, services
 from ledgerbridge.hub.documents.errors import FileTooLarge
 from ledgerbridge.hub.documents.models import Document
@@ -91,11 +96,44 @@ def _declared_length(request: HttpRequest) -> int:
         ) from err
 
 
+def _chunked(request: HttpRequest) -> bool:
+    """A body without a length: Django reads none of it, so it is read here."""
+    encoding = str(request.META.get("HTTP_TRANSFER_ENCODING", "")).lower()
+    return "chunked" in encoding and not request.META.get("CONTENT_LENGTH")
+
+
+def _read_stream(request: HttpRequest, cap: int) -> bytes:
+    """Up to ``cap + 1`` bytes of a chunked body from the WSGI server's decoded input."""
+    stream = request.META["wsgi.input"]
+    parts: list[bytes] = []
+    size = 0
+    while size <= cap:
+        part = stream.read(min(64 * 1024, cap + 1 - size))
+        if not part:
+            break
+        parts.append(part)
+        size += len(part)
+    return b"".join(parts)
+
+
+def _multipart_files(request: HttpRequest, limit: int) -> Any:
+    """The multipart files; a chunked body is read (capped) and parsed from memory."""
+    if not _chunked(request):
+        return request.FILES
+    body = _read_stream(request, limit + MULTIPART_OVERHEAD)
+    if len(body) > limit + MULTIPART_OVERHEAD:
+        raise _too_large(limit)
+    meta = {**request.META, "CONTENT_LENGTH": str(len(body))}
+    parser = MultiPartParser(meta, io.BytesIO(body), request.upload_handlers, request.encoding)
+    _fields, files = parser.parse()
+    return files
+
+
 def _multipart_file(request: HttpRequest, limit: int) -> tuple[bytes, str]:
     if _declared_length(request) > limit + MULTIPART_OVERHEAD:
         raise _too_large(limit)
     try:
-        uploaded = request.FILES.get("file")
+        uploaded = _multipart_files(request, limit).get("file")
     except (MultiPartParserError, SuspiciousOperation) as err:
         raise Invalid(
             ErrorCode.MULTIPART_INVALID, _("The multipart body cannot be parsed.")
@@ -110,16 +148,27 @@ def _multipart_file(request: HttpRequest, limit: int) -> tuple[bytes, str]:
 def _raw_body(request: HttpRequest, limit: int) -> bytes:
     if _declared_length(request) > limit:
         raise _too_large(limit)
+    if _chunked(request):
+        return _read_stream(request, limit)
     # Read from the stream, not request.body: only ``limit + 1`` bytes are ever buffered.
     return request.read(limit + 1)
 
 
+def _raw_name(request: HttpRequest) -> str | None:
+    """The name of a raw body: ``?filename=``, else the ``Content-Disposition`` header's."""
+    if "filename" in request.GET:
+        return None  # the query's, validated by its schema
+    _value, parameters = parse_header_parameters(request.headers.get("Content-Disposition", ""))
+    return parameters.get("filename") or None
+
+
 def _upload(request: HttpRequest) -> tuple[bytes, str | None]:
     limit = services.max_upload_bytes()
+    name: str | None
     if request.content_type == "multipart/form-data":
         data, name = _multipart_file(request, limit)
     else:
-        data, name = _raw_body(request, limit), None
+        data, name = _raw_body(request, limit), _raw_name(request)
     if len(data) > limit:
         raise _too_large(limit)
     return data, name
@@ -152,7 +201,8 @@ def _keep_arguments(query: UploadQuery) -> dict[str, Any]:
 )
 def document_upload(request: HttpRequest, query: Query[UploadQuery]) -> Status[IngestOut]:
     """Upload one file (``documents.upload``): multipart field ``file`` or the raw body with
-    its ``Content-Type`` and ``?filename=``. 201 with the documents found; 200 when the
+    its ``Content-Type`` and ``?filename=`` (or a ``Content-Disposition`` with a file name;
+    only the base name is kept). 201 with the documents found; 200 when the
     same file or the same ``Idempotency-Key`` was sent before. A file in which nothing is
     found is refused (422) unless ``keep_unreadable=true``: then it is kept as an ``other``
     document, or with ``kind=purchase_receipt&category=meals`` (for example) as a purchase
@@ -216,10 +266,11 @@ def document_file(request: HttpRequest, document_id: Id) -> FileResponse:
     """Download the original file the document was read from."""
     stored = _document(request, document_id).file
     response = FileResponse(
-        default_storage.open(stored.storage_name, "rb"),
-        as_attachment=True,
-        filename=stored.original_name,
-        content_type=stored.content_type,
+        default_storage.open(stored.storage_name, "rb"), content_type=stored.content_type
+    )
+    # safe_filename again for a name stored before names were cleaned on the way in
+    response["Content-Disposition"] = content_disposition(
+        services.safe_filename(stored.original_name)
     )
     response["ETag"] = f'"{stored.sha256}"'  # content-addressed: the hash is the version
     return response

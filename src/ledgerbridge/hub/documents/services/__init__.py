@@ -31,6 +31,8 @@ from ledgerbridge.hub.documents.services._slips import (
     payment_slip_mark_processed,
     payment_slip_reject,
 )
+from ledgerbridge.hub.documents.services._storage import safe_filename
+from ledgerbridge.hub.documents.services._sweep import orphan_files_sweep
 
 __all__ = [
     "IngestResult",
@@ -45,9 +47,11 @@ __all__ = [
     "mail_receive",
     "max_mail_bytes",
     "max_upload_bytes",
+    "orphan_files_sweep",
     "payment_slip_mark_processed",
     "payment_slip_reject",
     "payment_slips_export_pain001",
+    "safe_filename",
     "slip_payments",
     "sniff_content_type",
 ]

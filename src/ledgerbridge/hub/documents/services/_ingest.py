@@ -36,6 +36,7 @@ from ledgerbridge.hub.documents.services._extract import columns_of, dedupe_key
 from ledgerbridge.hub.documents.services._storage import (
     Written,
     charge_quota,
+    safe_filename,
     store_file,
 )
 from ledgerbridge.hub.identity.models import AuditAction, AuditCategory
@@ -453,6 +454,7 @@ def document_ingest(
     if source not in Document.Source.values:
         raise Invalid(ErrorCode.SOURCE_INVALID, _("Unknown document source."))
     kept = _kept(as_other=keep_unreadable_as_other, receipt_category=receipt_category)
+    filename = safe_filename(filename)  # a client's name: no directories, no line breaks
     sha = hashlib.sha256(data).hexdigest()
     origin = Origin(organization, source, actor, token, source_file)
     replay = _replay(organization, idempotency_key, sha)

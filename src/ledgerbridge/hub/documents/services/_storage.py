@@ -17,6 +17,8 @@ beside it, and no stray file is left once the client retries.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -35,7 +37,34 @@ if TYPE_CHECKING:
 
     from ledgerbridge.hub.identity.models import Organization
 
-__all__ = ["Written", "charge_quota", "quota_bytes", "store_file"]
+__all__ = ["Written", "charge_quota", "quota_bytes", "safe_filename", "store_file"]
+
+FILENAME_MAX = 255
+_DIRECTORIES = re.compile(r"[/\\]")
+
+
+def safe_filename(name: str | None) -> str:
+    r"""The base name of a file name a client gave, safe to store, show and send back.
+
+    Directories of either kind of slash go, so do control and format characters (CR, LF,
+    NUL, bidi overrides) and leading dots; the name is capped at 255 characters keeping
+    its extension, and nothing left gives ``document``.
+
+    >>> safe_filename("../../etc/passwd"), safe_filename("C:\\x\\y.pdf")
+    ('passwd', 'y.pdf')
+    >>> safe_filename("a\r\nX-Evil: 1.pdf"), safe_filename(".."), safe_filename("März.pdf")
+    ('aX-Evil: 1.pdf', 'document', 'März.pdf')
+    """
+    base = _DIRECTORIES.split(unicodedata.normalize("NFC", name or ""))[-1]
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
+    base = base.strip().lstrip(".").strip()
+    if len(base) > FILENAME_MAX:
+        stem, dot, extension = base.rpartition(".")
+        if dot and stem and len(extension) < 16:
+            base = f"{stem[: FILENAME_MAX - len(extension) - 1]}.{extension}"
+        else:
+            base = base[:FILENAME_MAX]
+    return base or "document"
 
 
 def quota_bytes() -> int:
@@ -113,7 +142,7 @@ def store_file(
         sha256=sha,
         size=len(data),
         content_type=content_type,
-        original_name=(filename or sha)[:255],
+        original_name=safe_filename(filename),
         storage_name=f"files/{organization.pk}/{sha[:2]}/{sha}",
     )
     # After the row: a concurrent twin fails on the constraint before writing any bytes,

@@ -20,13 +20,12 @@ from typing import TYPE_CHECKING, Any
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import ServiceError
-from ledgerbridge.hub.core.http import client_ip
+from ledgerbridge.hub.core.http import client_ip, content_disposition
 from ledgerbridge.hub.documents import originals, presenters, selectors, services
 from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.identity.permissions import Permission
@@ -217,11 +216,10 @@ def document_file(request: AuthedOrgRequest, document_id: int) -> HttpResponse:
     stored = document.file
     inline = request.GET.get("inline") == "1" and stored.content_type in originals.INLINE_TYPES
     response = HttpResponse(originals.original_bytes(stored), content_type=stored.content_type)
-    disposition = content_disposition_header(
-        as_attachment=not inline, filename=stored.original_name
+    # safe_filename again for a name stored before names were cleaned on the way in
+    response["Content-Disposition"] = content_disposition(
+        services.safe_filename(stored.original_name), as_attachment=not inline
     )
-    if disposition:
-        response["Content-Disposition"] = disposition
     if inline:
         # the detail page frames the PDF: allow it for this response, from this site only
         response["X-Frame-Options"] = "SAMEORIGIN"
