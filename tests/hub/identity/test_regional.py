@@ -106,6 +106,8 @@ def test_an_iban_is_written_in_blocks_of_four(value: str, groups: list[str]) -> 
         # creditor reference (ISO 11649): blocks of four
         ("RF18539007547034", ["RF18", "5390", "0754", "7034"]),
         ("Invoice 2025-17", ["Invoice 2025-17"]),
+        # digits that are no QR reference (an e-invoice's payment ID) stay as written
+        ("0003434323213231", ["0003434323213231"]),
         ("", []),
     ],
 )

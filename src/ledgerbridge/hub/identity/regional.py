@@ -200,12 +200,17 @@ def iban_groups(value: str) -> list[str]:
     return _blocks("".join(value.split()).upper(), 4)
 
 
+# Digits of a Swiss QR reference (QRR): 26 and a check digit.
+QR_REFERENCE_LENGTH = 27
+
+
 def reference_groups(value: str) -> list[str]:
-    """A payment reference in the blocks of the QR-bill: a QR reference (digits) in blocks
-    of five from the right, so the 27 digits read as two, then five blocks of five; a
-    creditor reference (``RF…``) in blocks of four; anything else as one block."""
+    """A payment reference in the blocks of the QR-bill: a QR reference (27 digits) in
+    blocks of five from the right, so it reads as two, then five blocks of five; a
+    creditor reference (``RF…``) in blocks of four; anything else (a Norwegian KID, an
+    invoice number) as one block, as its issuer wrote it."""
     compact = "".join(value.split())
-    if compact.isdigit():
+    if compact.isdigit() and len(compact) == QR_REFERENCE_LENGTH:
         head = len(compact) % 5
         return ([compact[:head]] if head else []) + _blocks(compact[head:], 5)
     if compact[:2].upper() == "RF" and compact.isalnum():
