@@ -152,17 +152,6 @@ def test_the_revoke_service_refuses_a_token_acting_on_a_broader_one() -> None:
     assert ApiToken.objects.get(pk=full.pk).revoked_at is None
 
 
-def test_a_session_still_revokes_its_users_own_tokens_without_tokens_manage() -> None:
-    # given
-    member = make_membership(role="employee")
-    own = make_token(member, name="a")
-    # when
-    response = session_client(member).delete(f"/api/v1/tokens/{own.pk}")
-    # then
-    assert "tokens.manage" not in member.permissions
-    assert response.status_code == 204
-
-
 def test_users_manager_sees_and_revokes_every_token() -> None:
     # given
     admin = admin_of()
