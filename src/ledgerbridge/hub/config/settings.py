@@ -249,7 +249,10 @@ MIDDLEWARE.insert(
 # installed; otherwise the middleware reads the session key itself. It goes last.
 MIDDLEWARE.append("ledgerbridge.hub.web.accounts.middleware.RequireMFAMiddleware")
 ACCOUNT_ADAPTER = "ledgerbridge.hub.web.accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "ledgerbridge.hub.web.accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "ledgerbridge.hub.web.accounts.forms.SignupForm",
+    "login": "ledgerbridge.hub.web.accounts.forms.LoginForm",
+}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
