@@ -10,14 +10,22 @@ Two ways in, tried in this order:
 
 Either way ``request.auth`` is a :class:`Principal`. A locked membership or a deactivated
 user stops both at once. Endpoints call :func:`require` with the permission they need.
+
+Bearer tokens that do not work are counted per client address: after
+:data:`TOKEN_FAILURES_ALLOWED` within :data:`TOKEN_FAILURE_WINDOW` seconds that client's
+tokens are answered 429 with ``Retry-After`` until the window ends. Only the guessing
+client waits; a working token from anywhere else is never refused.
 """
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -35,9 +43,53 @@ if TYPE_CHECKING:
     from ledgerbridge.hub.identity.permissions import Permission
 
 # client_ip is re-exported: the API handlers take it from here with the rest of auth.
-__all__ = ["API_AUTH", "SESSION_KEY", "Principal", "client_ip", "principal", "require"]
+__all__ = [
+    "API_AUTH",
+    "SESSION_KEY",
+    "TOKEN_FAILURES_ALLOWED",
+    "TOKEN_FAILURE_WINDOW",
+    "Principal",
+    "TooManyFailedAttempts",
+    "client_ip",
+    "principal",
+    "require",
+]
 
 SESSION_KEY = "ledgerbridge_org"
+
+TOKEN_FAILURES_ALLOWED = 10
+TOKEN_FAILURE_WINDOW = 300  # seconds
+
+
+class TooManyFailedAttempts(HttpError):
+    """429: this client sent too many tokens that do not work; ``Retry-After`` says when."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(429, "too many failed token attempts from this client; try again later")
+        self.code = ErrorCode.TOO_MANY_FAILED_ATTEMPTS
+        self.retry_after = retry_after
+
+
+def _failures_key(request: HttpRequest) -> str:
+    return f"ledgerbridge:api:token-failures:{client_ip(request) or 'unknown'}"
+
+
+def _refuse_if_throttled(request: HttpRequest) -> None:
+    started, count = cache.get(_failures_key(request), (0.0, 0))
+    retry_after = math.ceil(started + TOKEN_FAILURE_WINDOW - time.time())
+    if count >= TOKEN_FAILURES_ALLOWED and retry_after > 0:
+        raise TooManyFailedAttempts(retry_after)
+
+
+def _count_failure(request: HttpRequest) -> None:
+    # One fixed window per client, opened by its first failure; a lost update between two
+    # concurrent failures only lets one more guess through.
+    now = time.time()
+    started, count = cache.get(_failures_key(request), (now, 0))
+    if now - started >= TOKEN_FAILURE_WINDOW:
+        started, count = now, 0
+    timeout = math.ceil(started + TOKEN_FAILURE_WINDOW - now)
+    cache.set(_failures_key(request), (started, count + 1), timeout)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +105,10 @@ class Principal:
 
 class BearerTokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Principal | None:
+        _refuse_if_throttled(request)
         grant = services.api_token_authenticate(token)
         if grant is None:
+            _count_failure(request)
             return None
         return Principal(
             user=grant.token.user,

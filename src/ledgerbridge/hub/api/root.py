@@ -13,6 +13,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from ledgerbridge.hub.api import documents, members, tokens_audit
+from ledgerbridge.hub.api.auth import TooManyFailedAttempts
 from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import ServiceError
 
@@ -55,6 +56,13 @@ def _authentication_error(request: HttpRequest, exc: AuthenticationError) -> Htt
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     code = getattr(exc, "code", None) or f"http-{exc.status_code}"
     return _error(request, exc.status_code, code, str(exc))
+
+
+@api.exception_handler(TooManyFailedAttempts)
+def _too_many_failed_attempts(request: HttpRequest, exc: TooManyFailedAttempts) -> HttpResponse:
+    response = _error(request, 429, exc.code, str(exc))
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(Http404)

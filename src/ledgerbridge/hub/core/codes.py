@@ -42,6 +42,7 @@ class ErrorCode(StrEnum):
     MFA_REQUIRED = "mfa-required"
     METHOD_NOT_ALLOWED = "method-not-allowed"
     CSRF_FAILED = "csrf-failed"
+    TOO_MANY_FAILED_ATTEMPTS = "too-many-failed-attempts"
 
     # organizations
     NAME_REQUIRED = "name-required"

@@ -69,6 +69,13 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
         except Invalid as exc:
             raise forms.ValidationError(str(exc.message), code=str(exc.code)) from None
 
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        # allauth keys its per-"key" limit of failed logins (ACCOUNT_RATE_LIMITS) by the
+        # address alone: five wrong passwords from anywhere locked the owner out. Keyed by
+        # address and client, they throttle the guesser and never the owner elsewhere.
+        key: str = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{key}:{self.get_client_ip(request)}"
+
     def save_user(
         self, request: HttpRequest, user: User, form: BaseForm, commit: bool = True
     ) -> User:
