@@ -138,7 +138,7 @@ def test_session_falls_back_when_the_chosen_membership_is_gone() -> None:
     assert response.json()["id"] == first.organization_id
 
 
-def test_a_client_guessing_tokens_gets_429_and_the_owner_elsewhere_still_gets_in() -> None:
+def test_a_client_guessing_tokens_gets_429_and_working_tokens_still_get_in() -> None:
     # given: ten wrong tokens from one address (the limit per client is 10 in 5 minutes)
     _token, raw = make_token_with_secret(admin_of())
     guesser = Client(REMOTE_ADDR="203.0.113.9")
@@ -158,5 +158,4 @@ def test_a_client_guessing_tokens_gets_429_and_the_owner_elsewhere_still_gets_in
     assert [r.status_code for r in wrong] == [401] * 10
     assert (throttled.status_code, throttled.json()["code"]) == (429, "too-many-failed-attempts")
     assert 299 <= int(throttled["Retry-After"]) <= 300
-    assert right_from_guesser.status_code == 429
-    assert owner.status_code == 200
+    assert (right_from_guesser.status_code, owner.status_code) == (200, 200)

@@ -12,9 +12,11 @@ Either way ``request.auth`` is a :class:`Principal`. A locked membership or a de
 user stops both at once. Endpoints call :func:`require` with the permission they need.
 
 Bearer tokens that do not work are counted per client address: after
-:data:`TOKEN_FAILURES_ALLOWED` within :data:`TOKEN_FAILURE_WINDOW` seconds that client's
-tokens are answered 429 with ``Retry-After`` until the window ends. Only the guessing
-client waits; a working token from anywhere else is never refused.
+:data:`TOKEN_FAILURES_ALLOWED` within :data:`TOKEN_FAILURE_WINDOW` seconds, that client's
+failing tokens are answered 429 with ``Retry-After`` until the window ends. Only the
+guessing client is slowed; nobody else's requests are refused. A working token is never
+throttled and costs no extra query: its 256-bit secret cannot be guessed, so the counter
+is read only after a token failed.
 """
 
 from __future__ import annotations
@@ -70,26 +72,21 @@ class TooManyFailedAttempts(HttpError):
         self.retry_after = retry_after
 
 
-def _failures_key(request: HttpRequest) -> str:
-    return f"ledgerbridge:api:token-failures:{client_ip(request) or 'unknown'}"
-
-
-def _refuse_if_throttled(request: HttpRequest) -> None:
-    started, count = cache.get(_failures_key(request), (0.0, 0))
-    retry_after = math.ceil(started + TOKEN_FAILURE_WINDOW - time.time())
-    if count >= TOKEN_FAILURES_ALLOWED and retry_after > 0:
-        raise TooManyFailedAttempts(retry_after)
-
-
 def _count_failure(request: HttpRequest) -> None:
-    # One fixed window per client, opened by its first failure; a lost update between two
-    # concurrent failures only lets one more guess through.
+    """Count a failed token of this client; raise 429 once it has had its allowance.
+
+    One fixed window per client, opened by its first failure; a lost update between two
+    concurrent failures only lets one more attempt through.
+    """
     now = time.time()
-    started, count = cache.get(_failures_key(request), (now, 0))
+    key = f"ledgerbridge:api:token-failures:{client_ip(request) or 'unknown'}"
+    started, count = cache.get(key, (now, 0))
     if now - started >= TOKEN_FAILURE_WINDOW:
         started, count = now, 0
-    timeout = math.ceil(started + TOKEN_FAILURE_WINDOW - now)
-    cache.set(_failures_key(request), (started, count + 1), timeout)
+    retry_after = math.ceil(started + TOKEN_FAILURE_WINDOW - now)
+    if count >= TOKEN_FAILURES_ALLOWED:
+        raise TooManyFailedAttempts(retry_after)
+    cache.set(key, (started, count + 1), retry_after)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +102,6 @@ class Principal:
 
 class BearerTokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Principal | None:
-        _refuse_if_throttled(request)
         grant = services.api_token_authenticate(token)
         if grant is None:
             _count_failure(request)
