@@ -7,7 +7,7 @@ from django.test import Client
 
 from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import Membership
-from tests.hub.factories import admin_of, make_membership
+from tests.hub.factories import admin_of, make_membership, make_token_with_secret
 from tests.hub.helpers import session_client, token_client
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +136,26 @@ def test_session_falls_back_when_the_chosen_membership_is_gone() -> None:
     response = client.get("/api/v1/organization")
     # then
     assert response.json()["id"] == first.organization_id
+
+
+def test_a_client_guessing_tokens_gets_429_and_working_tokens_still_get_in() -> None:
+    # given: ten wrong tokens from one address (the limit per client is 10 in 5 minutes)
+    _token, raw = make_token_with_secret(admin_of())
+    guesser = Client(REMOTE_ADDR="203.0.113.9")
+    wrong = [
+        guesser.get("/api/v1/organization", headers={"Authorization": f"Bearer lb_00000000_{n}"})
+        for n in range(10)
+    ]
+    # when
+    throttled = guesser.get("/api/v1/organization", headers={"Authorization": "Bearer lb_0_x"})
+    right_from_guesser = guesser.get(
+        "/api/v1/organization", headers={"Authorization": f"Bearer {raw}"}
+    )
+    owner = Client(REMOTE_ADDR="198.51.100.7").get(
+        "/api/v1/organization", headers={"Authorization": f"Bearer {raw}"}
+    )
+    # then
+    assert [r.status_code for r in wrong] == [401] * 10
+    assert (throttled.status_code, throttled.json()["code"]) == (429, "too-many-failed-attempts")
+    assert 299 <= int(throttled["Retry-After"]) <= 300
+    assert (right_from_guesser.status_code, owner.status_code) == (200, 200)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 from django.test import Client
 
+from ledgerbridge.hub.core.errors import PermissionDenied
 from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import ApiToken
 from tests.hub.factories import admin_of, make_membership, make_token
@@ -50,7 +51,9 @@ def test_create_token_shows_it_once_and_it_works() -> None:
         ),
         # the user may do more than the (only) token that calls
         pytest.param(
-            lambda: token_client(admin_of(), ["documents.upload"]), 1, id="calling-token-lacks-it"
+            lambda: token_client(admin_of(), ["tokens.manage", "documents.upload"]),
+            1,
+            id="calling-token-lacks-it",
         ),
     ],
 )
@@ -89,6 +92,64 @@ def test_revoke_own_token_and_not_someone_elses() -> None:
     assert mine.status_code == 204
     assert (again.status_code, again.json()["code"]) == (409, "token-revoked")
     assert ApiToken.objects.get(pk=admins.pk).revoked_at is None
+
+
+def test_a_narrow_token_cannot_revoke_its_users_broader_token() -> None:
+    # given
+    admin = admin_of()
+    full = make_token(admin, name="full", permissions=tuple(admin.permissions))
+    narrow = token_client(admin, ["integrations.manage"])
+    # when
+    response = narrow.delete(f"/api/v1/tokens/{full.pk}")
+    # then
+    assert (response.status_code, response.json()["code"]) == (403, "permission-denied")
+    assert ApiToken.objects.get(pk=full.pk).revoked_at is None
+
+
+def test_a_token_without_tokens_manage_cannot_list_or_mint_tokens() -> None:
+    # given
+    admin = admin_of()
+    narrow = token_client(admin, ["documents.view", "integrations.manage"])
+    # when
+    listed = narrow.get("/api/v1/tokens")
+    created = narrow.post(
+        "/api/v1/tokens",
+        {"name": "x", "permissions": ["documents.view"]},
+        content_type="application/json",
+    )
+    # then
+    assert (listed.status_code, listed.json()["code"]) == (403, "permission-denied")
+    assert (created.status_code, created.json()["code"]) == (403, "permission-denied")
+    assert ApiToken.objects.count() == 1
+
+
+def test_a_token_managing_tokens_sees_and_revokes_only_tokens_within_its_rights() -> None:
+    # given
+    admin = admin_of()
+    broader = make_token(admin, name="broader", permissions=("documents.view", "audit.view"))
+    within = make_token(admin, name="within", permissions=("documents.view",))
+    manager = token_client(admin, ["tokens.manage", "documents.view"])
+    # when
+    listed = manager.get("/api/v1/tokens").json()
+    refused = manager.delete(f"/api/v1/tokens/{broader.pk}")
+    revoked = manager.delete(f"/api/v1/tokens/{within.pk}")
+    # then
+    assert sorted(t["name"] for t in listed) == ["test", "within"]
+    assert (refused.status_code, refused.json()["code"]) == (404, "not-found")
+    assert revoked.status_code == 204
+    assert ApiToken.objects.get(pk=broader.pk).revoked_at is None
+
+
+def test_the_revoke_service_refuses_a_token_acting_on_a_broader_one() -> None:
+    # given
+    admin = admin_of()
+    full = make_token(admin, name="full", permissions=tuple(admin.permissions))
+    acting = make_token(admin, name="acting", permissions=("tokens.manage", "documents.view"))
+    # when
+    with pytest.raises(PermissionDenied):
+        services.api_token_revoke(token=full, actor=admin.user, ip=None, via_token=acting)
+    # then
+    assert ApiToken.objects.get(pk=full.pk).revoked_at is None
 
 
 def test_users_manager_sees_and_revokes_every_token() -> None:

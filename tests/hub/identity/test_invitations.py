@@ -154,6 +154,35 @@ def test_inviting_a_member_or_a_pending_address_is_refused() -> None:
     assert snapshot() == before
 
 
+@pytest.mark.parametrize(
+    "look_alike",
+    [
+        pytest.param("admin-a@\uff41.test", id="fullwidth-domain"),
+        pytest.param('"admin-a"@a.test', id="quoted-local-part"),
+        pytest.param("ADMIN-A@A.TEST.", id="case-and-trailing-dot"),
+    ],
+)
+def test_inviting_a_look_alike_of_a_members_address_is_refused(look_alike: str) -> None:
+    # given
+    admin = admin_of(email="admin-a@a.test")
+    before = snapshot()
+    # when
+    with pytest.raises(Conflict) as caught:
+        _invite(admin, email=look_alike)
+    # then
+    assert caught.value.code == "already-member"
+    assert snapshot() == before
+
+
+def test_an_invitation_stores_the_address_in_its_one_spelling() -> None:
+    # given
+    admin = admin_of()
+    # when
+    invitation, _raw = _invite(admin, email='"Nina"@M\u00fcller.\uff54est')
+    # then
+    assert invitation.email == "nina@xn--mller-kva.test"
+
+
 def test_only_users_managers_invite() -> None:
     # given
     member = make_membership(role=Role.ACCOUNTANT)

@@ -13,14 +13,24 @@ user stops both at once: a token answers 401, a session 403 ``access-locked``. W
 logged-in session and a valid token, every operation answers 401 (the CSRF check guards
 a session only, so it never turns a missing login into a 403). Endpoints call
 :func:`require` with the permission they need.
+
+Bearer tokens that do not work are counted per client address: after
+:data:`TOKEN_FAILURES_ALLOWED` within :data:`TOKEN_FAILURE_WINDOW` seconds, that client's
+failing tokens are answered 429 with ``Retry-After`` until the window ends. Only the
+guessing client is slowed; nobody else's requests are refused. A working token is never
+throttled and costs no extra query: its 256-bit secret cannot be guessed, so the counter
+is read only after a token failed.
 """
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -38,9 +48,48 @@ if TYPE_CHECKING:
     from ledgerbridge.hub.identity.permissions import Permission
 
 # client_ip is re-exported: the API handlers take it from here with the rest of auth.
-__all__ = ["API_AUTH", "SESSION_KEY", "Principal", "client_ip", "principal", "require"]
+__all__ = [
+    "API_AUTH",
+    "SESSION_KEY",
+    "TOKEN_FAILURES_ALLOWED",
+    "TOKEN_FAILURE_WINDOW",
+    "Principal",
+    "TooManyFailedAttempts",
+    "client_ip",
+    "principal",
+    "require",
+]
 
 SESSION_KEY = "ledgerbridge_org"
+
+TOKEN_FAILURES_ALLOWED = 10
+TOKEN_FAILURE_WINDOW = 300  # seconds
+
+
+class TooManyFailedAttempts(HttpError):
+    """429: this client sent too many tokens that do not work; ``Retry-After`` says when."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(429, "too many failed token attempts from this client; try again later")
+        self.code = ErrorCode.TOO_MANY_FAILED_ATTEMPTS
+        self.retry_after = retry_after
+
+
+def _count_failure(request: HttpRequest) -> None:
+    """Count a failed token of this client; raise 429 once it has had its allowance.
+
+    One fixed window per client, opened by its first failure; a lost update between two
+    concurrent failures only lets one more attempt through.
+    """
+    now = time.time()
+    key = f"ledgerbridge:api:token-failures:{client_ip(request) or 'unknown'}"
+    started, count = cache.get(key, (now, 0))
+    if now - started >= TOKEN_FAILURE_WINDOW:
+        started, count = now, 0
+    retry_after = math.ceil(started + TOKEN_FAILURE_WINDOW - now)
+    if count >= TOKEN_FAILURES_ALLOWED:
+        raise TooManyFailedAttempts(retry_after)
+    cache.set(key, (started, count + 1), retry_after)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +107,7 @@ class BearerTokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Principal | None:
         grant = services.api_token_authenticate(token)
         if grant is None:
+            _count_failure(request)
             return None
         return Principal(
             user=grant.token.user,

@@ -14,6 +14,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from ledgerbridge.hub.api import documents, members, tokens_audit
+from ledgerbridge.hub.api.auth import TooManyFailedAttempts
 from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import ServiceError
 
@@ -67,6 +68,13 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return _error(request, 422, ErrorCode.INVALID_REQUEST, message, errors=[error])
     code = getattr(exc, "code", None) or f"http-{exc.status_code}"
     return _error(request, exc.status_code, code, str(exc))
+
+
+@api.exception_handler(TooManyFailedAttempts)
+def _too_many_failed_attempts(request: HttpRequest, exc: TooManyFailedAttempts) -> HttpResponse:
+    response = _error(request, 429, exc.code, str(exc))
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(Http404)

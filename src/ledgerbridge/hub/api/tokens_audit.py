@@ -2,7 +2,9 @@
 
 ``GET /tokens`` lists the caller's own tokens, or every token of the organization for a
 member with ``users.manage``; the same rule decides which token ``DELETE`` may find. A
-request made with a token can only mint tokens within that token's own permissions.
+request made with a token needs ``tokens.manage`` in that token to manage tokens at all,
+and sees, mints and revokes only tokens within that token's own rights: a narrow token
+cannot revoke a broader one, even of its own user.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import json
 from typing import TYPE_CHECKING
 
 from django.http import HttpResponse
-from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Status
 
 from ledgerbridge.hub.api._common import ERRORS, paginate
@@ -27,11 +28,10 @@ from ledgerbridge.hub.api.schemas import (
     TokenIn,
     TokenOut,
 )
-from ledgerbridge.hub.core.codes import ErrorCode
-from ledgerbridge.hub.core.errors import Invalid, NotFound
+from ledgerbridge.hub.core.errors import NotFound, PermissionDenied
 from ledgerbridge.hub.identity import selectors, services
 from ledgerbridge.hub.identity.models import AuditAction, AuditCategory
-from ledgerbridge.hub.identity.permissions import Permission, parse_permissions
+from ledgerbridge.hub.identity.permissions import Permission
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -62,31 +62,37 @@ def token_out(token: ApiToken) -> TokenOut:
 
 def _visible_tokens(caller: Principal) -> QuerySet[ApiToken]:
     mine_only = Permission.USERS_MANAGE not in caller.permissions
-    return selectors.api_token_list(
+    tokens = selectors.api_token_list(
         organization=caller.organization, user=caller.user if mine_only else None
     )
+    if caller.token is None:
+        return tokens
+    if Permission.TOKENS_MANAGE not in caller.permissions:
+        raise PermissionDenied()
+    # A token sees only the tokens whose every right it holds itself; the rest are as
+    # invisible as another organization's. Permission lists are short JSON: compared here.
+    return tokens.filter(pk__in=[t.pk for t in tokens if t.permission_set <= caller.permissions])
 
 
 @router.get("/tokens", response={200: list[TokenOut], **ERRORS}, tags=["tokens"])
 def token_list(request: HttpRequest) -> list[TokenOut]:
-    """The caller's tokens (every token of the organization with ``users.manage``)."""
+    """The caller's tokens (every token of the organization with ``users.manage``).
+
+    Called with a token: only with ``tokens.manage``, and only tokens within its rights.
+    """
     return [token_out(token) for token in _visible_tokens(principal(request))]
 
 
 @router.post("/tokens", response={201: TokenCreatedOut, **ERRORS}, tags=["tokens"])
 def token_create(request: HttpRequest, body: TokenIn) -> Status[TokenCreatedOut]:
-    """Create a token with a subset of the caller's permissions; the answer shows it once."""
+    """Create a token with a subset of the caller's permissions; the answer shows it once.
+
+    Called with a token: only with ``tokens.manage``, and within that token's rights.
+    """
     caller = principal(request)
-    if caller.token is not None and not set(parse_permissions(body.permissions)) <= set(
-        caller.permissions
-    ):
-        raise Invalid(
-            ErrorCode.TOKEN_PERMISSIONS_EXCEED_USER,
-            _("A token cannot have permissions that you do not have yourself."),
-        )
     token, raw = services.api_token_create(
         organization=caller.organization, user=caller.user, name=body.name,
-        permissions=body.permissions, ip=client_ip(request),
+        permissions=body.permissions, ip=client_ip(request), via_token=caller.token,
     )  # fmt: skip
     # dict() of a schema is shallow: the fields of the TokenOut, as they are.
     return Status(201, TokenCreatedOut(**dict(token_out(token)), token=raw))
@@ -94,13 +100,18 @@ def token_create(request: HttpRequest, body: TokenIn) -> Status[TokenCreatedOut]
 
 @router.delete("/tokens/{token_id}", response={204: None, **ERRORS}, tags=["tokens"])
 def token_revoke(request: HttpRequest, token_id: Id) -> Status[None]:
-    """Revoke a token at once (own tokens; any token of the organization with ``users.manage``)."""
+    """Revoke a token at once (own tokens; any token of the organization with ``users.manage``).
+
+    Called with a token: only with ``tokens.manage``, and only a token within its rights.
+    """
     caller = principal(request)
     # Someone else's token is as invisible as one of another organization: 404 for both.
     token = _visible_tokens(caller).filter(pk=token_id).first()
     if token is None:
         raise NotFound()
-    services.api_token_revoke(token=token, actor=caller.user, ip=client_ip(request))
+    services.api_token_revoke(
+        token=token, actor=caller.user, ip=client_ip(request), via_token=caller.token
+    )
     return Status(204, None)
 
 

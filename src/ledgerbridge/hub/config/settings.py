@@ -249,7 +249,10 @@ MIDDLEWARE.insert(
 # installed; otherwise the middleware reads the session key itself. It goes last.
 MIDDLEWARE.append("ledgerbridge.hub.web.accounts.middleware.RequireMFAMiddleware")
 ACCOUNT_ADAPTER = "ledgerbridge.hub.web.accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "ledgerbridge.hub.web.accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "ledgerbridge.hub.web.accounts.forms.SignupForm",
+    "login": "ledgerbridge.hub.web.accounts.forms.LoginForm",
+}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -263,9 +266,11 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
-# Failed logins: 10 a minute per IP and 5 per 5 minutes per e-mail address. allauth
-# counts wrong MFA codes under the same action, keyed by the user, so a stolen password
-# does not buy unlimited TOTP guesses. The counters live in the shared DatabaseCache.
+# Failed logins: 10 a minute per IP and 5 per 5 minutes per e-mail address and client
+# (the adapter adds the client to the key, so nobody elsewhere can lock the owner out).
+# allauth counts wrong MFA codes under the same action, keyed by the user, so a stolen
+# password does not buy unlimited TOTP guesses. The counters live in the shared
+# DatabaseCache.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "login": "30/m/ip",

@@ -43,6 +43,7 @@ class ErrorCode(StrEnum):
     METHOD_NOT_ALLOWED = "method-not-allowed"
     CSRF_FAILED = "csrf-failed"
     TEXT_NUL_BYTE = "text-nul-byte"
+    TOO_MANY_FAILED_ATTEMPTS = "too-many-failed-attempts"
 
     # organizations
     NAME_REQUIRED = "name-required"

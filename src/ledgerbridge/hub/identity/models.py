@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ledgerbridge.hub.identity.emails import clean_email
 from ledgerbridge.hub.identity.permissions import (
     ROLE_LABELS,
     Permission,
@@ -32,7 +33,7 @@ class _EmailUserManager(UserManager["User"]):
     def _create_user(self, email: str, password: str | None, **extra_fields: Any) -> User:
         if not email:
             raise ValueError("an e-mail address is required")
-        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user = self.model(email=clean_email(email), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user

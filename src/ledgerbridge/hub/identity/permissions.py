@@ -50,6 +50,7 @@ class Permission(StrEnum):
     INTEGRATIONS_MANAGE = "integrations.manage"
     CLIENT_LINKS_MANAGE = "client_links.manage"
     USERS_MANAGE = "users.manage"
+    TOKENS_MANAGE = "tokens.manage"
     AUDIT_VIEW = "audit.view"
     ORGANIZATION_MANAGE = "organization.manage"
 
@@ -69,6 +70,7 @@ PERMISSION_LABELS: dict[Permission, Promise] = {
     Permission.INTEGRATIONS_MANAGE: _("Manage integrations"),
     Permission.CLIENT_LINKS_MANAGE: _("Manage client links"),
     Permission.USERS_MANAGE: _("Manage users"),
+    Permission.TOKENS_MANAGE: _("Manage API tokens with an API token"),
     Permission.AUDIT_VIEW: _("View the change log"),
     Permission.ORGANIZATION_MANAGE: _("Manage organization settings"),
 }
@@ -107,7 +109,12 @@ PERMISSION_GROUPS: tuple[PermissionGroup, ...] = (
     PermissionGroup(
         "administration",
         _("Administration"),
-        (Permission.USERS_MANAGE, Permission.AUDIT_VIEW, Permission.ORGANIZATION_MANAGE),
+        (
+            Permission.USERS_MANAGE,
+            Permission.TOKENS_MANAGE,
+            Permission.AUDIT_VIEW,
+            Permission.ORGANIZATION_MANAGE,
+        ),
     ),
 )
 

@@ -69,6 +69,46 @@ def test_signup_without_accepting_the_terms_creates_nobody() -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "look_alike",
+    [
+        pytest.param("admin-a@\uff41.test", id="fullwidth-domain"),
+        pytest.param('"admin-a"@a.test', id="quoted-local-part"),
+    ],
+)
+def test_signup_with_a_look_alike_of_a_taken_address_creates_no_second_identity(
+    look_alike: str,
+) -> None:
+    # given
+    owner = verified_user("admin-a@a.test")
+    # when
+    response = Client().post("/accounts/signup/", {**SIGNUP, "email": look_alike})
+    # then: the answer of a taken address; nobody new, no second address
+    assert (response.status_code, response["Location"]) == (302, "/accounts/confirm-email/")
+    assert list(User.objects.values_list("pk", flat=True)) == [owner.pk]
+    assert list(EmailAddress.objects.values_list("email", flat=True)) == ["admin-a@a.test"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "look_alike",
+    [
+        pytest.param("admin-a@\uff41.test", id="fullwidth-domain"),
+        pytest.param('"admin-a"@a.test', id="quoted-local-part"),
+    ],
+)
+def test_login_with_a_look_alike_spelling_finds_the_one_account(look_alike: str) -> None:
+    # given
+    owner = verified_user("admin-a@a.test")
+    client = Client()
+    # when
+    response = client.post("/accounts/login/", {"login": look_alike, "password": PASSWORD})
+    # then
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(owner.pk)
+
+
+@pytest.mark.django_db
 def test_signup_with_a_taken_address_does_not_reveal_the_account() -> None:
     # given
     verified_user("new@example.com")

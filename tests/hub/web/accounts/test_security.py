@@ -35,6 +35,24 @@ def test_the_sixth_wrong_password_for_one_address_is_refused_by_the_rate_limit()
 
 
 @pytest.mark.django_db
+def test_wrong_passwords_from_elsewhere_do_not_lock_the_owner_out() -> None:
+    # given: six wrong passwords for anna's address from someone else's address
+    owner = verified_user("anna@example.com")
+    guesser = Client(REMOTE_ADDR="203.0.113.9")
+    for _ in range(6):
+        guesser.post("/accounts/login/", {"login": "anna@example.com", "password": "bad"})
+    # when
+    guessed = guesser.post("/accounts/login/", {"login": "anna@example.com", "password": PASSWORD})
+    client = Client(REMOTE_ADDR="198.51.100.7")
+    response = client.post("/accounts/login/", {"login": "anna@example.com", "password": PASSWORD})
+    # then: the guesser is throttled with the generic message; the owner gets in
+    assert TOO_MANY in guessed.content.decode()
+    assert "_auth_user_id" not in guesser.session
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(owner.pk)
+
+
+@pytest.mark.django_db
 def test_the_rate_limit_answers_the_same_for_unknown_addresses() -> None:
     # given
     client = Client()

@@ -1,7 +1,10 @@
 """API tokens: ``lb_<prefix>_<secret>``, stored as SHA-256, for one user in one organization.
 
 A token works only while it is not revoked, its user is active and its membership is
-active; it never grants more than the membership currently holds.
+active; it never grants more than the membership currently holds. A request made with a
+token (``via_token``) may manage tokens only when that token holds ``tokens.manage``, and
+only tokens whose rights it holds itself: a narrow token can neither mint nor revoke a
+broader one.
 """
 
 from __future__ import annotations
@@ -59,11 +62,19 @@ def api_token_create(
     name: str,
     permissions: Iterable[str],
     ip: str | None,
+    via_token: ApiToken | None = None,
 ) -> tuple[ApiToken, str]:
-    """Create a token with a subset of ``user``'s permissions; the raw token is returned once."""
+    """Create a token with a subset of ``user``'s permissions; the raw token is returned once.
+
+    ``via_token`` is the token the request came with, if any: the new token must then
+    stay within that token's rights too.
+    """
     membership = Membership.objects.filter(organization=organization, user=user).first()
     if membership is None or not membership.is_active or not user.is_active:
         raise PermissionDenied()
+    ceiling = membership.permission_set
+    if via_token is not None:
+        ceiling = _rights_to_manage_tokens(via_token)
     name = " ".join(name.split())
     if not name or len(name) > 100:
         raise Invalid(
@@ -72,7 +83,7 @@ def api_token_create(
     wanted = parse_permissions(permissions)
     if not wanted:
         raise Invalid(ErrorCode.TOKEN_PERMISSIONS_EMPTY, _("Choose at least one permission."))
-    if not set(wanted) <= membership.permission_set:
+    if not set(wanted) <= ceiling:
         raise Invalid(
             ErrorCode.TOKEN_PERMISSIONS_EXCEED_USER,
             _("A token cannot have permissions that you do not have yourself."),
@@ -101,8 +112,16 @@ def api_token_create(
 
 
 @transaction.atomic
-def api_token_revoke(*, token: ApiToken, actor: User, ip: str | None) -> ApiToken:
-    """Revoke a token (its owner, or a member who manages users)."""
+def api_token_revoke(
+    *, token: ApiToken, actor: User, ip: str | None, via_token: ApiToken | None = None
+) -> ApiToken:
+    """Revoke a token (its owner, or a member who manages users).
+
+    With ``via_token`` (the request came with a token), that token must hold
+    ``tokens.manage`` and every right of the token it revokes.
+    """
+    if via_token is not None and not token.permission_set <= _rights_to_manage_tokens(via_token):
+        raise PermissionDenied()
     if token.user_id != actor.pk:
         acting = Membership.objects.filter(
             organization_id=token.organization_id, user=actor
@@ -124,6 +143,24 @@ def api_token_revoke(*, token: ApiToken, actor: User, ip: str | None) -> ApiToke
     )  # fmt: skip
     token.refresh_from_db()
     return target
+
+
+def _token_rights(token: ApiToken) -> frozenset[Permission]:
+    """What ``token`` may do now: its permissions that its user's membership still holds."""
+    membership = Membership.objects.filter(
+        organization_id=token.organization_id, user_id=token.user_id
+    ).first()
+    if membership is None or not membership.is_active or token.revoked_at is not None:
+        return frozenset()
+    return token.permission_set & membership.permission_set
+
+
+def _rights_to_manage_tokens(via_token: ApiToken) -> frozenset[Permission]:
+    """The rights a token may hand out or take away; refused without ``tokens.manage``."""
+    rights = _token_rights(via_token)
+    if Permission.TOKENS_MANAGE not in rights:
+        raise PermissionDenied()
+    return rights
 
 
 def api_token_authenticate(raw_token: str) -> TokenGrant | None:

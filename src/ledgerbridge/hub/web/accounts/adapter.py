@@ -16,11 +16,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import translation
 
+from ledgerbridge.hub.core.errors import Invalid
+from ledgerbridge.hub.identity.emails import clean_email, lookup_email
 from ledgerbridge.hub.identity.models import AuditAction, AuditCategory
 from ledgerbridge.hub.web.accounts import invitations, languages
 from ledgerbridge.hub.web.accounts.audit import record_account_event, record_own_event
@@ -36,7 +39,7 @@ def _user_by_email(email: str) -> User | None:
     if not email:
         return None
     model = get_user_model()
-    user: User | None = model.objects.filter(email__iexact=email.strip()).first()
+    user: User | None = model.objects.filter(email__iexact=lookup_email(email)).first()
     return user
 
 
@@ -57,6 +60,21 @@ class HubSite:
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth ships no type hints
     """allauth's account adapter, fitted to the hub."""
+
+    def clean_email(self, email: str) -> str:
+        """Store and compare one spelling per mailbox (signup, added and changed addresses),
+        the same as invitations do: a look-alike of a member's address is that address."""
+        try:
+            return clean_email(email)
+        except Invalid as exc:
+            raise forms.ValidationError(str(exc.message), code=str(exc.code)) from None
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        # allauth keys its per-"key" limit of failed logins (ACCOUNT_RATE_LIMITS) by the
+        # address alone: five wrong passwords from anywhere locked the owner out. Keyed by
+        # address and client, they throttle the guesser and never the owner elsewhere.
+        key: str = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{key}:{self.get_client_ip(request)}"
 
     def save_user(
         self, request: HttpRequest, user: User, form: BaseForm, commit: bool = True

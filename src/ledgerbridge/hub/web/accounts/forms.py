@@ -1,4 +1,4 @@
-"""The signup form: e-mail, first and last name, the password twice and the terms.
+"""The signup form (e-mail, names, the password twice, the terms) and the login form.
 
 Someone who came through an invitation link finds the names the admin typed filled in and
 the invited address fixed: the account must carry that address to join on verification.
@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import context
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ledgerbridge.hub.identity.emails import lookup_email
 from ledgerbridge.hub.web.accounts import invitations
 
 
@@ -62,3 +64,14 @@ class SignupForm(AllauthSignupForm):  # type: ignore[misc]  # allauth ships no t
 
     def clean_last_name(self) -> str:
         return str(self.cleaned_data["last_name"]).strip()
+
+
+class LoginForm(AllauthLoginForm):  # type: ignore[misc]  # allauth ships no type hints
+    """allauth's login form, reading the address in the one spelling accounts are stored in.
+
+    A look-alike (``"anna"@example.test``, a fullwidth letter) finds the same account, and
+    its failed attempts count against the same address.
+    """
+
+    def clean_login(self) -> str:
+        return lookup_email(str(self.cleaned_data["login"]))
