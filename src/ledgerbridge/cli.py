@@ -14,13 +14,16 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
 from typing import TYPE_CHECKING
 
 from ledgerbridge.hub.config import env as hub_env
+from ledgerbridge.hub.config.front import FRONT_KEY
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -55,22 +58,33 @@ def _serve(args: argparse.Namespace) -> int:
         if code := _django(step):
             return code
     python = sys.executable
+    # granian listens on a loopback port of its own behind the front, which reads every
+    # request whole under deadlines first: a slow client holds a coroutine, not a thread.
+    # (granian 2.8's --uds binds without listening.)
+    backend = _free_loopback_port()
     web = [
-        python, "-m", "granian", "--interface", "wsgi", "--host", args.host,
-        "--port", str(args.port), "--workers", str(args.workers),
-        "--blocking-threads", str(args.threads), "--no-ws",
-        "ledgerbridge.hub.config.wsgi:application",
+        python, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1",
+        "--port", str(backend),
+        "--workers", str(args.workers), "--blocking-threads", str(args.threads), "--no-ws",
+        "ledgerbridge.hub.config.wsgi:behind_front",
+    ]  # fmt: skip
+    front = [
+        python, "-m", "ledgerbridge.hub.config.front", "--host", args.host,
+        "--port", str(args.port), "--backend", str(backend),
+        "--max-body-bytes", str(hub_env.read(os.environ).max_upload_bytes + 1024 * 1024),
+        "--connections-per-client", str(args.client_connections),
     ]  # fmt: skip
     worker = [python, "-m", "ledgerbridge.cli", "worker"]
     inbox = [python, "-m", "ledgerbridge.cli", "inbox", "serve", "--host", args.inbox_host,
              "--port", str(args.inbox_port)]  # fmt: skip
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS}
+    # The front proves its peer header to the web app with a key only these children know.
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS, FRONT_KEY: secrets.token_hex(16)}
     print(f"ledgerbridge hub on http://{args.host}:{args.port}/  (Ctrl+C stops it)", flush=True)
     if args.host == "127.0.0.1":
         # Browsers refuse an IP address as WebAuthn relying party; localhost is the same
         # loopback interface and a secure context.
         print(f"passkeys need a name: use http://localhost:{args.port}/ for them", flush=True)
-    commands = [web, worker] if args.with_worker else [web]
+    commands = [web, front, worker] if args.with_worker else [web, front]
     if args.inbox_port:
         commands.append(inbox)
         print(f"e-mail inbox (LMTP) on {args.inbox_host}:{args.inbox_port}", flush=True)
@@ -82,6 +96,13 @@ def _serve(args: argparse.Namespace) -> int:
         for cmd in commands
     ]
     return _supervise(processes)
+
+
+def _free_loopback_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def _supervise(processes: list[subprocess.Popen[bytes]]) -> int:
@@ -163,6 +184,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=config.port)
     serve.add_argument("--workers", type=int, default=config.web_workers)
     serve.add_argument("--threads", type=int, default=config.web_threads)
+    serve.add_argument(
+        "--client-connections",
+        type=int,
+        default=config.client_connections,
+        help="open connections one client address may hold",
+    )
     serve.add_argument(
         "--no-worker",
         dest="with_worker",

@@ -17,6 +17,7 @@ into the data dir on first start when ``SECRET_KEY`` is not set; settings call i
 
 from __future__ import annotations
 
+import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,8 +42,10 @@ DEFAULTS: dict[str, str] = {
     "LEDGERBRIDGE_SSL_REDIRECT": "1",
     "LEDGERBRIDGE_HOST": "127.0.0.1",
     "LEDGERBRIDGE_PORT": "8000",
-    "LEDGERBRIDGE_WEB_WORKERS": "1",
+    # One web process per core: a single process with four threads used one core of two.
+    "LEDGERBRIDGE_WEB_WORKERS": str(os.cpu_count() or 1),
     "LEDGERBRIDGE_WEB_THREADS": "4",
+    "LEDGERBRIDGE_CLIENT_CONNECTIONS": "64",
     "EMAIL_HOST": "",
     "EMAIL_PORT": "587",
     "EMAIL_HOST_USER": "",
@@ -86,6 +89,7 @@ class Config:
     port: int
     web_workers: int
     web_threads: int
+    client_connections: int
     email_host: str
     email_port: int
     email_host_user: str
@@ -143,6 +147,7 @@ def read(environ: Mapping[str, str]) -> Config:
         port=int(get("LEDGERBRIDGE_PORT")),
         web_workers=int(get("LEDGERBRIDGE_WEB_WORKERS")),
         web_threads=int(get("LEDGERBRIDGE_WEB_THREADS")),
+        client_connections=int(get("LEDGERBRIDGE_CLIENT_CONNECTIONS")),
         email_host=get("EMAIL_HOST"),
         email_port=int(get("EMAIL_PORT")),
         email_host_user=get("EMAIL_HOST_USER"),
