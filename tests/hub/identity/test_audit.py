@@ -405,6 +405,7 @@ def test_forged_checkpoint_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)  # committed rows: no pending FK checks in the way
 def test_truncate_of_the_audit_table_is_refused() -> None:
     # given
     if connection.vendor != "postgresql":
