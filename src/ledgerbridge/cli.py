@@ -151,10 +151,13 @@ def _signal_group(process: subprocess.Popen[bytes], signum: signal.Signals) -> N
 
 
 def _worker(rest: list[str]) -> int:
-    """Re-enqueue what a killed worker left behind and schedule the orphan file sweep,
-    then run the database task worker."""
+    """Re-enqueue what a killed worker left behind, checkpoint the audit chains, schedule
+    the orphan file sweep, then run the database task worker."""
     if code := _django(["requeue_outbox"]):
         return code
+    # A broken audit chain is reported on stderr (and by every `audit verify`), but must
+    # not stop documents from being delivered: the exit code is not the worker's business.
+    _django(["audit", "checkpoint"])
     if code := _django(["sweep_files", "--schedule"]):
         return code
     return _django(["db_worker", "--queue-name", "*", *rest])

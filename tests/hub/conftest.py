@@ -54,6 +54,13 @@ def require_chromium(path: Path = CHROMIUM, environ: Mapping[str, str] = os.envi
     pytest.skip(HOW_TO)
 
 
+@pytest.fixture(autouse=True)
+def audit_checkpoint_dir(settings: Any, tmp_path: Path) -> Path:
+    """Each test keeps its own audit checkpoints: organization ids repeat between tests."""
+    settings.LEDGERBRIDGE_AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+    return tmp_path / "audit-checkpoints"
+
+
 @pytest.fixture
 def media(settings: Any, tmp_path: Path) -> Path:
     """Files stored by the test go to a temporary folder (``MEDIA_ROOT``)."""

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import threading
 from datetime import UTC
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.management import call_command
@@ -16,6 +17,9 @@ from django.db import DatabaseError, connection, transaction
 from ledgerbridge.hub.identity import append_only, services
 from ledgerbridge.hub.identity.models import AuditAction, AuditCategory, AuditEvent, Organization
 from tests.hub.factories import make_organization, make_user
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +66,8 @@ def test_events_chain_by_hash_per_organization() -> None:
         separators=(",", ":"),
         ensure_ascii=False,
     )
-    assert a1.hash == hashlib.sha256(canonical.encode()).hexdigest()
+    key = services.audit_key()
+    assert a1.hash == hmac.new(key, canonical.encode(), hashlib.sha256).hexdigest()
     assert services.audit_verify() == []
 
 
@@ -173,16 +178,19 @@ def test_rehashed_event_breaks_the_link_to_the_next_one() -> None:
     first = _record(organization, details={"n": 1})
     second = _record(organization)
     forged = services.event_hash(
-        organization_id=organization.pk,
-        seq=1,
-        created_at=first.created_at,
-        actor_id=None,
-        subject_user_id=None,
-        category="security",
-        action="login_succeeded",
-        details={"n": 2},
-        ip="2001:db8::1",
-        prev_hash="",
+        services.event_payload(
+            organization_id=organization.pk,
+            seq=1,
+            created_at=first.created_at,
+            actor_id=None,
+            subject_user_id=None,
+            category="security",
+            action="login_succeeded",
+            details={"n": 2},
+            ip="2001:db8::1",
+            prev_hash="",
+        ),
+        key=services.audit_key(),
     )
     _tamper(
         "UPDATE identity_auditevent SET details = %s, hash = %s WHERE id = %s",
@@ -269,3 +277,146 @@ def test_concurrent_appends_keep_one_unbroken_chain() -> None:
     seqs = list(AuditEvent.objects.filter(organization=organization).values_list("seq", flat=True))
     assert sorted(seqs) == list(range(1, 41))
     assert services.audit_verify(organization=organization) == []
+
+
+def _unkeyed_hash(event: AuditEvent, *, details: Any, prev_hash: str) -> str:
+    """The hash of the old, unkeyed scheme: what anyone with the database can compute."""
+    canonical = json.dumps(
+        {
+            "organization": event.organization_id,
+            "seq": event.seq,
+            "time": event.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "actor": event.actor_id,
+            "subject": event.subject_user_id,
+            "category": event.category,
+            "action": event.action,
+            "details": details,
+            "ip": event.ip,
+            "prev_hash": prev_hash,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def test_chain_rewritten_with_recomputed_unkeyed_hashes_fails_verify() -> None:
+    # given: an attacker edits the first event and recomputes every hash after it
+    organization = make_organization()
+    events = [_record(organization, details={"n": n}) for n in (1, 2, 3)]
+    prev_hash = ""
+    for event in events:
+        details = {"n": 9} if event.seq == 1 else event.details
+        forged = _unkeyed_hash(event, details=details, prev_hash=prev_hash)
+        _tamper(
+            "UPDATE identity_auditevent SET details = %s, prev_hash = %s, hash = %s WHERE id = %s",
+            [json.dumps(details), prev_hash, forged, event.pk],
+        )
+        prev_hash = forged
+    # when
+    broken = services.audit_verify()
+    # then
+    assert [(b.event_id, b.seq, b.reason) for b in broken] == [(events[0].pk, 1, "hash-mismatch")]
+
+
+def test_newest_event_deleted_fails_verify_against_the_checkpoint(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # given: a verify checkpointed the chain's head, then its newest event is deleted
+    organization = make_organization()
+    _record(organization)
+    _record(organization)
+    newest = _record(organization)
+    call_command("audit", "verify")
+    _tamper("DELETE FROM identity_auditevent WHERE id = %s", [newest.pk])
+    # when
+    with pytest.raises(CommandError) as caught:
+        call_command("audit", "verify")
+    # then
+    assert caught.value.returncode == 1
+    assert capsys.readouterr().err == (
+        f"BROKEN: no event at seq 3 (organization {organization.pk} chain): cut-before-checkpoint\n"
+    )
+
+
+def test_verify_against_an_export_made_before_a_deletion_fails(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, audit_checkpoint_dir: Path
+) -> None:
+    # given: the operator exported the heads; later the newest event and the stored
+    # checkpoints are removed, so a plain verify sees a valid, shorter chain
+    organization = make_organization()
+    _record(organization)
+    newest = _record(organization)
+    call_command("audit", "checkpoint", "--export")
+    export = tmp_path / "heads.jsonl"
+    export.write_text(capsys.readouterr().out, "utf-8")
+    _tamper("DELETE FROM identity_auditevent WHERE id = %s", [newest.pk])
+    for path in audit_checkpoint_dir.iterdir():
+        path.unlink()
+    call_command("audit", "verify")
+    capsys.readouterr()
+    # when
+    with pytest.raises(CommandError) as caught:
+        call_command("audit", "verify", "--against", str(export))
+    # then
+    assert caught.value.returncode == 1
+    assert capsys.readouterr().err == (
+        f"BROKEN: no event at seq 2 (organization {organization.pk} chain): cut-before-checkpoint\n"
+    )
+
+
+def test_untouched_chains_pass_verify_and_are_checkpointed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # given
+    organization = make_organization()
+    _record(organization)
+    call_command("audit", "verify")
+    head = _record(organization)
+    _record(None)
+    capsys.readouterr()
+    call_command("audit", "checkpoint", "--export")
+    export = tmp_path / "heads.jsonl"
+    export.write_text(capsys.readouterr().out, "utf-8")
+    # when
+    call_command("audit", "verify", "--against", str(export))
+    # then
+    assert capsys.readouterr().out == "OK: 3 events in 2 chains\n"
+    exported = [json.loads(line) for line in export.read_text("utf-8").splitlines()]
+    assert [(p["organization"], p["seq"], p["hash"]) for p in exported] == [
+        (None, 1, AuditEvent.objects.get(organization=None).hash),
+        (organization.pk, 2, head.hash),
+    ]
+
+
+def test_forged_checkpoint_is_refused(tmp_path: Path) -> None:
+    # given: a checkpoint claiming a shorter head, signed without the key
+    organization = make_organization()
+    event = _record(organization)
+    line = {"organization": organization.pk, "seq": 1, "hash": event.hash}
+    forged = tmp_path / "forged.jsonl"
+    forged.write_text(json.dumps({**line, "time": "2026-01-01T00:00:00+00:00", "signature": "00"}))
+    # when
+    with pytest.raises(CommandError, match="signature does not match") as caught:
+        call_command("audit", "verify", "--against", str(forged))
+    # then
+    assert caught.value.returncode == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)  # committed rows: no pending FK checks in the way
+def test_truncate_of_the_audit_table_is_refused() -> None:
+    # given
+    if connection.vendor != "postgresql":
+        pytest.skip("TRUNCATE is PostgreSQL's: set LEDGERBRIDGE_TEST_DATABASE_URL")
+    event = _record(make_organization())
+    # when
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("TRUNCATE identity_auditevent")
+    # then
+    assert AuditEvent.objects.filter(pk=event.pk).exists()

@@ -63,6 +63,7 @@ DEFAULTS: dict[str, str] = {
     "LEDGERBRIDGE_INBOX_DOMAIN": "inbox.localhost",
     "LEDGERBRIDGE_MAX_UPLOAD_BYTES": str(20 * 1024 * 1024),
     "LEDGERBRIDGE_ORG_QUOTA_BYTES": str(5 * 1024**3),
+    "LEDGERBRIDGE_AUDIT_CHECKPOINT_DIR": "",
     "LEDGERBRIDGE_DEBUG": "0",
     "LEDGERBRIDGE_LOG_LEVEL": "INFO",
 }
@@ -107,6 +108,7 @@ class Config:
     inbox_domain: str
     max_upload_bytes: int
     org_quota_bytes: int
+    audit_checkpoint_dir: Path
     debug: bool
     log_level: str
 
@@ -165,6 +167,9 @@ def read(environ: Mapping[str, str]) -> Config:
         inbox_domain=get("LEDGERBRIDGE_INBOX_DOMAIN"),
         max_upload_bytes=int(get("LEDGERBRIDGE_MAX_UPLOAD_BYTES")),
         org_quota_bytes=int(get("LEDGERBRIDGE_ORG_QUOTA_BYTES")),
+        audit_checkpoint_dir=Path(
+            get("LEDGERBRIDGE_AUDIT_CHECKPOINT_DIR") or data_dir / "audit-checkpoints"
+        ).resolve(),
         debug=as_bool(get("LEDGERBRIDGE_DEBUG")),
         log_level=get("LEDGERBRIDGE_LOG_LEVEL"),
     )

@@ -167,6 +167,9 @@ WHITENOISE_USE_FINDERS = True
 # --- documents --------------------------------------------------------------------
 LEDGERBRIDGE_MAX_UPLOAD_BYTES = CONFIG.max_upload_bytes
 LEDGERBRIDGE_ORG_QUOTA_BYTES = CONFIG.org_quota_bytes
+# Signed heads of the audit chains: outside the database, so a database writer cannot
+# cut a chain's newest events unnoticed.
+LEDGERBRIDGE_AUDIT_CHECKPOINT_DIR = CONFIG.audit_checkpoint_dir
 LEDGERBRIDGE_INBOX_DOMAIN = CONFIG.inbox_domain
 # Multipart uploads up to the cap are accepted; above 2.5 MB Django spools them to disk.
 DATA_UPLOAD_MAX_MEMORY_SIZE = LEDGERBRIDGE_MAX_UPLOAD_BYTES + 1024 * 1024

@@ -2,7 +2,9 @@
 
 ``AuditEvent.save()``/``delete()`` already refuse changes, but anything talking SQL to the
 database directly would not ask them. These triggers refuse ``UPDATE`` and ``DELETE`` on
-``identity_auditevent`` on SQLite and PostgreSQL; the migration installs them.
+``identity_auditevent`` on SQLite and PostgreSQL, and ``TRUNCATE`` on PostgreSQL (SQLite
+has none); the migrations install them. Only the ``flush`` command lifts them, inside its
+own transaction (test teardown, resetting a development database).
 
 >>> sorted(TRIGGERS)
 ['postgresql', 'sqlite']
@@ -38,8 +40,13 @@ TRIGGERS: dict[str, tuple[list[str], list[str]]] = {
             f"LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '{MESSAGE}'; END; $$",
             "CREATE TRIGGER identity_auditevent_append_only BEFORE UPDATE OR DELETE "
             "ON identity_auditevent FOR EACH ROW EXECUTE FUNCTION identity_auditevent_refuse()",
+            # Row triggers do not see TRUNCATE: it needs a statement trigger of its own.
+            "CREATE TRIGGER identity_auditevent_no_truncate BEFORE TRUNCATE "
+            "ON identity_auditevent FOR EACH STATEMENT "
+            "EXECUTE FUNCTION identity_auditevent_refuse()",
         ],
         [
+            "DROP TRIGGER IF EXISTS identity_auditevent_no_truncate ON identity_auditevent",
             "DROP TRIGGER IF EXISTS identity_auditevent_append_only ON identity_auditevent",
             "DROP FUNCTION IF EXISTS identity_auditevent_refuse()",
         ],

@@ -9,10 +9,22 @@ nothing.
 from __future__ import annotations
 
 from ledgerbridge.hub.identity.services._audit import (
+    BreakReason,
     BrokenLink,
+    ChainHead,
+    audit_key,
     audit_record,
     audit_verify,
+    audit_walk,
     event_hash,
+    event_payload,
+)
+from ledgerbridge.hub.identity.services._audit_checkpoints import (
+    Checkpoint,
+    CheckpointError,
+    audit_checkpoint,
+    audit_checkpoints_read,
+    audit_checkpoints_stored,
 )
 from ledgerbridge.hub.identity.services._invitations import (
     INVITATION_VALIDITY,
@@ -53,14 +65,24 @@ from ledgerbridge.hub.identity.services._users import (
 __all__ = [
     "INVITATION_VALIDITY",
     "LAST_USED_RESOLUTION",
+    "BreakReason",
     "BrokenLink",
+    "ChainHead",
+    "Checkpoint",
+    "CheckpointError",
     "TokenGrant",
     "api_token_authenticate",
     "api_token_create",
     "api_token_revoke",
+    "audit_checkpoint",
+    "audit_checkpoints_read",
+    "audit_checkpoints_stored",
+    "audit_key",
     "audit_record",
     "audit_verify",
+    "audit_walk",
     "event_hash",
+    "event_payload",
     "invitation_accept",
     "invitation_check_open",
     "invitation_create",

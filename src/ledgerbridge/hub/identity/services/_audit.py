@@ -1,33 +1,54 @@
 """The audit log: append an event to its organization's hash chain, verify every chain.
 
-Each event's ``hash`` is the SHA-256 of a canonical JSON of its content and of the hash of
-the event before it in the same chain (one chain per organization, plus a global one for
+Each event's ``hash`` is the HMAC-SHA256 of a canonical JSON of its content and of the hash
+of the event before it in the same chain (one chain per organization, plus a global one for
 events without an organization). Appends to one chain are serialised, so ``seq`` counts
 1, 2, 3 … without gaps; a changed, removed or re-ordered event breaks the chain there.
+
+The HMAC key is derived (HKDF-SHA256, its own info label) from ``SECRET_KEY``, which is
+not in the database: someone who can only write to the database cannot recompute a
+rewritten chain. Cutting a chain's newest events leaves a valid shorter chain, so
+``audit_verify`` also compares each chain with signed checkpoints of its head, kept
+outside the database (see ``_audit_checkpoints``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from ledgerbridge.hub.identity.models import AuditAction, AuditCategory, AuditEvent, Organization
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
     from django.db.models import Model
 
     from ledgerbridge.hub.identity.models import User
 
-__all__ = ["BreakReason", "BrokenLink", "audit_record", "audit_verify", "event_hash"]
+__all__ = [
+    "CHAIN_KEY_INFO",
+    "BreakReason",
+    "BrokenLink",
+    "ChainHead",
+    "audit_key",
+    "audit_record",
+    "audit_verify",
+    "event_hash",
+    "event_payload",
+]
+
+# HKDF info labels: one key per purpose, none of them usable as another or as SECRET_KEY.
+CHAIN_KEY_INFO = b"ledgerbridge audit chain v1"
 
 # pg_advisory_xact_lock key that serialises the global chain (no organization row to lock).
 _GLOBAL_CHAIN_LOCK = 0x1ED6E5B71D6E
@@ -39,23 +60,52 @@ class BreakReason(StrEnum):
     SEQ_GAP = "seq-gap"
     PREV_HASH_MISMATCH = "prev-hash-mismatch"
     HASH_MISMATCH = "hash-mismatch"
+    # The chain ends before the seq a checkpoint saw: its newest events were removed.
+    CUT_BEFORE_CHECKPOINT = "cut-before-checkpoint"
+    # The event at a checkpoint's seq has another hash than the checkpoint saw.
+    CHECKPOINT_MISMATCH = "checkpoint-mismatch"
 
 
 @dataclass(frozen=True, slots=True)
 class BrokenLink:
-    """The first event of a chain that does not match what the chain promises."""
+    """The first event of a chain that does not match what the chain promises.
 
-    event_id: int
+    ``event_id`` is ``None`` when the event is missing (a chain cut before a checkpoint).
+    """
+
+    event_id: int | None
     seq: int
     organization_id: int | None
     reason: BreakReason
 
     def describe(self) -> str:
         chain = f"organization {self.organization_id}" if self.organization_id else "global"
+        if self.event_id is None:
+            return f"no event at seq {self.seq} ({chain} chain): {self.reason}"
         return f"event {self.event_id} (seq {self.seq}, {chain} chain): {self.reason}"
 
 
-def event_hash(
+@dataclass(frozen=True, slots=True)
+class ChainHead:
+    """A point of a chain: its ``seq`` and ``hash`` (the newest event, or a checkpoint's)."""
+
+    organization_id: int | None
+    seq: int
+    hash: str
+
+
+def _hkdf_sha256(secret: bytes, info: bytes) -> bytes:
+    """RFC 5869 HKDF with SHA-256, empty salt, 32 bytes of output (one block)."""
+    prk = hmac.new(b"\0" * hashlib.sha256().digest_size, secret, hashlib.sha256).digest()
+    return hmac.new(prk, info + b"\x01", hashlib.sha256).digest()
+
+
+def audit_key(info: bytes = CHAIN_KEY_INFO) -> bytes:
+    """The key for ``info``'s purpose, derived from ``SECRET_KEY`` (changing it breaks chains)."""
+    return _hkdf_sha256(settings.SECRET_KEY.encode(), info)
+
+
+def event_payload(
     *,
     organization_id: int | None,
     seq: int,
@@ -67,12 +117,13 @@ def event_hash(
     details: Any,
     ip: str | None,
     prev_hash: str,
-) -> str:
-    """SHA-256 (hex) of the canonical JSON of one event.
+) -> bytes:
+    """The canonical JSON of one event, the bytes its hash is computed over.
 
-    >>> event_hash(organization_id=1, seq=1, created_at=datetime(2026, 1, 1, tzinfo=UTC),
-    ...            actor_id=None, subject_user_id=None, category="user", action="created",
-    ...            details={}, ip=None, prev_hash="")[:12]
+    >>> hashlib.sha256(event_payload(
+    ...     organization_id=1, seq=1, created_at=datetime(2026, 1, 1, tzinfo=UTC),
+    ...     actor_id=None, subject_user_id=None, category="user", action="created",
+    ...     details={}, ip=None, prev_hash="")).hexdigest()[:12]
     '4a36304031fb'
     """
     payload = {
@@ -88,11 +139,21 @@ def event_hash(
         "prev_hash": prev_hash,
     }
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return canonical.encode()
 
 
-def _stored_hash(event: AuditEvent) -> str:
-    return event_hash(
+def event_hash(payload: bytes, *, key: bytes) -> str:
+    """HMAC-SHA256 (hex) of an event's payload with the chain key.
+
+    >>> event_hash(b'{"seq":1}', key=b"k" * 32)[:12]
+    'bbbc9b98a3e6'
+    """
+    return hmac.new(key, payload, hashlib.sha256).hexdigest()
+
+
+def stored_event_payload(event: AuditEvent) -> bytes:
+    """``event_payload`` of a stored (or about to be stored) event."""
+    return event_payload(
         organization_id=event.organization_id,
         seq=event.seq,
         created_at=event.created_at,
@@ -200,7 +261,7 @@ def audit_record(
         created_at=timezone.now().astimezone(UTC),
         prev_hash=prev_hash,
     )
-    event.hash = _stored_hash(event)
+    event.hash = event_hash(stored_event_payload(event), key=audit_key())
     event.save(force_insert=True)
     return event
 
@@ -212,29 +273,70 @@ def _chain_events(organization: Organization | None) -> Iterator[AuditEvent]:
     return events.iterator(chunk_size=2000)
 
 
-def audit_verify(*, organization: Organization | None = None) -> list[BrokenLink]:
+@dataclass(slots=True)
+class _Walk:
+    """What the walk over every chain found: the first break and the head of each chain."""
+
+    key: bytes
+    wanted: dict[int | None, dict[int, str]]  # chain -> checkpoint seq -> hash
+    broken: dict[int | None, BrokenLink]
+    heads: dict[int | None, ChainHead]
+
+    def check(self, event: AuditEvent) -> BreakReason | None:
+        head = self.heads.get(event.organization_id)
+        expected_seq, prev_hash = (head.seq + 1, head.hash) if head else (1, "")
+        if event.seq != expected_seq:
+            return BreakReason.SEQ_GAP
+        if event.prev_hash != prev_hash:
+            return BreakReason.PREV_HASH_MISMATCH
+        if not hmac.compare_digest(
+            event_hash(stored_event_payload(event), key=self.key), event.hash
+        ):
+            return BreakReason.HASH_MISMATCH
+        seen = self.wanted.get(event.organization_id, {}).get(event.seq)
+        if seen is not None and seen != event.hash:
+            return BreakReason.CHECKPOINT_MISMATCH
+        return None
+
+    def cuts(self) -> Iterator[BrokenLink]:
+        """Chains that end before a checkpoint's seq (or are gone altogether)."""
+        for chain, seen in self.wanted.items():
+            head = self.heads.get(chain)
+            last = head.seq if head else 0
+            if chain not in self.broken and (beyond := [s for s in seen if s > last]):
+                yield BrokenLink(None, min(beyond), chain, BreakReason.CUT_BEFORE_CHECKPOINT)
+
+
+def audit_walk(
+    *, organization: Organization | None = None, checkpoints: Iterable[ChainHead] = ()
+) -> tuple[list[BrokenLink], dict[int | None, ChainHead]]:
+    """Recompute every chain (or only ``organization``'s) and compare it with ``checkpoints``.
+
+    Returns the first broken link of each broken chain, and the newest event of each chain
+    that is intact.
+    """
+    walk = _Walk(key=audit_key(), wanted={}, broken={}, heads={})
+    for point in checkpoints:
+        if organization is None or point.organization_id == organization.pk:
+            walk.wanted.setdefault(point.organization_id, {})[point.seq] = point.hash
+    for event in _chain_events(organization):
+        chain = event.organization_id
+        if chain in walk.broken:
+            continue
+        if reason := walk.check(event):
+            walk.broken[chain] = BrokenLink(event.pk, event.seq, chain, reason)
+            continue
+        walk.heads[chain] = ChainHead(chain, event.seq, event.hash)
+    broken = [*walk.broken.values(), *walk.cuts()]
+    return broken, {c: h for c, h in walk.heads.items() if c not in walk.broken}
+
+
+def audit_verify(
+    *, organization: Organization | None = None, checkpoints: Iterable[ChainHead] = ()
+) -> list[BrokenLink]:
     """Recompute every chain (or only ``organization``'s); the first broken link of each.
 
-    An empty list means every chain is intact.
+    ``checkpoints`` are heads seen earlier: a chain must still reach each one's ``seq``
+    with the same ``hash``. An empty list means every chain is intact.
     """
-    broken: list[BrokenLink] = []
-    chain: object = object()  # sentinel: no chain seen yet
-    expected_seq, prev_hash, chain_broken = 1, "", False
-    for event in _chain_events(organization):
-        if event.organization_id != chain:
-            chain, expected_seq, prev_hash, chain_broken = event.organization_id, 1, "", False
-        if chain_broken:
-            continue
-        reason: BreakReason | None = None
-        if event.seq != expected_seq:
-            reason = BreakReason.SEQ_GAP
-        elif event.prev_hash != prev_hash:
-            reason = BreakReason.PREV_HASH_MISMATCH
-        elif _stored_hash(event) != event.hash:
-            reason = BreakReason.HASH_MISMATCH
-        if reason:
-            broken.append(BrokenLink(event.pk, event.seq, event.organization_id, reason))
-            chain_broken = True
-            continue
-        expected_seq, prev_hash = event.seq + 1, event.hash
-    return broken
+    return audit_walk(organization=organization, checkpoints=checkpoints)[0]

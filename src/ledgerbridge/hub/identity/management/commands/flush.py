@@ -1,9 +1,9 @@
-"""``flush``, able to empty the append-only audit table on SQLite.
+"""``flush``, able to empty the append-only audit table.
 
 Emptying the whole database is the one legitimate way an audit event disappears (test
-teardown of transactional tests, an operator resetting a development database). PostgreSQL
-flushes with ``TRUNCATE``, which row triggers do not see; SQLite flushes with ``DELETE``,
-so there the triggers are lifted for the flush and put back right after.
+teardown of transactional tests, an operator resetting a development database). SQLite
+flushes with ``DELETE`` and PostgreSQL with ``TRUNCATE``, both refused by the triggers, so
+the triggers are lifted for the flush and put back right after, in one transaction.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from ledgerbridge.hub.identity import append_only
 class Command(flush.Command):
     def handle(self, **options: Any) -> None:
         connection = connections[options.get("database") or DEFAULT_DB_ALIAS]
-        if connection.vendor != "sqlite" or not _has_audit_table(connection):
+        if connection.vendor not in append_only.TRIGGERS or not _has_audit_table(connection):
             super().handle(**options)
             return
         with transaction.atomic(using=connection.alias):
