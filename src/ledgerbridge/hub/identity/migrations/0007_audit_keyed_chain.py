@@ -55,7 +55,7 @@ def key_the_chains(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("identity", "0005_regional_format")]  # noqa: RUF012  # Django's migration API
+    dependencies = [("identity", "0006_admins_manage_tokens")]  # noqa: RUF012  # Django's migration API
 
     operations = [  # noqa: RUF012  # Django's migration API
         # No way back: the unkeyed hashes are gone, and the old scheme is the weaker one.
