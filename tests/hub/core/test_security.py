@@ -18,6 +18,7 @@ from allauth.mfa.models import Authenticator
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from ledgerbridge import hub
 from ledgerbridge.hub.core.security import PERMISSIONS_POLICY, content_security_policy
 from ledgerbridge.hub.web.views import errors
 from tests.hub.factories import PASSWORD, tenant
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
-HUB = Path(__file__).resolve().parents[3] / "src" / "ledgerbridge" / "hub"
+HUB = Path(hub.__file__).parent
 NONCE = re.compile(r"script-src 'self' 'nonce-([\w-]+)'")
 SCRIPT_TAG = re.compile(r"<script\b[^>]*>", re.IGNORECASE)
 DATA_SCRIPT = re.compile(r'type="application/(?:ld\+)?json"')
