@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # CSP and Permissions-Policy on every answer, including those of whitenoise and errors.
+    "ledgerbridge.hub.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the rest, so it also sees the answers of the middleware below it.
     "ledgerbridge.hub.api.errors.JsonErrorsMiddleware",
@@ -89,6 +91,7 @@ TEMPLATES: list[dict[str, Any]] = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "ledgerbridge.hub.core.security.csp_nonce",
             ],
         },
     },

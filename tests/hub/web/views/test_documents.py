@@ -454,7 +454,7 @@ def test_upload_several_files_on_a_phone_then_read_them_on_a_desk(
     )
     # then each file shows its own result
     phone.wait_for_selector(".upload-item.error")
-    phone.wait_for_function("document.querySelectorAll('.upload-item.created').length === 2")
+    phone.wait_for_function("() => document.querySelectorAll('.upload-item.created').length === 2")
     shot(phone, "phone-upload")
     assert "unsupported-format" in phone.locator(".upload-item.error").inner_text()
     # and a desk sees them in the list and beside their originals

@@ -313,7 +313,7 @@ def test_the_app_opens_offline_queues_a_live_scan_and_sends_it_when_back_online(
     phone.wait_for_selector("html[data-scan-ready]", state="attached")
     phone.evaluate("navigator.serviceWorker.ready.then(() => true)")
     phone.reload()
-    phone.wait_for_function("navigator.serviceWorker.controller !== null")
+    phone.wait_for_function("() => navigator.serviceWorker.controller !== null")  # no eval: the CSP
     # when the network goes away and the app is opened again
     context.set_offline(True)
     phone.reload()

@@ -31,4 +31,6 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(render_to_string("web/500.html"), status=500)
+    # the nonce is set by the middleware, which needs no database
+    context = {"csp_nonce": getattr(request, "csp_nonce", "")}
+    return HttpResponse(render_to_string("web/500.html", context), status=500)
