@@ -46,7 +46,7 @@ from ledgerbridge.hub.web.views.documents import ingest_outcome
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-    from ledgerbridge.hub.documents.services import PreviewDocument
+    from ledgerbridge.hub.documents.services import IngestResult, PreviewDocument
     from ledgerbridge.hub.web.middleware import AuthedOrgRequest, OrgRequest
 
 __all__ = [
@@ -145,6 +145,11 @@ def scan_confirm(request: AuthedOrgRequest) -> HttpResponse:
         )  # fmt: skip
     except ServiceError as exc:
         return _error(exc)
+    return _sent(result)
+
+
+def _sent(result: IngestResult) -> JsonResponse:
+    """What the app shows once a scan is stored: the outcome and the documents."""
     body = {
         "outcome": ingest_outcome(result),
         "documents": [_scan_row(d) for d in result.documents],
@@ -173,11 +178,7 @@ def scan_receipt(request: AuthedOrgRequest) -> HttpResponse:
         )  # fmt: skip
     except ServiceError as exc:
         return _error(exc)
-    body = {
-        "outcome": ingest_outcome(result),
-        "documents": [_scan_row(d) for d in result.documents],
-    }
-    return JsonResponse(body, status=201 if result.created else 200)
+    return _sent(result)
 
 
 @org_permission_required(Permission.DOCUMENTS_UPLOAD)
