@@ -71,7 +71,7 @@ def _serve(args: argparse.Namespace) -> int:
     front = [
         python, "-m", "ledgerbridge.hub.config.front", "--host", args.host,
         "--port", str(args.port), "--backend", str(backend),
-        "--max-body-bytes", str(hub_env.read(os.environ).max_upload_bytes + 1024 * 1024),
+        "--max-body-bytes", str(args.max_upload_bytes + 1024 * 1024),
         "--connections-per-client", str(args.client_connections),
     ]  # fmt: skip
     worker = [python, "-m", "ledgerbridge.cli", "worker"]
@@ -206,7 +206,8 @@ def _parser() -> argparse.ArgumentParser:
         default=config.inbox_port,
         help="LMTP port of the e-mail inbox; 0 turns it off",
     )
-    serve.set_defaults(handler=_serve)
+    # The front's body cap follows the upload cap of the same configuration read.
+    serve.set_defaults(handler=_serve, max_upload_bytes=config.max_upload_bytes)
     for name, help_text in _DJANGO_HELP.items():
         # Listed for --help only: main() hands these to Django before argparse sees them.
         sub.add_parser(name, help=help_text, add_help=False)
