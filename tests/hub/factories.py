@@ -37,6 +37,8 @@ from stdnum.ch import uid as ch_uid
 
 from ledgerbridge.hub.documents import services as document_services
 from ledgerbridge.hub.documents.models import Document
+from ledgerbridge.hub.exchange import services as exchange_services
+from ledgerbridge.hub.exchange.models import ClientLink, LinkDirection
 from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import ApiToken, Invitation, Membership, Organization, User
 from ledgerbridge.hub.identity.permissions import ROLE_PRESETS, Permission, Role
@@ -365,3 +367,29 @@ def make_slip_to(
     lines[5], lines[18] = creditor, amount  # Swiss Implementation Guidelines, section 4.3
     payload = "\r\n".join(lines).encode()
     return ingest(membership, payload, filename=f"{bill}.txt").documents[0]
+
+
+# --- exchange ------------------------------------------------------------------------
+
+
+def office_admin(**user_fields: Any) -> Membership:
+    """The admin of a new accounting office."""
+    return admin_of(make_organization(kind=Organization.Kind.ACCOUNTING_OFFICE), **user_fields)
+
+
+def make_link(
+    office: Membership, client: Membership, *, categories: list[str] | None = None,
+    accept: bool = True,
+) -> ClientLink:  # fmt: skip
+    """A link the office (``office``'s admin) made for ``client``'s organization, accepted
+    by ``client``'s admin unless ``accept`` is false."""
+    link = exchange_services.client_link_create(
+        organization=office.organization, tax_id=client.organization.tax_id,
+        country=client.organization.country, email=client.user.email,
+        direction=LinkDirection.CLIENT, categories=categories, actor=office.user, ip=None,
+    )  # fmt: skip
+    if accept:
+        link = exchange_services.client_link_accept(
+            link=link, organization=client.organization, actor=client.user, ip=None
+        )
+    return link

@@ -33,8 +33,9 @@ URL = "/api/v1/documents"
 # token (1), same file? (1), quota (1), file row (1), duplicate lookup (1), documents (1),
 # status changes (1), audit: last link + event (2); the savepoint pair of the service's
 # transaction (2: the test runs inside a transaction; the audit append takes none of its
-# own). On PostgreSQL the audit chain also locks its organization row first (one more).
-QUERIES_OF_AN_UPLOAD = 11
+# own); the exchange's look for links whose rule sends what was read (1). On PostgreSQL
+# the audit chain also locks its organization row first (one more).
+QUERIES_OF_AN_UPLOAD = 12
 
 
 def _expected(count: int) -> int:

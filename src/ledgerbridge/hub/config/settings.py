@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "ledgerbridge.hub.core",
     "ledgerbridge.hub.identity",
     "ledgerbridge.hub.documents",
+    "ledgerbridge.hub.exchange",
     "ledgerbridge.hub.api",
     "ledgerbridge.hub.web",
 ]

@@ -111,6 +111,28 @@ class ErrorCode(StrEnum):
     REASON_REQUIRED = "reason-required"
     CURSOR_INVALID = "cursor-invalid"
 
+    # the exchange: client links, sending, statuses
+    TAX_ID_MISMATCH = "tax-id-mismatch"
+    LINK_TO_SELF = "link-to-self"
+    LINK_EXISTS = "link-exists"
+    LINK_REQUEST_EXPIRED = "link-request-expired"
+    LINK_REVOKED = "link-revoked"
+    LINK_ALREADY_ACTIVE = "link-already-active"
+    LINK_OWN_REQUEST = "link-own-request"
+    LINK_NOT_ACTIVE = "link-not-active"
+    WRONG_ORGANIZATION_KIND = "wrong-organization-kind"
+    DIRECTION_INVALID = "direction-invalid"
+    CATEGORY_INVALID = "category-invalid"
+    CATEGORY_NOT_SHARED = "category-not-shared"
+    DOCUMENT_NOT_SENT = "document-not-sent"
+    DOCUMENT_WITHDRAWN = "document-withdrawn"
+    DOCUMENT_REPLACED = "document-replaced"
+    REPLACEMENT_SAME_FILE = "replacement-same-file"
+    EXCHANGE_STATUS_INVALID = "exchange-status-invalid"
+    STATUS_TRANSITION_INVALID = "status-transition-invalid"
+    REPLACEMENT_NOT_ONE_DOCUMENT = "replacement-not-one-document"
+    NOT_ASSIGNABLE = "not-assignable"
+
 
 # Any code a refusal may carry: the hub's own or one passed through from the formats library.
 Code: TypeAlias = ErrorCode | FormatCode

@@ -254,6 +254,7 @@ class AuditCategory(models.TextChoices):
     SECURITY = "security", _("Security")
     ORGANIZATION = "organization", _("Organization")
     DOCUMENTS = "documents", _("Documents")
+    EXCHANGE = "exchange", _("Exchange")
 
 
 class AuditAction(models.TextChoices):
@@ -294,6 +295,17 @@ class AuditAction(models.TextChoices):
     PAYMENT_SLIP_REJECTED = "payment-slip-rejected", _("Payment slip rejected")
     PAYMENT_SLIP_EXPORTED = "payment-slip-exported", _("Payment slip exported for payment")
     PAIN001_EXPORTED = "pain001-exported", _("Payment file (pain.001) exported")
+    # the exchange with the accounting office
+    LINK_REQUESTED = "link_requested", _("Link requested")
+    LINK_ACCEPTED = "link_accepted", _("Link accepted")
+    LINK_REVOKED = "link_revoked", _("Link revoked")
+    LINK_SETTINGS_CHANGED = "link_settings_changed", _("Link settings changed")
+    CLIENT_ASSIGNED = "client_assigned", _("Client assigned")
+    CLIENT_UNASSIGNED = "client_unassigned", _("Client unassigned")
+    DOCUMENT_SENT = "document_sent", _("Document sent")
+    DOCUMENT_WITHDRAWN = "document_withdrawn", _("Document withdrawn")
+    DOCUMENT_REPLACED = "document_replaced", _("Document replaced")
+    EXCHANGE_STATUS_SET = "exchange_status_set", _("Document status set")
 
 
 class _AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):

@@ -60,6 +60,7 @@ class Role(StrEnum):
     ACCOUNTANT = "accountant"
     EMPLOYEE = "employee"
     APP = "app"
+    EXCHANGE = "exchange"
 
 
 PERMISSION_LABELS: dict[Permission, Promise] = {
@@ -80,6 +81,7 @@ ROLE_LABELS: dict[Role, Promise] = {
     Role.ACCOUNTANT: _("Accountant"),
     Role.EMPLOYEE: _("Employee"),
     Role.APP: _("Scan app"),
+    Role.EXCHANGE: _("Exchange user"),
 }
 
 
@@ -127,12 +129,13 @@ ROLE_PRESETS: dict[Role, frozenset[Permission]] = {
             Permission.DOCUMENTS_SEND,
             Permission.PAYMENT_SLIPS_PROCESS,
             Permission.INTEGRATIONS_MANAGE,
-            Permission.CLIENT_LINKS_MANAGE,
             Permission.AUDIT_VIEW,
         }
     ),
     Role.EMPLOYEE: frozenset({Permission.DOCUMENTS_VIEW, Permission.DOCUMENTS_UPLOAD}),
     Role.APP: frozenset({Permission.DOCUMENTS_UPLOAD}),
+    # The minimal rights of a user who only exchanges documents with the accounting office.
+    Role.EXCHANGE: frozenset({Permission.DOCUMENTS_VIEW, Permission.DOCUMENTS_SEND}),
 }
 
 

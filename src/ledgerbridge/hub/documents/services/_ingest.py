@@ -30,6 +30,7 @@ from ledgerbridge.formats.contract import to_json
 from ledgerbridge.hub.core.codes import ErrorCode, FormatCode
 from ledgerbridge.hub.core.errors import Conflict, Invalid
 from ledgerbridge.hub.documents.errors import FileTooLarge, UnsupportedType, from_format_error
+from ledgerbridge.hub.documents.events import DocumentEvent, publish
 from ledgerbridge.hub.documents.models import Document, DocumentStatusChange, IngestRequest
 from ledgerbridge.hub.documents.searchtext import search_text
 from ledgerbridge.hub.documents.services._extract import columns_of, dedupe_key
@@ -415,6 +416,7 @@ def _write(
                 documents = _create_documents(origin, stored, result)
                 _remember_key(origin, key, sha, documents, created=True)
                 _audit(origin, stored, documents, ip)
+                publish(DocumentEvent.READ, documents)
             except BaseException:
                 written.discard()  # while the row's unique key is still ours
                 raise

@@ -26,6 +26,7 @@ from ledgerbridge.hub.identity.services._audit_checkpoints import (
     audit_checkpoints_read,
     audit_checkpoints_stored,
 )
+from ledgerbridge.hub.identity.services._common import actor_membership, is_admin
 from ledgerbridge.hub.identity.services._invitations import (
     INVITATION_VALIDITY,
     invitation_accept,
@@ -71,6 +72,7 @@ __all__ = [
     "Checkpoint",
     "CheckpointError",
     "TokenGrant",
+    "actor_membership",
     "api_token_authenticate",
     "api_token_create",
     "api_token_revoke",
@@ -92,6 +94,7 @@ __all__ = [
     "invitation_resend",
     "invitation_revoke",
     "invitation_token",
+    "is_admin",
     "membership_add_admin",
     "membership_delete",
     "membership_lock",

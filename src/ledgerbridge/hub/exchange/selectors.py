@@ -1,0 +1,223 @@
+"""Reads of the exchange, every one filtered by the organization that asks.
+
+A link is visible to its two sides and, while it is a request for a tax ID that no
+organization had when it was made, to the organization that carries that tax ID now. The
+office sees what was sent to it (also after a revocation: a bookkeeper keeps what was
+booked); an accountant only the clients assigned to them, unless they manage client links.
+A client sees its own sendings, never those of another client of the same office.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from ledgerbridge.hub.core.codes import ErrorCode
+from ledgerbridge.hub.core.errors import NotFound
+from ledgerbridge.hub.exchange.models import (
+    Category,
+    ClientAssignment,
+    ClientLink,
+    LinkDirection,
+    LinkStatus,
+    SentDocument,
+)
+from ledgerbridge.hub.identity.hashing import sha256_hex
+from ledgerbridge.hub.identity.permissions import Permission
+
+if TYPE_CHECKING:
+    from datetime import date
+    from decimal import Decimal
+
+    from ledgerbridge.hub.documents.models import Document
+    from ledgerbridge.hub.identity.models import Membership, Organization
+
+__all__ = [
+    "ClientFilters",
+    "DocumentFilters",
+    "client_documents",
+    "client_link_from_token",
+    "client_link_get",
+    "client_link_list",
+    "client_sent_get",
+    "document_sendings",
+    "incoming_link_requests",
+    "office_client_get",
+    "office_clients",
+    "sees_all_clients",
+]
+
+
+def _visible_links(organization: Organization) -> Q:
+    unbound_for_me = Q(
+        status=LinkStatus.PENDING,
+        target_country=organization.country,
+        target_tax_id=organization.tax_id,
+    ) & (
+        Q(direction=LinkDirection.CLIENT, client__isnull=True)
+        | Q(direction=LinkDirection.ACCOUNTING_OFFICE, office__isnull=True)
+    )
+    sides = Q(organization=organization) | Q(office=organization) | Q(client=organization)
+    return sides | unbound_for_me
+
+
+def client_link_list(*, organization: Organization) -> QuerySet[ClientLink]:
+    """Every link and request of ``organization``, both directions, newest first."""
+    return (
+        ClientLink.objects.filter(_visible_links(organization))
+        .select_related("organization", "office", "client")
+        .order_by("-created_at", "-id")
+    )
+
+
+def client_link_get(*, organization: Organization, link_id: int) -> ClientLink:
+    link = client_link_list(organization=organization).filter(pk=link_id).first()
+    if link is None:
+        raise NotFound(ErrorCode.NOT_FOUND, _("No such link."))
+    return link
+
+
+def incoming_link_requests(*, organization: Organization) -> QuerySet[ClientLink]:
+    """Open requests that another organization made for this one (to accept or decline)."""
+    return (
+        client_link_list(organization=organization)
+        .filter(status=LinkStatus.PENDING)
+        .exclude(organization=organization)
+    )
+
+
+def client_link_from_token(*, raw_token: str) -> ClientLink:
+    """The link behind an e-mail's link (whatever its state; check it before acting)."""
+    link = (
+        ClientLink.objects.filter(token_hash=sha256_hex(raw_token))
+        .select_related("organization")
+        .first()
+    )
+    if link is None:
+        raise NotFound(ErrorCode.NOT_FOUND, _("This link is not valid."))
+    return link
+
+
+def sees_all_clients(membership: Membership) -> bool:
+    """Admins and members who manage client links see every client; others their own."""
+    return membership.has_permission(Permission.CLIENT_LINKS_MANAGE) or membership.has_permission(
+        Permission.USERS_MANAGE
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ClientFilters:
+    search: str = ""
+    # name, -new, -waiting, -rejected, -activity
+    sort: str = "name"
+
+
+_CLIENT_SORTS = {
+    "name": ("client__name", "id"),
+    "-new": ("-count_new", "client__name", "id"),
+    "-waiting": ("-count_waiting", "client__name", "id"),
+    "-rejected": ("-count_rejected", "client__name", "id"),
+    "-activity": ("-last_activity_at", "client__name", "id"),
+}
+
+
+def office_clients(
+    *, office: Organization, membership: Membership, filters: ClientFilters | None = None
+) -> QuerySet[ClientLink]:
+    """The office's clients: one row per link that was accepted (active or revoked since)."""
+    filters = filters or ClientFilters()
+    links = ClientLink.objects.filter(office=office, client__isnull=False).exclude(
+        status=LinkStatus.PENDING
+    )
+    if not sees_all_clients(membership):
+        links = links.filter(
+            Exists(
+                ClientAssignment.objects.filter(
+                    organization=office, client=OuterRef("client_id"), user=membership.user_id
+                )
+            )
+        )
+    if filters.search:
+        links = links.filter(
+            Q(client__name__icontains=filters.search)
+            | Q(client__tax_id__icontains=filters.search.replace(".", "").replace("-", ""))
+        )
+    order = _CLIENT_SORTS.get(filters.sort, _CLIENT_SORTS["name"])
+    return links.select_related("client").order_by(*order)
+
+
+def office_client_get(
+    *, office: Organization, membership: Membership, client_id: int
+) -> ClientLink:
+    """The office's newest accepted link with client ``client_id``, or 404."""
+    link = (
+        office_clients(office=office, membership=membership)
+        .filter(client_id=client_id)
+        .order_by("-accepted_at", "-id")
+        .first()
+    )
+    if link is None:
+        raise NotFound(ErrorCode.NOT_FOUND, _("No such client."))
+    return link
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentFilters:
+    category: str = ""
+    status: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+    counterparty: str = ""
+    attention: bool = False
+
+
+def client_documents(
+    *, office: Organization, client: Organization, filters: DocumentFilters | None = None
+) -> QuerySet[SentDocument]:
+    """What ``client`` sent to ``office``, newest first, filtered as the tab asks.
+
+    The incoming-invoice tab also holds the QR-bills that carry an invoice.
+    """
+    filters = filters or DocumentFilters()
+    sent = SentDocument.objects.filter(office=office, organization=client)
+    if filters.category == Category.INCOMING_INVOICE:
+        sent = sent.filter(Q(category=filters.category) | Q(also_invoice=True))
+    elif filters.category:
+        sent = sent.filter(category=filters.category)
+    if filters.status:
+        sent = sent.filter(status=filters.status)
+    if filters.date_from is not None:
+        sent = sent.filter(document_date__gte=filters.date_from)
+    if filters.date_to is not None:
+        sent = sent.filter(document_date__lte=filters.date_to)
+    if filters.amount_min is not None:
+        sent = sent.filter(amount__gte=filters.amount_min)
+    if filters.amount_max is not None:
+        sent = sent.filter(amount__lte=filters.amount_max)
+    if filters.counterparty:
+        sent = sent.filter(counterparty__icontains=filters.counterparty)
+    if filters.attention:
+        sent = sent.filter(needs_attention=True)
+    return sent.select_related("link", "replaced_by").order_by("-sent_at", "-id")
+
+
+def client_sent_get(*, office: Organization, client: Organization, sent_id: int) -> SentDocument:
+    sent = client_documents(office=office, client=client).filter(pk=sent_id).first()
+    if sent is None:
+        raise NotFound(ErrorCode.DOCUMENT_NOT_FOUND, _("No such document."))
+    return sent
+
+
+def document_sendings(*, organization: Organization, document: Document) -> QuerySet[SentDocument]:
+    """Where ``organization``'s ``document`` was sent, with the statuses and history."""
+    return (
+        SentDocument.objects.filter(organization=organization, document=document)
+        .select_related("office", "link", "status_by", "replaced_by")
+        .prefetch_related("changes")
+        .order_by("id")
+    )
