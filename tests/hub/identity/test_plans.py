@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from ledgerbridge.hub.config import env
 from ledgerbridge.hub.core.errors import Conflict, PermissionDenied
@@ -18,6 +19,7 @@ from ledgerbridge.hub.documents.models import Document, StoredFile
 from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import AuditEvent, Membership, Organization
 from ledgerbridge.hub.identity.plans import Feature, Plan, PlanError, PlanLimit, parse
+from tests.hub.conftest import PHONE
 from tests.hub.factories import (
     admin_of,
     blank_pdf,
@@ -32,13 +34,17 @@ from tests.hub.helpers import (
     client_for,
     counts,
     limited,
+    log_in,
     snapshot,
     storage_files,
     use_plans,
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
+
+    from playwright.sync_api import BrowserContext, Page
 
 PLAN_FILE = """
 default = "free"
@@ -416,7 +422,32 @@ def test_plan_set_is_audited_and_refuses_an_unknown_plan(settings: Any) -> None:
     assert (event.category, event.action, event.details) == (
         "organization",
         "plan_changed",
-        {"from": "free", "to": "pro"},
+        {"plan": "pro", "previous_plan": "free"},
     )
     assert getattr(refused.value, "code", None) == "unknown-plan"
     assert Membership.objects.filter(organization=organization).count() == 1
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_plan_on_the_settings_page_fits_a_phone(
+    browser_context: Callable[..., BrowserContext],
+    shot: Callable[[Page, str], Path],
+    settings: Any,
+    media: Path,
+) -> None:
+    # given: a limited plan, two of three seats taken, a document this month, in German
+    use_plans(settings, *parse(PLAN_FILE), default="free")
+    admin = admin_of(email="ada@example.com", language="de")
+    make_membership(organization=admin.organization)
+    ingest(admin, qrbill_file()[0])
+    page = browser_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    log_in(page, "ada@example.com")
+    # when
+    page.goto(reverse("web:organization_settings") + "#plan")
+    shot(page, "settings-plan-phone-de")
+    # then
+    text = page.locator("#plan").inner_text()
+    assert "Dokumente in diesem Monat\n1 / 100" in text
+    assert "Mitglieder\n2 / 3" in text
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")

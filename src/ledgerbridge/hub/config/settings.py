@@ -21,6 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from ledgerbridge.hub.config import env
+from ledgerbridge.hub.identity.plans import PlanError
 
 CONFIG = env.read(os.environ)
 DATA_DIR = CONFIG.data_dir
@@ -174,7 +175,7 @@ LEDGERBRIDGE_MAX_UPLOAD_BYTES = CONFIG.max_upload_bytes
 # Read once here; a bad plan file stops the start with the file and the problem named.
 try:
     LEDGERBRIDGE_PLANS = env.plans(CONFIG)
-except env.hub_plans.PlanError as _plan_error:
+except PlanError as _plan_error:
     raise ImproperlyConfigured(f"LEDGERBRIDGE_PLANS: {_plan_error}") from None
 # Signed heads of the audit chains: outside the database, so a database writer cannot
 # cut a chain's newest events unnoticed.

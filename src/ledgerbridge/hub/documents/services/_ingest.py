@@ -77,7 +77,7 @@ _NOTHING_FOUND = frozenset(
     {FormatCode.NO_DOCUMENT_FOUND, FormatCode.NO_QR_BILL_FOUND, ErrorCode.QR_NOT_A_QR_BILL}
 )
 # The sources that only a feature of the plan opens (the API is checked at its door).
-_SOURCE_FEATURES = {
+_SOURCE_FEATURES: dict[str, Feature] = {
     Document.Source.SCAN: Feature.SCAN_APP,
     Document.Source.EMAIL: Feature.EMAIL_INBOX,
 }

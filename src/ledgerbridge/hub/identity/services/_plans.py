@@ -169,7 +169,7 @@ def plan_set(
         actor=actor,
         category=AuditCategory.ORGANIZATION,
         action=AuditAction.PLAN_CHANGED,
-        details={"from": old, "to": key},
+        details={"plan": key, "previous_plan": old},
         ip=ip,
     )
     organization.plan = key

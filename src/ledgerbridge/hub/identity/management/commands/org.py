@@ -22,11 +22,12 @@ from ledgerbridge.hub.identity.models import Organization, User
 
 if TYPE_CHECKING:
     from argparse import ArgumentParser
+    from collections.abc import Sequence
 
 COLUMNS = ("id", "slug", "name", "kind", "country", "tax ID", "plan", "members", "created")
 
 
-def table(rows: list[tuple[str, ...]]) -> str:
+def table(rows: Sequence[tuple[str, ...]]) -> str:
     """Rows under ``COLUMNS``, each column as wide as its widest cell, two spaces apart.
 
     >>> print(table([("1", "acme", "Acme", "company", "CH", "CHE-1", "free", "2", "2026")]))
