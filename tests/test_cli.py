@@ -28,7 +28,8 @@ def test_help_lists_every_command() -> None:
     )
     # then
     assert result.returncode == 0
-    for name in ["read", "serve", "worker", "migrate", "createadmin", "token", "audit", "check"]:
+    names = ["read", "serve", "worker", "migrate", "createadmin", "token", "org", "plan"]
+    for name in [*names, "audit", "check"]:
         assert f"    {name}" in result.stdout
 
 

@@ -6,7 +6,8 @@ works from a plain ``pip install ledgerbridge`` without the ``hub`` extra.
 - ``read FILE...``: read documents with :mod:`ledgerbridge.formats` (``--json`` for the contract).
 - ``serve``: migrate, then the web server (granian, WSGI, bounded threads) and the task worker.
 - ``worker``: only the task worker.  ``migrate``: apply database migrations.
-- ``createadmin``, ``token create``, ``audit verify``, ``check``: hub administration.
+- ``createadmin``, ``token create``, ``org create|list``, ``plan set|list``,
+  ``audit verify``, ``check``: hub administration.
 """
 
 from __future__ import annotations
@@ -219,6 +220,8 @@ _DJANGO_COMMANDS: dict[str, Callable[[list[str]], list[str]]] = {
     "migrate": lambda rest: ["migrate", *rest],
     "createadmin": lambda rest: ["createadmin", *rest],
     "token": lambda rest: ["token", *rest],
+    "org": lambda rest: ["org", *rest],
+    "plan": lambda rest: ["plan", *rest],
     "audit": lambda rest: ["audit", *rest],
     "check": lambda rest: ["check", *rest],
     "bootstrap": lambda rest: ["bootstrap", *rest],
@@ -233,6 +236,9 @@ _DJANGO_HELP = {
     "migrate": "apply database migrations",
     "createadmin": "create an administrator (--email, --password, --org)",
     "token": "API tokens: token create --user EMAIL --org TAXID_OR_SLUG --permissions ...",
+    "org": "organizations: org create --name N --tax-id T --country CC --kind K "
+    "--admin-email E [--plan P] | org list",
+    "plan": "plans: plan set --org X PLAN | plan list",
     "audit": "audit log: audit verify checks every hash chain",
     "check": "run the hub's system checks",
     "bootstrap": "create the demo organization and admin on first start",

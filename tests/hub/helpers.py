@@ -43,6 +43,7 @@ from ledgerbridge.hub.identity.models import (
     Organization,
     User,
 )
+from ledgerbridge.hub.identity.plans import Plan, PlanLimit, Plans
 from tests.hub.factories import PASSWORD
 
 if TYPE_CHECKING:
@@ -268,3 +269,19 @@ def log_out(page: Page) -> None:
 def file_payload(name: str, mime_type: str, data: bytes) -> FilePayload:
     """A file for Playwright's ``set_input_files``."""
     return {"name": name, "mimeType": mime_type, "buffer": data}
+
+
+def use_plans(settings: Any, *plans: Plan, default: str | None = None) -> Plans:
+    """Make ``plans`` the operator's plans for one test (pytest-django's ``settings``).
+
+    A plan keyed ``unlimited`` is the one every organization made without a choice has
+    (the built-in default when the test began).
+    """
+    catalogue = Plans(tuple(plans), default or plans[0].key)
+    settings.LEDGERBRIDGE_PLANS = catalogue
+    return catalogue
+
+
+def limited(**limits: int) -> Plan:
+    """The plan ``unlimited`` of the built-in default, with ``limits`` (PlanLimit names)."""
+    return Plan("unlimited", "Unlimited", {PlanLimit(name): n for name, n in limits.items()})

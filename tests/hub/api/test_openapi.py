@@ -68,7 +68,12 @@ def test_openapi_shows_the_vocabulary_as_enums() -> None:
     # then
     components = schema["components"]["schemas"]
     error_code = _enum_of(schema, components["ErrorOut"]["properties"]["code"])
-    assert {"permission-denied", "not-authenticated", "quota-exceeded"} <= set(error_code)
+    assert {
+        "permission-denied",
+        "not-authenticated",
+        "plan-limit-reached",
+        "plan-feature-disabled",
+    } <= set(error_code)
     document = components["DocumentOut"]["properties"]
     assert _enum_of(schema, document["status"]) == [
         "received",

@@ -20,7 +20,7 @@ from ledgerbridge.hub.core.errors import Conflict
 from ledgerbridge.hub.documents.models import Document, StorageUsage, StoredFile
 from ledgerbridge.hub.identity.models import ApiToken
 from tests.hub.factories import admin_of, ingest, qrbill_file
-from tests.hub.helpers import counts, storage_files, token_client
+from tests.hub.helpers import counts, limited, storage_files, token_client, use_plans
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -170,13 +170,13 @@ def test_a_refused_upload_charges_nothing(media: Path, settings: Any) -> None:
     # given: room for one photo only
     admin = admin_of()
     one, two = qrbill_file("s1_bill01_w900.png")[0], qrbill_file("s1_bill02_w900.png")[0]
-    settings.LEDGERBRIDGE_ORG_QUOTA_BYTES = len(one) + len(two) - 1
+    use_plans(settings, limited(storage_bytes=len(one) + len(two) - 1))
     ingest(admin, one)
     # when
     with pytest.raises(Conflict) as refused:
         ingest(admin, two)
     # then
-    assert refused.value.code == "quota-exceeded"
+    assert refused.value.code == "plan-limit-reached"
     assert _used(admin) == len(one)
 
 
@@ -206,7 +206,7 @@ def test_a_missing_usage_row_is_rebuilt_from_the_stored_files(media: Path, setti
     one, two = qrbill_file("s1_bill01_w900.png")[0], qrbill_file("s1_bill02_w900.png")[0]
     ingest(admin, one)
     StorageUsage.objects.filter(organization=admin.organization).delete()
-    settings.LEDGERBRIDGE_ORG_QUOTA_BYTES = len(one) + len(two)
+    use_plans(settings, limited(storage_bytes=len(one) + len(two)))
     # when
     ingest(admin, two)
     # then: counted from the files, and the next byte is refused

@@ -22,7 +22,7 @@ from tests.hub.factories import (
     qrbill_file,
     receipt_jpeg,
 )
-from tests.hub.helpers import counts, storage_files
+from tests.hub.helpers import counts, limited, storage_files, use_plans
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -162,7 +162,7 @@ def test_an_oversize_file_is_refused_before_it_is_read(media: Path, settings: An
 def test_the_storage_quota_of_an_organization_is_enforced(media: Path, settings: Any) -> None:
     # given: room for one photo only
     first, _ = qrbill_file("s1_bill01_w900.png")
-    settings.LEDGERBRIDGE_ORG_QUOTA_BYTES = len(first) + 10
+    use_plans(settings, limited(storage_bytes=len(first) + 10))
     admin = admin_of()
     ingest(admin, first)
     before = counts(), storage_files(media)
@@ -170,7 +170,7 @@ def test_the_storage_quota_of_an_organization_is_enforced(media: Path, settings:
     with pytest.raises(Conflict) as refused:
         ingest(admin, qrbill_file("s1_bill02_w900.png")[0])
     # then
-    assert refused.value.code == "quota-exceeded"
+    assert refused.value.code == "plan-limit-reached"
     assert (counts(), storage_files(media)) == before
 
 

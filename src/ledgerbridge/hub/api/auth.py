@@ -105,6 +105,8 @@ class Principal:
 
 class BearerTokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Principal | None:
+        # A machine's call is API use: raises 403 plan-feature-disabled when the plan has
+        # no API (the web UI's own session calls are not API use).
         grant = services.api_token_authenticate(token)
         if grant is None:
             _count_failure(request)

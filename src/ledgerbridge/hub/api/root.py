@@ -82,9 +82,17 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, 404, ErrorCode.NOT_FOUND, "not found")
 
 
+# The codes whose details are part of the documented answer (ErrorOut.details); other
+# errors keep their details for the web UI and logs only.
+_DETAILED = frozenset({ErrorCode.PLAN_LIMIT_REACHED, ErrorCode.PLAN_FEATURE_DISABLED})
+
+
 @api.exception_handler(ServiceError)
 def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    """A domain rule refused the request: its stable code, message and HTTP status."""
+    """A domain rule refused the request: its stable code, message and HTTP status; a plan
+    refusal adds its ``details`` (the limit and the figures, or the feature)."""
+    if exc.code in _DETAILED:
+        return _error(request, exc.status, exc.code, str(exc.message), details=exc.details)
     return _error(request, exc.status, exc.code, str(exc.message))
 
 

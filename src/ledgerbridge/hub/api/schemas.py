@@ -87,6 +87,12 @@ class ErrorOut(Schema):
         examples=[ErrorCode.PERMISSION_DENIED.value],
     )
     message: str
+    details: dict[str, Any] | None = Field(
+        default=None,
+        description="what the refusal is about, when the code has more to say: "
+        "plan-limit-reached gives limit (documents_per_month, storage_bytes, client_links, "
+        "members), allowed and current; plan-feature-disabled gives feature",
+    )
 
 
 class _Page(Schema):

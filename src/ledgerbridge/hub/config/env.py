@@ -23,10 +23,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ledgerbridge.hub.identity import plans as hub_plans
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-__all__ = ["DEFAULTS", "TEST_VARIABLES", "Config", "as_bool", "as_list", "read", "secret_key"]
+__all__ = [
+    "DEFAULTS",
+    "TEST_VARIABLES",
+    "Config",
+    "as_bool",
+    "as_list",
+    "plans",
+    "read",
+    "secret_key",
+]
 
 # Every variable an operator may set, with its default as it would be written in the
 # environment; "" means unset (the README says what unset means for each).
@@ -62,7 +73,8 @@ DEFAULTS: dict[str, str] = {
     "LEDGERBRIDGE_INBOX_PORT": "8024",
     "LEDGERBRIDGE_INBOX_DOMAIN": "inbox.localhost",
     "LEDGERBRIDGE_MAX_UPLOAD_BYTES": str(20 * 1024 * 1024),
-    "LEDGERBRIDGE_ORG_QUOTA_BYTES": str(5 * 1024**3),
+    "LEDGERBRIDGE_ORG_QUOTA_BYTES": "",
+    "LEDGERBRIDGE_PLANS": "",
     "LEDGERBRIDGE_AUDIT_CHECKPOINT_DIR": "",
     "LEDGERBRIDGE_DEBUG": "0",
     "LEDGERBRIDGE_LOG_LEVEL": "INFO",
@@ -107,7 +119,8 @@ class Config:
     inbox_port: int
     inbox_domain: str
     max_upload_bytes: int
-    org_quota_bytes: int
+    org_quota_bytes: int | None
+    plans_file: Path | None
     audit_checkpoint_dir: Path
     debug: bool
     log_level: str
@@ -166,13 +179,37 @@ def read(environ: Mapping[str, str]) -> Config:
         inbox_port=int(get("LEDGERBRIDGE_INBOX_PORT")),
         inbox_domain=get("LEDGERBRIDGE_INBOX_DOMAIN"),
         max_upload_bytes=int(get("LEDGERBRIDGE_MAX_UPLOAD_BYTES")),
-        org_quota_bytes=int(get("LEDGERBRIDGE_ORG_QUOTA_BYTES")),
+        org_quota_bytes=int(quota) if (quota := get("LEDGERBRIDGE_ORG_QUOTA_BYTES")) else None,
+        plans_file=Path(get("LEDGERBRIDGE_PLANS")).resolve() if get("LEDGERBRIDGE_PLANS") else None,
         audit_checkpoint_dir=Path(
             get("LEDGERBRIDGE_AUDIT_CHECKPOINT_DIR") or data_dir / "audit-checkpoints"
         ).resolve(),
         debug=as_bool(get("LEDGERBRIDGE_DEBUG")),
         log_level=get("LEDGERBRIDGE_LOG_LEVEL"),
     )
+
+
+def plans(config: Config) -> hub_plans.Plans:
+    """The operator's plans from ``LEDGERBRIDGE_PLANS``, else the one unlimited plan.
+
+    Reads the plan file (settings call this once, at start); a bad file raises
+    :class:`~ledgerbridge.hub.identity.plans.PlanError` naming the file and the problem.
+    ``LEDGERBRIDGE_ORG_QUOTA_BYTES`` is the storage limit of the built-in plan only: with
+    a plan file each plan says its own, and setting both is refused rather than guessed.
+
+    >>> plans(read({})).default.key
+    'unlimited'
+    >>> plans(read({"LEDGERBRIDGE_ORG_QUOTA_BYTES": "1000"})).default.limit("storage_bytes")
+    1000
+    """
+    if config.plans_file is None:
+        return hub_plans.builtin(storage_bytes=config.org_quota_bytes)
+    if config.org_quota_bytes is not None:
+        raise hub_plans.PlanError(
+            "LEDGERBRIDGE_ORG_QUOTA_BYTES and LEDGERBRIDGE_PLANS are both set: "
+            "give each plan its storage_mb in the plan file and unset the quota"
+        )
+    return hub_plans.load(config.plans_file)
 
 
 def secret_key(config: Config) -> str:

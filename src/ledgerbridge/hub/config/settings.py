@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from ledgerbridge.hub.config import env
+from ledgerbridge.hub.identity.plans import PlanError
 
 CONFIG = env.read(os.environ)
 DATA_DIR = CONFIG.data_dir
@@ -170,7 +172,12 @@ WHITENOISE_USE_FINDERS = True
 
 # --- documents --------------------------------------------------------------------
 LEDGERBRIDGE_MAX_UPLOAD_BYTES = CONFIG.max_upload_bytes
-LEDGERBRIDGE_ORG_QUOTA_BYTES = CONFIG.org_quota_bytes
+# --- plans: the operator's limits and features per organization --------------------
+# Read once here; a bad plan file stops the start with the file and the problem named.
+try:
+    LEDGERBRIDGE_PLANS = env.plans(CONFIG)
+except PlanError as _plan_error:
+    raise ImproperlyConfigured(f"LEDGERBRIDGE_PLANS: {_plan_error}") from None
 # Signed heads of the audit chains: outside the database, so a database writer cannot
 # cut a chain's newest events unnoticed.
 LEDGERBRIDGE_AUDIT_CHECKPOINT_DIR = CONFIG.audit_checkpoint_dir

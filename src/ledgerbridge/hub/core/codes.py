@@ -55,6 +55,11 @@ class ErrorCode(StrEnum):
     UNSUPPORTED_COUNTRY = "unsupported-country"
     TAX_ID_TAKEN = "tax-id-taken"
 
+    # plans: the operator's limits (409, the state may change) and features (403)
+    PLAN_LIMIT_REACHED = "plan-limit-reached"
+    PLAN_FEATURE_DISABLED = "plan-feature-disabled"
+    UNKNOWN_PLAN = "unknown-plan"
+
     # users, memberships, roles and permissions
     EMAIL_TAKEN = "email-taken"
     UNKNOWN_LANGUAGE = "unknown-language"
@@ -92,6 +97,8 @@ class ErrorCode(StrEnum):
     IDEMPOTENCY_KEY_INVALID = "idempotency-key-invalid"
     IDEMPOTENCY_KEY_REUSED = "idempotency-key-reused"
     SOURCE_INVALID = "source-invalid"
+    # Retired: the storage quota is a plan limit now and answers plan-limit-reached
+    # (limit storage_bytes). Kept so the value is never given another meaning.
     QUOTA_EXCEEDED = "quota-exceeded"
     QR_PAYLOAD_TOO_LONG = "qr-payload-too-long"
     RECEIPT_CATEGORY_INVALID = "receipt-category-invalid"

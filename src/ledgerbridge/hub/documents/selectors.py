@@ -6,35 +6,68 @@ that nobody can learn which ids exist in other organizations.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import NotFound
-from ledgerbridge.hub.documents.models import Document, DocumentStatusChange, MailInbox
+from ledgerbridge.hub.documents.models import (
+    Document,
+    DocumentStatusChange,
+    MailInbox,
+    StorageUsage,
+    StoredFile,
+)
 from ledgerbridge.hub.documents.searchtext import search_terms
 
 if TYPE_CHECKING:
     from collections.abc import Collection
-    from datetime import datetime
 
     from django.db.models import QuerySet
 
     from ledgerbridge.hub.identity.models import Organization
 
 __all__ = [
+    "document_count_this_month",
     "document_get",
     "document_list",
     "document_status_history",
     "mail_inbox_by_address",
+    "month_start",
     "payment_slip_exports",
     "payment_slip_get",
     "payment_slip_list",
     "payment_slips_by_ids",
     "pending_slips_version",
+    "storage_used_bytes",
 ]
+
+
+def month_start(now: datetime | None = None) -> datetime:
+    """Midnight UTC of the first day of the current calendar month (plans count from it)."""
+    now = now or timezone.now()
+    return now.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def document_count_this_month(*, organization: Organization) -> int:
+    """Documents the organization got since the month began (UTC): the plan's
+    ``documents_per_month`` count, an index range scan on (organization, created_at)."""
+    return Document.objects.filter(organization=organization, created_at__gte=month_start()).count()
+
+
+def storage_used_bytes(*, organization: Organization) -> int:
+    """The bytes of the organization's stored files, as the quota charge keeps them."""
+    row = StorageUsage.objects.filter(organization_id=organization.pk).first()
+    if row is not None:
+        return int(row.used_bytes)
+    return int(
+        StoredFile.objects.filter(organization_id=organization.pk).aggregate(t=Sum("size"))["t"]
+        or 0
+    )
 
 
 def document_list(

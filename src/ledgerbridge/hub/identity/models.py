@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, NoReturn
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
@@ -73,6 +74,11 @@ class User(AbstractUser):
         return self.email
 
 
+def default_plan_key() -> str:
+    """The key of the operator's default plan (``LEDGERBRIDGE_PLANS``), for new rows."""
+    return str(settings.LEDGERBRIDGE_PLANS.default_key)
+
+
 class Organization(models.Model):
     """A tenant: a company, an accounting office, or both."""
 
@@ -95,6 +101,9 @@ class Organization(models.Model):
     regional_format = models.CharField(
         _("regional format"), max_length=8, choices=REGIONAL_FORMATS, blank=True
     )
+    # The key of one of the operator's plans; a key no longer configured means the
+    # default plan (see ``services.plan_of``) until an operator runs ``plan set``.
+    plan = models.CharField(_("plan"), max_length=32, default=default_plan_key)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -276,6 +285,7 @@ class AuditAction(models.TextChoices):
     # the organization
     SETTINGS_CHANGED = "settings_changed", _("Settings changed")
     MFA_REQUIREMENT_CHANGED = "mfa_requirement_changed", _("Two-factor requirement changed")
+    PLAN_CHANGED = "plan_changed", _("Plan changed")
     # accounts and credentials
     MFA_ADDED = "mfa_added", _("Two-factor method added")
     MFA_REMOVED = "mfa_removed", _("Two-factor method removed")

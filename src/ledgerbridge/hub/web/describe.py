@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.identity.models import AuditAction, AuditCategory, Organization
+from ledgerbridge.hub.identity.plans import BUILTIN_KEY
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
@@ -72,6 +73,8 @@ DETAIL_LABELS: dict[str, Promise] = {
     "mail_sha256": _("SHA-256"),
     "token_id": _("API token"),
     "reexported": _("Exported again"),
+    "plan": _("Plan"),
+    "previous_plan": _("Previous plan"),
 }
 # Keys whose values are codes of a known set: the code reads as its label.
 _VALUE_LABELS: dict[str, dict[str, str | Promise]] = {
@@ -81,6 +84,9 @@ _VALUE_LABELS: dict[str, dict[str, str | Promise]] = {
     "to": dict(Document.Status.choices),
     "status": dict(Document.Status.choices),
     "type": {"totp": _("Authenticator app"), "recovery_codes": _("Recovery codes")},
+    # The built-in plan's key; an operator's plan keys read as they are written.
+    "plan": {BUILTIN_KEY: _("Unlimited")},
+    "previous_plan": {BUILTIN_KEY: _("Unlimited")},
 }
 # Keys whose whole numbers are ids of other records: shown as "#12".
 _REFERENCE_KEYS = frozenset(

@@ -16,6 +16,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from ledgerbridge.hub.core.codes import ErrorCode
+from ledgerbridge.hub.identity import services as identity_services
 from ledgerbridge.hub.identity.models import Invitation, Organization
 from ledgerbridge.hub.identity.permissions import (
     PERMISSION_GROUPS,
@@ -101,10 +102,19 @@ class OrganizationCreateForm(_AddressFields):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 
+    plan = forms.ChoiceField(label=_("Plan"), required=False)
+
     field_order = ("name", "kind", "country", "tax_id")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        plans = identity_services.plan_catalogue()
+        if len(plans) > 1:  # a choice only when the operator offers one
+            plan = cast("forms.ChoiceField", self.fields["plan"])
+            plan.choices = [(p.key, p.name) for p in plans]
+            plan.initial = plans.default_key
+        else:
+            del self.fields["plan"]
         shapes = tax_id_shapes()
         country = str(self["country"].value() or "CH")
         self.fields["country"].widget.attrs["data-shapes"] = json.dumps(shapes)

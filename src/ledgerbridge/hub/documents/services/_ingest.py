@@ -33,6 +33,7 @@ from ledgerbridge.hub.documents.errors import FileTooLarge, UnsupportedType, fro
 from ledgerbridge.hub.documents.events import DocumentEvent, publish
 from ledgerbridge.hub.documents.models import Document, DocumentStatusChange, IngestRequest
 from ledgerbridge.hub.documents.searchtext import search_text
+from ledgerbridge.hub.documents.selectors import document_count_this_month
 from ledgerbridge.hub.documents.services._extract import columns_of, dedupe_key
 from ledgerbridge.hub.documents.services._storage import (
     Written,
@@ -41,7 +42,8 @@ from ledgerbridge.hub.documents.services._storage import (
     store_file,
 )
 from ledgerbridge.hub.identity.models import AuditAction, AuditCategory
-from ledgerbridge.hub.identity.services import audit_record
+from ledgerbridge.hub.identity.plans import Feature, PlanLimit
+from ledgerbridge.hub.identity.services import audit_record, plan_require, plan_require_feature
 
 if TYPE_CHECKING:
     from ledgerbridge.formats import Document as ReadDocument
@@ -75,6 +77,11 @@ _KINDS = {
 _NOTHING_FOUND = frozenset(
     {FormatCode.NO_DOCUMENT_FOUND, FormatCode.NO_QR_BILL_FOUND, ErrorCode.QR_NOT_A_QR_BILL}
 )
+# The sources that only a feature of the plan opens (the API is checked at its door).
+_SOURCE_FEATURES: dict[str, Feature] = {
+    Document.Source.SCAN: Feature.SCAN_APP,
+    Document.Source.EMAIL: Feature.EMAIL_INBOX,
+}
 _MAGIC = (
     (b"%PDF-", "application/pdf"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -274,7 +281,17 @@ def _status_of(kind: str) -> str:
 def _insert(
     origin: Origin, stored: StoredFile, fields: list[dict[str, Any]], *, first_index: int = 0
 ) -> list[Document]:
-    """Insert the documents and their first status change, one statement each."""
+    """Insert the documents and their first status change, one statement each.
+
+    Every way in (upload, API, scan, e-mail) ends here, so here the plan's documents per
+    month are counted: after the file's quota charge, which holds the organization's usage
+    row locked, so concurrent ingests count one after the other.
+    """
+    plan_require(
+        organization=origin.organization, limit=PlanLimit.DOCUMENTS_PER_MONTH,
+        current=lambda: document_count_this_month(organization=origin.organization),
+        adding=len(fields),
+    )  # fmt: skip
     documents = Document.objects.bulk_create(
         Document(
             organization=origin.organization, source=origin.source, file=stored,
@@ -455,6 +472,8 @@ def document_ingest(
     """
     if source not in Document.Source.values:
         raise Invalid(ErrorCode.SOURCE_INVALID, _("Unknown document source."))
+    if source in _SOURCE_FEATURES:
+        plan_require_feature(organization=organization, feature=_SOURCE_FEATURES[source])
     kept = _kept(as_other=keep_unreadable_as_other, receipt_category=receipt_category)
     filename = safe_filename(filename)  # a client's name: no directories, no line breaks
     sha = hashlib.sha256(data).hexdigest()

@@ -24,6 +24,7 @@ from ledgerbridge.hub.core.codes import FormatCode
 from ledgerbridge.hub.core.errors import Invalid, ServiceError
 from ledgerbridge.hub.documents.errors import FileTooLarge
 from ledgerbridge.hub.documents.models import Document, MailInbox, StoredFile
+from ledgerbridge.hub.documents.selectors import document_count_this_month
 from ledgerbridge.hub.documents.services._ingest import (
     Origin,
     document_ingest,
@@ -32,7 +33,8 @@ from ledgerbridge.hub.documents.services._ingest import (
 )
 from ledgerbridge.hub.documents.services._storage import Written, charge_quota, store_file
 from ledgerbridge.hub.identity.models import AuditAction, AuditCategory
-from ledgerbridge.hub.identity.services import audit_record
+from ledgerbridge.hub.identity.plans import Feature, PlanLimit
+from ledgerbridge.hub.identity.services import audit_record, plan_require, plan_require_feature
 
 if TYPE_CHECKING:
     from email.message import EmailMessage
@@ -139,6 +141,16 @@ def _finish(inbox: MailInbox, receipt: MailReceipt, message: EmailMessage) -> No
     )  # fmt: skip
 
 
+def _require_plan(organization: Organization) -> None:
+    """Refuse the whole mail before anything is kept when the plan has no inbox or no
+    document left this month (each attachment is then checked again as it is ingested)."""
+    plan_require_feature(organization=organization, feature=Feature.EMAIL_INBOX)
+    plan_require(
+        organization=organization, limit=PlanLimit.DOCUMENTS_PER_MONTH,
+        current=lambda: document_count_this_month(organization=organization),
+    )  # fmt: skip
+
+
 def mail_receive(*, inbox: MailInbox, raw: bytes) -> MailReceipt:
     """Keep ``raw`` (an RFC 5322 message) and turn its attachments into documents.
 
@@ -149,6 +161,7 @@ def mail_receive(*, inbox: MailInbox, raw: bytes) -> MailReceipt:
         raise Invalid(FormatCode.FILE_EMPTY, _("The mail is empty."))
     if len(raw) > max_mail_bytes():
         raise FileTooLarge(FormatCode.FILE_TOO_LARGE, _("The mail is larger than the size limit."))
+    _require_plan(inbox.organization)
     message = email.message_from_bytes(raw, policy=email.policy.default)
     if not isinstance(message, email.message.EmailMessage):  # pragma: no cover - policy.default
         raise TypeError("policy.default parses into EmailMessage")

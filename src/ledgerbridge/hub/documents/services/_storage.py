@@ -1,12 +1,13 @@
 """Keeping original files: the per-organization quota and the content-addressed storage.
 
-The quota is charged on the organization's :class:`StorageUsage` row with one
-conditional ``UPDATE`` (``used_bytes + size <= quota``) in the transaction that stores
-the file: no sum over every stored file on each upload, and no way for two concurrent
-uploads to pass the check together (the row stays locked until the commit, and a failed
-transaction takes its charge back with it). A missing row is created from the sum of the
-files once. A file is written under ``files/<organization>/<sha[:2]>/<sha>``; the names
-written by a transaction that then fails are deleted again (:class:`Written`).
+The quota is the storage limit of the organization's plan (:mod:`hub.identity.plans`; none
+on the built-in unlimited plan). It is charged on the organization's :class:`StorageUsage`
+row with one conditional ``UPDATE`` (``used_bytes + size <= quota``) in the transaction
+that stores the file: no sum over every stored file on each upload, and no way for two
+concurrent uploads to pass the check together (the row stays locked until the commit, and
+a failed transaction takes its charge back with it). A missing row is created from the sum
+of the files once. A file is written under ``files/<organization>/<sha[:2]>/<sha>``; the
+names written by a transaction that then fails are deleted again (:class:`Written`).
 
 A process killed between writing the file and committing leaves a file that no row
 names. Its name is content-addressed, so the next ingest of the same bytes, once its row
@@ -20,17 +21,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import F, Sum
-from django.utils.translation import gettext_lazy as _
 
-from ledgerbridge.hub.core.codes import ErrorCode
-from ledgerbridge.hub.core.errors import Conflict
 from ledgerbridge.hub.documents.models import StorageUsage, StoredFile
+from ledgerbridge.hub.identity.plans import PlanLimit
+from ledgerbridge.hub.identity.services import plan_of, plan_require
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -67,36 +66,40 @@ def safe_filename(name: str | None) -> str:
     return base or "document"
 
 
-def quota_bytes() -> int:
-    return int(settings.LEDGERBRIDGE_ORG_QUOTA_BYTES)  # default in hub.config.env
+def quota_bytes(organization: Organization) -> int | None:
+    """The storage limit of the organization's plan; ``None``: unlimited."""
+    return plan_of(organization).limit(PlanLimit.STORAGE_BYTES)
 
 
-def _quota_exceeded() -> Conflict:
-    return Conflict(
-        ErrorCode.QUOTA_EXCEEDED,
-        _("The storage quota of this organization is used up; nothing was stored."),
+def _refuse(organization: Organization, used: int, size: int) -> NoReturn:
+    plan_require(
+        organization=organization, limit=PlanLimit.STORAGE_BYTES, current=used, adding=size
     )
+    raise AssertionError("plan_require let through what the conditional UPDATE refused")
 
 
 def charge_quota(organization: Organization, size: int) -> None:
-    """Add ``size`` bytes to the organization's usage, or refuse with ``quota-exceeded``.
+    """Add ``size`` bytes to the organization's usage, or refuse with ``plan-limit-reached``
+    (``limit`` ``storage_bytes``) when the plan's storage limit would be exceeded.
 
     Call it inside the transaction that stores the file. A concurrent first charge of the
     same organization makes the ``INSERT`` of the usage row fail with an
-    ``IntegrityError``, which the ingest answers by running its transaction again.
+    ``IntegrityError``, which the ingest answers by running its transaction again. Without
+    a limit the row is still kept up to date (the settings page shows it).
     """
-    limit = quota_bytes()
-    charged = StorageUsage.objects.filter(
-        organization_id=organization.pk, used_bytes__lte=limit - size
-    ).update(used_bytes=F("used_bytes") + size)
-    if charged:
+    limit = quota_bytes(organization)
+    usage = StorageUsage.objects.filter(organization_id=organization.pk)
+    if limit is not None:
+        usage = usage.filter(used_bytes__lte=limit - size)
+    if usage.update(used_bytes=F("used_bytes") + size):
         return
-    if StorageUsage.objects.filter(organization_id=organization.pk).exists():
-        raise _quota_exceeded()
+    row = StorageUsage.objects.filter(organization_id=organization.pk).first()
+    if row is not None:
+        _refuse(organization, row.used_bytes, size)
     used = StoredFile.objects.filter(organization_id=organization.pk).aggregate(total=Sum("size"))
     total = int(used["total"] or 0)
-    if total + size > limit:
-        raise _quota_exceeded()
+    if limit is not None and total + size > limit:
+        _refuse(organization, total, size)
     StorageUsage.objects.create(organization_id=organization.pk, used_bytes=total + size)
 
 

@@ -50,6 +50,17 @@ from ledgerbridge.hub.identity.services._organizations import (
     organization_set_require_mfa,
     organization_update,
 )
+from ledgerbridge.hub.identity.services._plans import (
+    FEATURE_LABELS,
+    LIMIT_LABELS,
+    clean_plan_key,
+    plan_catalogue,
+    plan_figure,
+    plan_of,
+    plan_require,
+    plan_require_feature,
+    plan_set,
+)
 from ledgerbridge.hub.identity.services._tokens import (
     LAST_USED_RESOLUTION,
     TokenGrant,
@@ -64,8 +75,10 @@ from ledgerbridge.hub.identity.services._users import (
 )
 
 __all__ = [
+    "FEATURE_LABELS",
     "INVITATION_VALIDITY",
     "LAST_USED_RESOLUTION",
+    "LIMIT_LABELS",
     "BreakReason",
     "BrokenLink",
     "ChainHead",
@@ -83,6 +96,7 @@ __all__ = [
     "audit_record",
     "audit_verify",
     "audit_walk",
+    "clean_plan_key",
     "event_hash",
     "event_payload",
     "invitation_accept",
@@ -103,6 +117,12 @@ __all__ = [
     "organization_create",
     "organization_set_require_mfa",
     "organization_update",
+    "plan_catalogue",
+    "plan_figure",
+    "plan_of",
+    "plan_require",
+    "plan_require_feature",
+    "plan_set",
     "user_create_verified",
     "user_set_preferences",
 ]

@@ -46,9 +46,11 @@ from ledgerbridge.hub.identity.models import (
     AuditCategory,
     Invitation,
     Membership,
+    Organization,
     User,
 )
 from ledgerbridge.hub.identity.permissions import ROLE_PRESETS, Permission, Role
+from ledgerbridge.hub.identity.plans import PlanLimit
 from ledgerbridge.hub.identity.services._audit import audit_record
 from ledgerbridge.hub.identity.services._common import (
     actor_membership,
@@ -56,12 +58,12 @@ from ledgerbridge.hub.identity.services._common import (
     parse_role,
     save_audited,
 )
+from ledgerbridge.hub.identity.services._plans import plan_require
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from datetime import datetime
 
-    from ledgerbridge.hub.identity.models import Organization
 
 INVITATION_VALIDITY = timedelta(days=7)
 # By name: the tasks module imports this one to run invitation_mail_send.
@@ -178,6 +180,28 @@ def _enqueue_mail(invitation: Invitation) -> None:
     outbox.enqueue(MAIL_TASK, invitation_id=invitation.pk, sent_count=invitation.sent_count)
 
 
+def _require_seat(organization: Organization, *, pending_count: bool) -> None:
+    """Refuse with ``plan-limit-reached`` when one more member exceeds the plan.
+
+    Inviting counts the members and the open invitations (each may become a member);
+    accepting counts the members only, as its own invitation was counted when made. The
+    organization's row is locked first, so two concurrent invitations or acceptances
+    count one after the other.
+    """
+
+    def seats() -> int:
+        Organization.objects.select_for_update().filter(pk=organization.pk).first()
+        members = Membership.objects.filter(organization=organization).count()
+        if not pending_count:
+            return members
+        return members + Invitation.objects.filter(
+            organization=organization, accepted_at__isnull=True, revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        ).count()  # fmt: skip
+
+    plan_require(organization=organization, limit=PlanLimit.MEMBERS, current=seats)
+
+
 @transaction.atomic
 def invitation_create(
     *,
@@ -218,6 +242,7 @@ def invitation_create(
         expires_at__gt=timezone.now(),
     ).exists():
         raise Conflict(ErrorCode.INVITATION_PENDING, _("This person has already been invited."))
+    _require_seat(organization, pending_count=True)
     now = timezone.now()
     invitation = Invitation(
         organization=organization,
@@ -336,6 +361,7 @@ def invitation_accept(*, raw_token: str, user: User, ip: str | None) -> Membersh
         raise Conflict(
             ErrorCode.ALREADY_MEMBER, _("You are already a member of this organization.")
         )
+    _require_seat(organization, pending_count=False)
     membership = Membership.objects.create(
         organization=organization,
         user=user,

@@ -15,6 +15,7 @@ from ledgerbridge.hub.identity.permissions import ROLE_PRESETS, Permission, Role
 from ledgerbridge.hub.identity.regional import REGIONS
 from ledgerbridge.hub.identity.services._audit import audit_record
 from ledgerbridge.hub.identity.services._common import actor_membership
+from ledgerbridge.hub.identity.services._plans import clean_plan_key
 from ledgerbridge.hub.identity.taxids import clean_tax_id
 
 if TYPE_CHECKING:
@@ -84,12 +85,17 @@ def organization_create(
     building_number: str = "",
     postal_code: str = "",
     town: str = "",
+    plan: str | None = None,
     creator: User,
     ip: str | None,
 ) -> Organization:
-    """Create an organization; ``creator`` becomes its admin."""
+    """Create an organization; ``creator`` becomes its admin.
+
+    ``plan`` is the key of one of the operator's plans; ``None`` or blank: the default.
+    """
     name = _clean_name(name)
     kind = _clean_kind(kind)
+    plan = clean_plan_key(plan)
     country, compact = _clean_tax_id(country, tax_id)
     organization = Organization.objects.create(
         slug=_unique_slug(name),
@@ -101,6 +107,7 @@ def organization_create(
         building_number=building_number.strip(),
         postal_code=postal_code.strip(),
         town=town.strip(),
+        plan=plan,
     )
     Membership.objects.create(
         organization=organization,
@@ -114,7 +121,13 @@ def organization_create(
         category=AuditCategory.ORGANIZATION,
         action=AuditAction.CREATED,
         subject_user=creator,
-        details={"name": name, "kind": kind, "country": country, "tax_id": compact},
+        details={
+            "name": name,
+            "kind": kind,
+            "country": country,
+            "tax_id": compact,
+            "plan": plan,
+        },
         ip=ip,
     )
     return organization

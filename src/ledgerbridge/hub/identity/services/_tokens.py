@@ -30,8 +30,10 @@ from ledgerbridge.hub.identity.models import (
     User,
 )
 from ledgerbridge.hub.identity.permissions import Permission, parse_permissions
+from ledgerbridge.hub.identity.plans import Feature
 from ledgerbridge.hub.identity.services._audit import audit_record
 from ledgerbridge.hub.identity.services._common import save_audited
+from ledgerbridge.hub.identity.services._plans import plan_require_feature
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -72,6 +74,7 @@ def api_token_create(
     membership = Membership.objects.filter(organization=organization, user=user).first()
     if membership is None or not membership.is_active or not user.is_active:
         raise PermissionDenied()
+    plan_require_feature(organization=organization, feature=Feature.API)
     ceiling = membership.permission_set
     if via_token is not None:
         ceiling = _rights_to_manage_tokens(via_token)
@@ -168,7 +171,8 @@ def api_token_authenticate(raw_token: str) -> TokenGrant | None:
 
     One query reads the token with its user, its organization and the user's membership
     there (every API request pays it, so its SQL is built once, see :func:`_token_row`);
-    ``last_used_at`` is written at most once per :data:`LAST_USED_RESOLUTION`.
+    ``last_used_at`` is written at most once per :data:`LAST_USED_RESOLUTION`. Raises
+    ``plan-feature-disabled`` when the organization's plan does not include the API.
     """
     parts = raw_token.split("_", 2)
     if len(parts) != 3 or parts[0] != "lb" or not parts[2]:
@@ -179,6 +183,8 @@ def api_token_authenticate(raw_token: str) -> TokenGrant | None:
     token, membership = found
     if not token.user.is_active or membership is None or not membership.is_active:
         return None
+    # A good token of an organization whose plan has no API: 403, and not even "used".
+    plan_require_feature(organization=token.organization, feature=Feature.API)
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

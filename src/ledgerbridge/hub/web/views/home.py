@@ -13,9 +13,11 @@ from django.views.decorators.http import require_POST
 
 from ledgerbridge.hub.core.errors import ServiceError
 from ledgerbridge.hub.core.http import client_ip
+from ledgerbridge.hub.documents import selectors as document_selectors
 from ledgerbridge.hub.identity import selectors, services
 from ledgerbridge.hub.identity.models import Membership
 from ledgerbridge.hub.identity.permissions import PERMISSION_LABELS, Permission
+from ledgerbridge.hub.identity.plans import BUILTIN_KEY, PlanLimit
 from ledgerbridge.hub.web.decorators import member_required, org_permission_required
 from ledgerbridge.hub.web.describe import describe
 from ledgerbridge.hub.web.forms import (
@@ -29,7 +31,7 @@ from ledgerbridge.hub.web.views._common import role_label
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
 
-    from ledgerbridge.hub.identity.models import User
+    from ledgerbridge.hub.identity.models import Organization, User
     from ledgerbridge.hub.web.middleware import AuthedOrgRequest
 
 _RECENT_EVENTS = 6
@@ -141,5 +143,44 @@ def organization_settings(request: AuthedOrgRequest) -> HttpResponse:
             messages.success(request, _("The settings have been saved."))
             return redirect("web:organization_settings")
     return render(
-        request, "web/organization_settings.html", {"form": form, "organization": organization}
+        request,
+        "web/organization_settings.html",
+        {"form": form, "organization": organization, **_plan_context(organization)},
     )
+
+
+def _plan_context(organization: Organization) -> dict[str, object]:
+    """The organization's plan as the settings page shows it: limits beside current use."""
+    plan = services.plan_of(organization)
+    members = (
+        selectors.membership_list(organization=organization).count()
+        + selectors.invitation_list(organization=organization, pending_only=True).count()
+    )
+    used: dict[PlanLimit, int | None] = {
+        PlanLimit.DOCUMENTS_PER_MONTH: document_selectors.document_count_this_month(
+            organization=organization
+        ),
+        PlanLimit.STORAGE_BYTES: document_selectors.storage_used_bytes(organization=organization),
+        PlanLimit.CLIENT_LINKS: None,  # counted by the exchange app
+        PlanLimit.MEMBERS: members,
+    }
+    rows = []
+    for limit, current in used.items():
+        allowed = plan.limit(limit)
+        rows.append(
+            {
+                "label": services.LIMIT_LABELS[limit],
+                "used": None if current is None else services.plan_figure(limit, current),
+                "allowed": None if allowed is None else services.plan_figure(limit, allowed),
+                "full": allowed is not None and current is not None and current >= allowed,
+            }
+        )
+    return {
+        "plan_name": _("Unlimited") if plan.key == BUILTIN_KEY else plan.name,
+        "plan_missing": organization.plan != plan.key,
+        "plan_rows": rows,
+        "plan_features": [
+            {"label": label, "on": plan.has(feature)}
+            for feature, label in services.FEATURE_LABELS.items()
+        ],
+    }

@@ -39,7 +39,9 @@ from ledgerbridge.hub.core.errors import Invalid, ServiceError
 from ledgerbridge.hub.core.http import client_ip
 from ledgerbridge.hub.documents import selectors, services
 from ledgerbridge.hub.documents.models import Document
+from ledgerbridge.hub.identity import services as identity_services
 from ledgerbridge.hub.identity.permissions import Permission
+from ledgerbridge.hub.identity.plans import Feature
 from ledgerbridge.hub.web.decorators import org_permission_required
 from ledgerbridge.hub.web.views.documents import ingest_outcome
 
@@ -108,6 +110,11 @@ def _error(exc: ServiceError) -> JsonResponse:
 def scan_preview(request: AuthedOrgRequest) -> HttpResponse:
     """Read the scan and answer its payment slips' fields; nothing is stored."""
     try:
+        # The ingest checks the plan too (source scan); here the refusal comes before
+        # the person confirms a read that could never be stored.
+        identity_services.plan_require_feature(
+            organization=request.organization, feature=Feature.SCAN_APP
+        )
         data, filename = _scan_input(request)
         found = services.document_preview(
             organization=request.organization, data=data, filename=filename
