@@ -15,6 +15,7 @@ from ledgerbridge.hub.exchange import selectors, services
 from ledgerbridge.hub.exchange.models import ClientLink, LinkDirection, LinkStatus
 from ledgerbridge.hub.identity.models import AuditEvent, Organization
 from ledgerbridge.hub.identity.permissions import Role
+from ledgerbridge.hub.identity.plans import Plan
 from tests.hub.factories import (
     admin_of,
     make_link,
@@ -23,6 +24,7 @@ from tests.hub.factories import (
     office_admin,
     verified_user,
 )
+from tests.hub.helpers import limited, use_plans
 
 pytestmark = pytest.mark.django_db
 
@@ -293,3 +295,19 @@ def test_a_foreign_link_is_not_found() -> None:
     with pytest.raises(ServiceError) as caught:
         selectors.client_link_get(organization=stranger.organization, link_id=link.pk)
     assert caught.value.code == ErrorCode.NOT_FOUND
+
+
+def test_the_plans_client_link_limit_is_enforced_and_changes_nothing(settings: Any) -> None:
+    # given: a plan with room for one link
+    use_plans(settings, limited(client_links=1))
+    office = office_admin()
+    make_link(office, admin_of())
+    # when / then
+    error = _refused(ErrorCode.PLAN_LIMIT_REACHED, lambda: make_link(office, admin_of()))
+    assert error.details["limit"] == "client_links"
+
+
+def test_a_plan_without_the_exchange_refuses_links(settings: Any) -> None:
+    use_plans(settings, Plan("unlimited", "Unlimited", {}, features=frozenset()))
+    office = office_admin()
+    _refused(ErrorCode.PLAN_FEATURE_DISABLED, lambda: make_link(office, admin_of()))

@@ -47,6 +47,7 @@ __all__ = [
     "incoming_link_requests",
     "office_client_get",
     "office_clients",
+    "open_link_count",
     "sees_all_clients",
 ]
 
@@ -78,6 +79,17 @@ def client_link_get(*, organization: Organization, link_id: int) -> ClientLink:
     if link is None:
         raise NotFound(ErrorCode.NOT_FOUND, _("No such link."))
     return link
+
+
+def open_link_count(*, organization: Organization) -> int:
+    """The links that count against the plan: pending or active, on either side."""
+    return (
+        ClientLink.objects.filter(
+            Q(organization=organization) | Q(office=organization) | Q(client=organization)
+        )
+        .exclude(status=LinkStatus.REVOKED)
+        .count()
+    )
 
 
 def incoming_link_requests(*, organization: Organization) -> QuerySet[ClientLink]:

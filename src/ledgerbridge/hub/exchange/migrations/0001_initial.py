@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('documents', '0005_document_search_text'),
-        ('identity', '0008_exchange_role'),
+        ('identity', '0009_exchange_role'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

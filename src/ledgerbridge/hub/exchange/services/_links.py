@@ -33,6 +33,7 @@ from ledgerbridge.hub.exchange.models import (
     LinkDirection,
     LinkStatus,
 )
+from ledgerbridge.hub.exchange.selectors import open_link_count
 from ledgerbridge.hub.exchange.services._common import (
     audit_both,
     audit_one,
@@ -43,7 +44,13 @@ from ledgerbridge.hub.identity.emails import clean_email
 from ledgerbridge.hub.identity.hashing import sha256_hex
 from ledgerbridge.hub.identity.models import AuditAction, Membership, Organization
 from ledgerbridge.hub.identity.permissions import Permission
-from ledgerbridge.hub.identity.services import actor_membership, is_admin
+from ledgerbridge.hub.identity.plans import Feature, PlanLimit
+from ledgerbridge.hub.identity.services import (
+    actor_membership,
+    is_admin,
+    plan_require,
+    plan_require_feature,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -150,6 +157,7 @@ def client_link_create(
     if (target_country, target_tax_id) == (organization.country, organization.tax_id):
         raise Invalid(ErrorCode.LINK_TO_SELF, _("This is your own organization's tax ID."))
     other = Organization.objects.filter(country=target_country, tax_id=target_tax_id).first()
+    _plan_allows_a_link(organization)
     if _open_links_between(organization, target_country, target_tax_id, other):
         raise Conflict(
             ErrorCode.LINK_EXISTS,
@@ -196,6 +204,20 @@ def _manager(actor: User, organization: Organization) -> None:
     actor_membership(
         actor=actor, organization=organization, permission=Permission.CLIENT_LINKS_MANAGE
     )
+
+
+def _plan_allows_a_link(organization: Organization, *, counted: bool = False) -> None:
+    """The plan has the exchange and room for one more link (organization row locked).
+
+    ``counted``: the link is among the organization's open links already (a request made
+    for it while it existed), so it is not counted twice when accepted.
+    """
+    plan_require_feature(organization=organization, feature=Feature.EXCHANGE)
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
+    plan_require(
+        organization=organization, limit=PlanLimit.CLIENT_LINKS,
+        current=lambda: open_link_count(organization=organization) - int(counted),
+    )  # fmt: skip
 
 
 def _locked(link: ClientLink) -> ClientLink:
@@ -254,6 +276,7 @@ def client_link_accept(
         )  # fmt: skip
     as_office = link.direction == LinkDirection.ACCOUNTING_OFFICE
     _check_kind(organization, as_office=as_office)
+    _plan_allows_a_link(organization, counted=_side_of(link, organization))
     if as_office:
         link.office = organization
     else:

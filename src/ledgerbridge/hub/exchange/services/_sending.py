@@ -34,7 +34,8 @@ from ledgerbridge.hub.exchange.models import (
 from ledgerbridge.hub.exchange.services._common import audit_one, refresh_counters
 from ledgerbridge.hub.identity.models import AuditAction
 from ledgerbridge.hub.identity.permissions import Permission
-from ledgerbridge.hub.identity.services import actor_membership
+from ledgerbridge.hub.identity.plans import Feature
+from ledgerbridge.hub.identity.services import actor_membership, plan_require_feature
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -168,6 +169,7 @@ def document_send(
         actor_membership(
             actor=actor, organization=document.organization, permission=Permission.DOCUMENTS_SEND
         )
+    plan_require_feature(organization=document.organization, feature=Feature.EXCHANGE)
     link = _link_for_sending(link, document)
     existing = SentDocument.objects.filter(link=link, document=document).first()
     if existing is not None:

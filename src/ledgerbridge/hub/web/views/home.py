@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from ledgerbridge.hub.core.errors import ServiceError
 from ledgerbridge.hub.core.http import client_ip
 from ledgerbridge.hub.documents import selectors as document_selectors
+from ledgerbridge.hub.exchange import selectors as exchange_selectors
 from ledgerbridge.hub.identity import selectors, services
 from ledgerbridge.hub.identity.models import Membership
 from ledgerbridge.hub.identity.permissions import PERMISSION_LABELS, Permission
@@ -161,7 +162,7 @@ def _plan_context(organization: Organization) -> dict[str, object]:
             organization=organization
         ),
         PlanLimit.STORAGE_BYTES: document_selectors.storage_used_bytes(organization=organization),
-        PlanLimit.CLIENT_LINKS: None,  # counted by the exchange app
+        PlanLimit.CLIENT_LINKS: exchange_selectors.open_link_count(organization=organization),
         PlanLimit.MEMBERS: members,
     }
     rows = []

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('identity', '0007_audit_keyed_chain'),
+        ('identity', '0008_organization_plan'),
     ]
 
     operations = [
