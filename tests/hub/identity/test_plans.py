@@ -401,7 +401,7 @@ def test_the_settings_page_shows_the_plan_with_its_use(media: Path, settings: An
     documents = '<dt>Documents this month</dt><dd><span class="mono">1</span> / '
     assert documents + '<span class="mono">100</span>' in page
     assert '<dt>Members</dt><dd><span class="mono">1</span> / <span class="mono">3</span>' in page
-    links = "<dt>Client links</dt><dd><span class=\"mono\">0</span> / <span class=\"mono\">1</span>"
+    links = '<dt>Client links</dt><dd><span class="mono">0</span> / <span class="mono">1</span>'
     assert links in page
     assert "<s>API access</s>" in page
 
