@@ -17,6 +17,7 @@ from ledgerbridge.hub.web.views import (
     payment_slips,
     preferences,
     scan,
+    sending,
     tokens,
 )
 
@@ -56,12 +57,27 @@ urlpatterns = [
     path("tokens/<int:token_id>/revoke", tokens.token_revoke, name="token_revoke"),
     path("documents/", documents.document_list, name="document_list"),
     path("documents/upload", documents.document_upload, name="document_upload"),
+    path("documents/send", sending.document_send, name="document_send"),
+    path("documents/exchange", sending.document_exchange_rows, name="document_exchange_rows"),
     path("documents/<int:document_id>/", documents.document_detail, name="document_detail"),
     path("documents/<int:document_id>/file", documents.document_file, name="document_file"),
     path(
         "documents/<int:document_id>/pages/<int:page>.png",
         documents.document_page,
         name="document_page",
+    ),
+    path(
+        "documents/<int:document_id>/exchange",
+        sending.document_exchange,
+        name="document_exchange",
+    ),
+    path(
+        "documents/<int:document_id>/withdraw",
+        sending.document_withdraw,
+        name="document_withdraw",
+    ),
+    path(
+        "documents/<int:document_id>/replace", sending.document_replace, name="document_replace"
     ),
     path("payment-slips/", payment_slips.payment_slip_list, name="payment_slip_list"),
     path("payment-slips/rows", payment_slips.payment_slip_rows, name="payment_slip_rows"),
