@@ -43,21 +43,21 @@ __all__ = [
     "ClientFilters",
     "DocumentFilters",
     "client_documents",
+    "client_has_offices",
     "client_link_from_token",
     "client_link_get",
     "client_link_list",
     "client_sent_get",
-    "client_has_offices",
     "document_sendings",
     "documents_by_exchange_state",
     "exchange_states",
-    "office_links_of_client",
-    "sendings_by_document",
-    "sendings_version",
     "incoming_link_requests",
     "office_client_get",
     "office_clients",
+    "office_links_of_client",
     "sees_all_clients",
+    "sendings_by_document",
+    "sendings_version",
 ]
 
 
@@ -241,9 +241,7 @@ def document_sendings(*, organization: Organization, document: Document) -> Quer
 def client_has_offices(*, organization: Organization) -> bool:
     """Whether ``organization`` has (or had) an accounting office: an accepted link."""
     return (
-        ClientLink.objects.filter(client=organization)
-        .exclude(status=LinkStatus.PENDING)
-        .exists()
+        ClientLink.objects.filter(client=organization).exclude(status=LinkStatus.PENDING).exists()
     )
 
 

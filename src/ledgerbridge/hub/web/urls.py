@@ -76,9 +76,7 @@ urlpatterns = [
         sending.document_withdraw,
         name="document_withdraw",
     ),
-    path(
-        "documents/<int:document_id>/replace", sending.document_replace, name="document_replace"
-    ),
+    path("documents/<int:document_id>/replace", sending.document_replace, name="document_replace"),
     path("payment-slips/", payment_slips.payment_slip_list, name="payment_slip_list"),
     path("payment-slips/rows", payment_slips.payment_slip_rows, name="payment_slip_rows"),
     path("payment-slips/process", payment_slips.payment_slip_process, name="payment_slip_process"),

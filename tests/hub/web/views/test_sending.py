@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,7 +19,6 @@ from ledgerbridge.hub.exchange.models import (
     SentDocumentChange,
     SourceState,
 )
-from ledgerbridge.hub.identity.models import Membership
 from ledgerbridge.hub.identity.permissions import Role
 from tests.hub.factories import (
     admin_of,
@@ -32,6 +31,9 @@ from tests.hub.factories import (
 )
 from tests.hub.helpers import client_for
 
+if TYPE_CHECKING:
+    from ledgerbridge.hub.identity.models import Membership
+
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
@@ -40,9 +42,7 @@ def _messages(response: Any) -> list[str]:
 
 
 def _send(member: Membership, ids: list[int], **extra: Any) -> Any:
-    return client_for(member).post(
-        reverse("web:document_send"), {"ids": ids, **extra}, follow=True
-    )
+    return client_for(member).post(reverse("web:document_send"), {"ids": ids, **extra}, follow=True)
 
 
 def _set(sent: SentDocument, office: Membership, status: str, **kw: Any) -> None:
@@ -55,10 +55,20 @@ def _sent(document: Document, link: Any, member: Membership) -> SentDocument:
     return services.document_send(document=document, link=link, actor=member.user, ip=None)[0]
 
 
+def _found(response: Any, path: str) -> list[Any]:
+    """What ``path`` selects in the response's HTML (elements, or strings for text())."""
+    found = html.fromstring(response.content.decode()).xpath(path)
+    assert isinstance(found, list)
+    return found
+
+
+def _text(element: Any) -> str:
+    return " ".join(str(element.text_content()).split())
+
+
 def _cell(response: Any, document: Document) -> str:
-    tree = html.fromstring(response.content)
-    [cell] = tree.xpath(f"//*[@id='exchange-{document.pk}']")
-    return " ".join(cell.text_content().split())
+    [cell] = _found(response, f"//*[@id='exchange-{document.pk}']")
+    return _text(cell)
 
 
 def _file(name: str, data: bytes) -> SimpleUploadedFile:
@@ -199,7 +209,7 @@ def test_the_list_shows_each_status_in_a_constant_number_of_queries() -> None:
     office, company = office_admin(), admin_of()
     link = make_link(office, company)
     slips = [make_slip_to(company, creditor=f"C{i}", amount=f"{i + 1}.00") for i in range(4)]
-    booked, rejected, withdrawn = (_sent(s, link, company) for s in slips[:3])
+    booked, rejected, _withdrawn = (_sent(s, link, company) for s in slips[:3])
     _set(booked, office, ExchangeStatus.BOOKED, reference="FIBU-7")
     _set(rejected, office, ExchangeStatus.REJECTED, reason="Wrong company")
     services.document_withdraw(document=slips[2], actor=company.user, ip=None)
@@ -259,13 +269,12 @@ def test_the_status_poll_brings_a_new_status_as_out_of_band_cells() -> None:
     )
     # then the booked cell comes out of band with the next version; the foreign id reads empty
     assert response.status_code == 200
-    tree = html.fromstring(response.content)
-    [cell] = tree.xpath(f"//*[@id='exchange-{slip.pk}']")
+    [cell] = _found(response, f"//*[@id='exchange-{slip.pk}']")
     assert (cell.get("hx-swap-oob"), _cell(response, slip)) == ("true", "booked (FIBU-42)")
-    title = cell.xpath(".//span[@title]")[0].get("title")
-    assert title.startswith(f"{office.organization.name}: {office.user.get_full_name()}, ")
+    [title] = _found(response, f"//*[@id='exchange-{slip.pk}']/span/@title")
+    assert str(title).startswith(f"{office.organization.name}: {office.user.get_full_name()}, ")
     assert _cell(response, other) == "—"
-    [poll] = tree.xpath("//*[@id='exchange-poll']")
+    [poll] = _found(response, "//*[@id='exchange-poll']")
     assert poll.get("data-version") != version
 
 
@@ -312,10 +321,11 @@ def test_the_detail_page_shows_each_office_with_its_history_live() -> None:
     changed = client.get(url, {"v": version})
     # then it shows the office, the status, the reason and both steps
     assert unchanged.status_code == 204
-    text = " ".join(html.fromstring(changed.content).text_content().split())
+    [section] = _found(changed, "//*[@id='exchange-section']")
+    text = _text(section)
     assert office.organization.name in text
     assert "rejected: Not our client's invoice" in text
-    steps = html.fromstring(changed.content).xpath("//ol[@class='timeline']/li/strong/text()")
+    steps = [str(s) for s in _found(changed, "//ol[@class='timeline']/li/strong/text()")]
     assert steps == ["Sent", "Rejected"]
     assert b"/withdraw" in page.content
 

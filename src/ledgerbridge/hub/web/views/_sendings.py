@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Badge", "badge", "person"]
 
-_TONES = {
+_TONES: dict[str, str] = {
     ExchangeStatus.SENT: "info",
     ExchangeStatus.RECEIVED: "info",
     ExchangeStatus.BOOKED: "ok",
@@ -37,6 +37,7 @@ class Badge:
     label: str
     tone: str  # a badge class of app.css: info, ok, bad, warn
     title: str  # office, who and when, for the hover text
+    byline: str  # who and when, under the office's name
     sent: SentDocument
 
 
@@ -56,13 +57,13 @@ def _label(sent: SentDocument) -> tuple[str, str]:
         return _("booked (%(reference)s)") % {"reference": sent.reference}, "ok"
     if sent.status == ExchangeStatus.REJECTED and sent.reason:
         return _("rejected: %(reason)s") % {"reason": sent.reason}, "bad"
-    labels = {
+    labels: dict[str, str] = {
         ExchangeStatus.SENT: _("sent"),
         ExchangeStatus.RECEIVED: _("received"),
         ExchangeStatus.BOOKED: _("booked"),
         ExchangeStatus.REJECTED: _("rejected"),
     }
-    return labels.get(ExchangeStatus(sent.status), sent.status), _TONES.get(sent.status, "info")
+    return labels.get(sent.status, sent.status), _TONES.get(sent.status, "info")
 
 
 def _who_when(sent: SentDocument) -> tuple[str, datetime]:
@@ -79,10 +80,8 @@ def badge(sent: SentDocument) -> Badge:
     who, when = _who_when(sent)
     office = sent.office.name
     when_text = short_datetime(timezone.localtime(when))
-    if who:
-        title = _("%(office)s: %(who)s, %(when)s") % {
-            "office": office, "who": who, "when": when_text,
-        }  # fmt: skip
-    else:
+    byline = f"{who}, {when_text}" if who else when_text
+    title = _("%(office)s: %(who)s, %(when)s") % {"office": office, "who": who, "when": when_text}
+    if not who:
         title = _("%(office)s, %(when)s") % {"office": office, "when": when_text}
-    return Badge(label=label, tone=tone, title=title, sent=sent)
+    return Badge(label=label, tone=tone, title=title, byline=byline, sent=sent)
