@@ -199,7 +199,12 @@ def _manager(actor: User, organization: Organization) -> None:
 
 
 def _locked(link: ClientLink) -> ClientLink:
-    return ClientLink.objects.select_for_update().select_related("office", "client").get(pk=link.pk)
+    # PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins: lock the link only
+    return (
+        ClientLink.objects.select_for_update(of=("self",))
+        .select_related("office", "client")
+        .get(pk=link.pk)
+    )
 
 
 def _check_open(link: ClientLink) -> None:
