@@ -123,6 +123,14 @@ WEB_ROUTES: dict[str, Route] = {
     "web:document_detail": Route(ORG, P.DOCUMENTS_VIEW),
     "web:document_file": Route(ORG, P.DOCUMENTS_VIEW),
     "web:document_page": Route(ORG, P.DOCUMENTS_VIEW),
+    # the company's side of the exchange (issue 11): send takes document ids in the body
+    # ("ids"): see test_sending_refuses_foreign_ids; the status poll only reads the own
+    # organization's sendings of the ids it is given (a foreign id reads as not sent)
+    "web:document_send": Route(ORG, P.DOCUMENTS_SEND),
+    "web:document_exchange_rows": Route(ORG, P.DOCUMENTS_VIEW),
+    "web:document_exchange": Route(ORG, P.DOCUMENTS_VIEW),
+    "web:document_withdraw": Route(ORG, P.DOCUMENTS_SEND),
+    "web:document_replace": Route(ORG, P.DOCUMENTS_SEND),
     "web:payment_slip_list": Route(ORG, P.DOCUMENTS_VIEW, lists=True),
     "web:payment_slip_rows": Route(ORG, P.DOCUMENTS_VIEW, lists=True),
     # these three take slip ids in the body ("ids"): see test_slip_actions_refuse_foreign_ids
@@ -549,6 +557,24 @@ def test_slip_actions_refuse_foreign_ids(name: str) -> None:
 
     # then both answer 404 and no slip changed, not even B's own
     assert (alone.status_code, mixed.status_code) == (404, 404)
+    assert _state() == before
+
+
+def test_sending_refuses_foreign_ids() -> None:
+    # given A's document, B's own document, and B's admin logged in
+    alpha, beta = tenant("zorvath"), tenant("quillon")
+    foreign, own = _payment_slip(alpha), _payment_slip(beta)
+    client = _session(beta.admin)
+    before = _state()
+
+    # when B's admin sends A's document (alone, or next to one of B's)
+    alone = client.post(reverse("web:document_send"), {"ids": [foreign]})
+    mixed = client.post(reverse("web:document_send"), {"ids": [own, foreign]})
+    polled = client.get(reverse("web:document_exchange_rows"), {"ids": [foreign]})
+
+    # then both answer 404, nothing changed, and the poll shows nothing of A
+    assert (alone.status_code, mixed.status_code, polled.status_code) == (404, 404, 200)
+    assert alpha.marker not in polled.content.decode().lower()
     assert _state() == before
 
 

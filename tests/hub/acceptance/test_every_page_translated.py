@@ -42,9 +42,18 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from ledgerbridge.hub.exchange import services as exchange_services
 from ledgerbridge.hub.identity.models import AuditEvent, Membership
 from tests.hub.conftest import PHONE
-from tests.hub.factories import CORPUS, ingest, make_slip, tenant, with_totp
+from tests.hub.factories import (
+    CORPUS,
+    ingest,
+    make_link,
+    make_slip,
+    office_admin,
+    tenant,
+    with_totp,
+)
 from tests.hub.test_isolation import _web_patterns
 
 if TYPE_CHECKING:
@@ -214,7 +223,18 @@ def _world() -> World:
     admin_membership = Membership.objects.get(organization=t.organization, user=t.admin)
     with_totp(t.admin)  # so the two-factor pages (app, recovery codes) are reachable
     RecoveryCodes.activate(t.admin)
-    world.documents["payment_slip"] = make_slip(admin_membership).pk
+    slip = make_slip(admin_membership)
+    world.documents["payment_slip"] = slip.pk
+    # an accounting office that booked the slip: the list's and the detail page's exchange
+    # parts (send form, status column, the office's section) are walked too
+    office = office_admin()
+    sent, _created = exchange_services.document_send(
+        document=slip, link=make_link(office, admin_membership), actor=t.admin, ip=None
+    )
+    exchange_services.sent_document_set_status(
+        sent=sent, office=office.organization, status="booked", reference="FIBU-1",
+        actor=office.user, ip=None,
+    )  # fmt: skip
     for name in ("ubl/cen-examples/BIS3_Invoice_positive.xml",
                  "camt053/genkgo/camt053.v2.all-balance-types.xml"):  # fmt: skip
         (document, *_rest) = ingest(

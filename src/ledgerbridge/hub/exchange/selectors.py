@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from ledgerbridge.hub.core.codes import ErrorCode
@@ -21,14 +21,18 @@ from ledgerbridge.hub.exchange.models import (
     Category,
     ClientAssignment,
     ClientLink,
+    ExchangeStatus,
     LinkDirection,
     LinkStatus,
     SentDocument,
+    SentDocumentChange,
+    SourceState,
 )
 from ledgerbridge.hub.identity.hashing import sha256_hex
 from ledgerbridge.hub.identity.permissions import Permission
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import date
     from decimal import Decimal
 
@@ -39,16 +43,22 @@ __all__ = [
     "ClientFilters",
     "DocumentFilters",
     "client_documents",
+    "client_has_offices",
     "client_link_from_token",
     "client_link_get",
     "client_link_list",
     "client_sent_get",
     "document_sendings",
+    "documents_by_exchange_state",
+    "exchange_states",
     "incoming_link_requests",
     "office_client_get",
     "office_clients",
+    "office_links_of_client",
     "open_link_count",
     "sees_all_clients",
+    "sendings_by_document",
+    "sendings_version",
 ]
 
 
@@ -229,7 +239,94 @@ def document_sendings(*, organization: Organization, document: Document) -> Quer
     """Where ``organization``'s ``document`` was sent, with the statuses and history."""
     return (
         SentDocument.objects.filter(organization=organization, document=document)
-        .select_related("office", "link", "status_by", "replaced_by")
-        .prefetch_related("changes")
+        .select_related("office", "link", "status_by", "sent_by", "replaced_by")
+        .prefetch_related(
+            Prefetch(
+                "changes",
+                queryset=SentDocumentChange.objects.select_related("actor", "by_organization"),
+            )
+        )
         .order_by("id")
     )
+
+
+def client_has_offices(*, organization: Organization) -> bool:
+    """Whether ``organization`` has (or had) an accounting office: an accepted link."""
+    return (
+        ClientLink.objects.filter(client=organization).exclude(status=LinkStatus.PENDING).exists()
+    )
+
+
+def office_links_of_client(*, organization: Organization) -> QuerySet[ClientLink]:
+    """The active links over which ``organization`` (the client) can send, by office name."""
+    return (
+        ClientLink.objects.filter(client=organization, status=LinkStatus.ACTIVE)
+        .select_related("office")
+        .order_by("office__name", "id")
+    )
+
+
+def sendings_by_document(
+    *, organization: Organization, document_ids: Sequence[int]
+) -> dict[int, list[SentDocument]]:
+    """The sendings of many of ``organization``'s documents in one query, by document id.
+
+    For the document list: each row's exchange status without one query per row.
+    """
+    found: dict[int, list[SentDocument]] = {}
+    if not document_ids:
+        return found
+    sendings = (
+        SentDocument.objects.filter(organization=organization, document_id__in=document_ids)
+        .select_related("office", "status_by", "sent_by", "replaced_by")
+        .order_by("document_id", "id")
+    )
+    for sent in sendings:
+        found.setdefault(sent.document_id, []).append(sent)
+    return found
+
+
+def sendings_version(*, organization: Organization) -> str:
+    """A cheap fingerprint of ``organization``'s sendings, for the live status polls.
+
+    One aggregate query: how many there are, the newest one, the newest status change and
+    the newest change at source. Sending, a status set by the office, a withdrawal or a
+    replacement each move it.
+    """
+    row = SentDocument.objects.filter(organization=organization).aggregate(
+        total=Count("id"),
+        last_id=Max("id"),
+        status_at=Max("status_at"),
+        source_at=Max("source_changed_at"),
+    )
+    stamps = [row["status_at"], row["source_at"]]
+    newest = max((s.timestamp() for s in stamps if s is not None), default=0.0)
+    return f"{row['total']}.{row['last_id'] or 0}.{newest:.6f}"
+
+
+# The document list's exchange filter: key -> the sendings that match it (current ones).
+EXCHANGE_STATES: dict[str, Q] = {
+    "sent": Q(status__in=(ExchangeStatus.SENT, ExchangeStatus.RECEIVED)),
+    "booked": Q(status=ExchangeStatus.BOOKED),
+    "rejected": Q(status=ExchangeStatus.REJECTED),
+}
+
+
+def exchange_states() -> tuple[str, ...]:
+    """The keys :func:`documents_by_exchange_state` understands."""
+    return ("not_sent", *EXCHANGE_STATES)
+
+
+def documents_by_exchange_state(
+    documents: QuerySet[Document], *, organization: Organization, state: str
+) -> QuerySet[Document]:
+    """``documents`` narrowed to those in ``state``: ``not_sent`` (no sending at all), or
+    with a current sending (not withdrawn or replaced) that is ``sent`` (sent or received,
+    waiting), ``booked`` or ``rejected``. An unknown state leaves them as they are."""
+    sendings = SentDocument.objects.filter(organization=organization, document=OuterRef("pk"))
+    if state == "not_sent":
+        return documents.filter(~Exists(sendings))
+    match = EXCHANGE_STATES.get(state)
+    if match is None:
+        return documents
+    return documents.filter(Exists(sendings.filter(match, source_state=SourceState.CURRENT)))

@@ -17,6 +17,7 @@ from ledgerbridge.hub.web.views import (
     payment_slips,
     preferences,
     scan,
+    sending,
     tokens,
 )
 
@@ -56,6 +57,8 @@ urlpatterns = [
     path("tokens/<int:token_id>/revoke", tokens.token_revoke, name="token_revoke"),
     path("documents/", documents.document_list, name="document_list"),
     path("documents/upload", documents.document_upload, name="document_upload"),
+    path("documents/send", sending.document_send, name="document_send"),
+    path("documents/exchange", sending.document_exchange_rows, name="document_exchange_rows"),
     path("documents/<int:document_id>/", documents.document_detail, name="document_detail"),
     path("documents/<int:document_id>/file", documents.document_file, name="document_file"),
     path(
@@ -63,6 +66,17 @@ urlpatterns = [
         documents.document_page,
         name="document_page",
     ),
+    path(
+        "documents/<int:document_id>/exchange",
+        sending.document_exchange,
+        name="document_exchange",
+    ),
+    path(
+        "documents/<int:document_id>/withdraw",
+        sending.document_withdraw,
+        name="document_withdraw",
+    ),
+    path("documents/<int:document_id>/replace", sending.document_replace, name="document_replace"),
     path("payment-slips/", payment_slips.payment_slip_list, name="payment_slip_list"),
     path("payment-slips/rows", payment_slips.payment_slip_rows, name="payment_slip_rows"),
     path("payment-slips/process", payment_slips.payment_slip_process, name="payment_slip_process"),

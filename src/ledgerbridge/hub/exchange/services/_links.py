@@ -221,7 +221,12 @@ def _plan_allows_a_link(organization: Organization, *, counted: bool = False) ->
 
 
 def _locked(link: ClientLink) -> ClientLink:
-    return ClientLink.objects.select_for_update().select_related("office", "client").get(pk=link.pk)
+    # PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins: lock the link only
+    return (
+        ClientLink.objects.select_for_update(of=("self",))
+        .select_related("office", "client")
+        .get(pk=link.pk)
+    )
 
 
 def _check_open(link: ClientLink) -> None:
@@ -449,7 +454,7 @@ def client_link_mail_send(*, link_id: int) -> bool:
     mails once; a request that was answered or revoked meanwhile is not mailed.
     """
     link = (
-        ClientLink.objects.select_for_update()
+        ClientLink.objects.select_for_update(of=("self",))
         .select_related("organization", "office", "client")
         .filter(pk=link_id)
         .first()

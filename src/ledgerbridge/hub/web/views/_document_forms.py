@@ -74,6 +74,18 @@ class DocumentFilterForm(forms.Form):
     duplicate = forms.ChoiceField(label=_("Duplicates"), required=False, choices=_YES_NO)
     since = forms.DateField(label=_("From"), required=False, widget=iso_date_input())
     until = forms.DateField(label=_("To"), required=False, widget=iso_date_input())
+    # Not an argument of ``document_list``: the view narrows by the exchange's selector.
+    exchange = forms.ChoiceField(
+        label=_("Accounting office"),
+        required=False,
+        choices=(
+            ("", _("Sent or not")),
+            ("not_sent", _("Not sent")),
+            ("sent", _("Sent, not yet booked")),
+            ("booked", _("Booked")),
+            ("rejected", _("Rejected")),
+        ),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -28,11 +28,13 @@ from ledgerbridge.hub.core.errors import ServiceError
 from ledgerbridge.hub.core.http import client_ip, content_disposition
 from ledgerbridge.hub.documents import originals, presenters, selectors, services
 from ledgerbridge.hub.documents.models import Document
+from ledgerbridge.hub.exchange import selectors as exchange_selectors
 from ledgerbridge.hub.identity.permissions import Permission
 from ledgerbridge.hub.web.decorators import org_permission_required
 from ledgerbridge.hub.web.templatetags.ledger_l10n import money
 from ledgerbridge.hub.web.views._common import paginate
 from ledgerbridge.hub.web.views._document_forms import DocumentFilterForm
+from ledgerbridge.hub.web.views.sending import detail_exchange_context, list_exchange_context
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -159,23 +161,35 @@ def document_upload(request: AuthedOrgRequest) -> HttpResponse:
 @org_permission_required(Permission.DOCUMENTS_VIEW)
 @require_GET
 def document_list(request: AuthedOrgRequest) -> HttpResponse:
+    organization = request.organization
     form = DocumentFilterForm(request.GET)
     valid = form.is_valid()
     documents = selectors.document_list(
-        organization=request.organization, **(form.selector_arguments() if valid else {})
+        organization=organization, **(form.selector_arguments() if valid else {})
     )
+    if valid and form.cleaned_data.get("exchange"):
+        documents = exchange_selectors.documents_by_exchange_state(
+            documents, organization=organization, state=form.cleaned_data["exchange"]
+        )
     if not valid:
         documents = documents.none()
     page = paginate(request, documents, _PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
+    shown = list(page.object_list)
+    can_send = Permission.DOCUMENTS_SEND in request.org_permissions
     context = {
         "form": form,
         "page": page,
-        "documents": list(page.object_list),
+        "documents": shown,
         "query": query.urlencode(),
         "filtered": any(v for k, v in request.GET.items() if k != "page"),
         "can_upload": Permission.DOCUMENTS_UPLOAD in request.org_permissions,
+        "exchanges": exchange_selectors.client_has_offices(organization=organization),
+        "send_links": list(exchange_selectors.office_links_of_client(organization=organization))
+        if can_send
+        else [],
+        **list_exchange_context(organization, shown),
     }
     template = "web/documents/list.html"
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "document-table":
@@ -204,6 +218,7 @@ def document_detail(request: AuthedOrgRequest, document_id: int) -> HttpResponse
         "duplicates": list(document.duplicates.filter(organization=request.organization)),
         "siblings": list(siblings),
         "can_process": Permission.PAYMENT_SLIPS_PROCESS in request.org_permissions,
+        **detail_exchange_context(request, document),
     }
     return render(request, "web/documents/detail.html", context)
 
