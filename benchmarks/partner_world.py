@@ -263,7 +263,7 @@ class Timer:
         began = time.perf_counter()
         rows = work()
         self.phases.append((name, time.perf_counter() - began, rows))
-        print(f"  {name:<44}{self.phases[-1][1]:>8.1f} s{rows:>10,} rows", flush=True)
+        print(f"  {name:<52}{self.phases[-1][1]:>8.1f} s{rows:>10,} rows", flush=True)
 
 
 def _office() -> tuple[Organization, Membership]:
@@ -511,7 +511,7 @@ def generate(clients: int, documents: int) -> World:
     timer.run("link counters (bulk_update)", lambda: _counters(world, made["s"]))
     timer.run("sequences, VACUUM ANALYZE", _sequences_and_vacuum)
     total = sum(p[1] for p in phases)
-    print(f"  {'total':<44}{total:>8.1f} s{sum(p[2] for p in phases):>10,} rows")
+    print(f"  {'total':<52}{total:>8.1f} s{sum(p[2] for p in phases):>10,} rows")
     return world
 
 
