@@ -74,6 +74,7 @@ pytest-postgres:
 ## benchmark: print the benchmark figures (ratios against baselines measured in the same run)
 benchmark: install-test
 	$(VENV)/bin/python benchmarks/formats.py
+	$(VENV)/bin/python benchmarks/partner_space.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache artifacts

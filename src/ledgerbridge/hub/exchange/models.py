@@ -221,6 +221,17 @@ class SentDocument(models.Model):
             models.Index(fields=["link", "source_state", "status"]),
             models.Index(fields=["office", "organization", "category", "sent_at", "id"]),
             models.Index(fields=["office", "organization", "also_invoice", "sent_at", "id"]),
+            # The incoming-invoice tab holds two kinds of rows (invoices and QR-bills that
+            # carry one): with an OR no index above gives them in the tab's order, so every
+            # row of the client's tab was read and sorted for one page. In this one they
+            # come in order and a page stops after its rows; the count reads the index
+            # alone, with the status for the tab's status filter.
+            models.Index(
+                fields=["office", "organization", "-sent_at", "-id"],
+                include=["status"],
+                condition=models.Q(category="incoming_invoice") | models.Q(also_invoice=True),
+                name="exchange_sent_incoming_tab",
+            ),
             models.Index(fields=["organization", "digest_pending"]),
         ]
         ordering = ("-sent_at", "-id")
