@@ -294,6 +294,7 @@ class AuditAction(models.TextChoices):
     PAYMENT_SLIP_REJECTED = "payment-slip-rejected", _("Payment slip rejected")
     PAYMENT_SLIP_EXPORTED = "payment-slip-exported", _("Payment slip exported for payment")
     PAIN001_EXPORTED = "pain001-exported", _("Payment file (pain.001) exported")
+    DOCUMENT_KIND_CHANGED = "document_kind_changed", _("Document category changed")
 
 
 class _AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
