@@ -131,6 +131,8 @@ WEB_ROUTES: dict[str, Route] = {
     "web:document_exchange": Route(ORG, P.DOCUMENTS_VIEW),
     "web:document_withdraw": Route(ORG, P.DOCUMENTS_SEND),
     "web:document_replace": Route(ORG, P.DOCUMENTS_SEND),
+    # correcting the category: documents.upload, from the page documents.view shows (issue 11)
+    "web:document_kind": Route(ORG, P.DOCUMENTS_UPLOAD),
     "web:payment_slip_list": Route(ORG, P.DOCUMENTS_VIEW, lists=True),
     "web:payment_slip_rows": Route(ORG, P.DOCUMENTS_VIEW, lists=True),
     # these three take slip ids in the body ("ids"): see test_slip_actions_refuse_foreign_ids
@@ -177,6 +179,7 @@ API_ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/documents"): Route(ORG, P.DOCUMENTS_UPLOAD),
     ("GET", "/documents/{document_id}"): Route(ORG),
     ("GET", "/documents/{document_id}/file"): Route(ORG),
+    ("PATCH", "/documents/{document_id}"): Route(ORG, P.DOCUMENTS_UPLOAD),
     ("GET", "/payment-slips"): Route(ORG, lists=True),  # payment_slips.process or documents.view
     ("POST", "/payment-slips/{document_id}/processed"): Route(ORG, P.PAYMENT_SLIPS_PROCESS),
     ("POST", "/payment-slips/{document_id}/rejected"): Route(ORG, P.PAYMENT_SLIPS_PROCESS),

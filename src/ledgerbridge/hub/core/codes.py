@@ -21,7 +21,7 @@ from typing import TypeAlias
 
 from ledgerbridge.formats import ErrorCode as FormatCode
 
-__all__ = ["ErrorCode", "FormatCode"]
+__all__ = ["ErrorCode", "FindingCode", "FormatCode"]
 
 
 @unique
@@ -117,6 +117,11 @@ class ErrorCode(StrEnum):
     SLIPS_REQUIRED = "slips-required"
     REASON_REQUIRED = "reason-required"
     CURSOR_INVALID = "cursor-invalid"
+    # a document's kind (its category), chosen at upload or corrected later
+    DOCUMENT_KIND_INVALID = "document-kind-invalid"
+    DOCUMENT_KIND_NEEDS_QR_BILL = "document-kind-needs-qr-bill"
+    DOCUMENT_KIND_NEEDS_BANK_STATEMENT = "document-kind-needs-bank-statement"
+    DOCUMENT_KIND_SLIP_NOT_PENDING = "document-kind-slip-not-pending"
 
     # the exchange: client links, sending, statuses
     TAX_ID_MISMATCH = "tax-id-mismatch"
@@ -143,3 +148,11 @@ class ErrorCode(StrEnum):
 
 # Any code a refusal may carry: the hub's own or one passed through from the formats library.
 Code: TypeAlias = ErrorCode | FormatCode
+
+
+@unique
+class FindingCode(StrEnum):
+    """The hub's own findings on a stored document, beside those of the formats library
+    (a warning, not a refusal: the document is stored with it)."""
+
+    NOT_ADDRESSED_TO_ORGANIZATION = "not-addressed-to-organization"

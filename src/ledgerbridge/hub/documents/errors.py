@@ -25,6 +25,18 @@ location stay on the error's ``details`` for logs and support.
 (True, {'location': 'a.pdf', 'detail': 'not a PDF'})
 >>> from_format_error(UnsupportedFormat(FormatCode.FILE_TOO_LARGE, "", "big")).status
 413
+
+A document's findings keep the library's English message (the API answers it as it is);
+the hub's own findings (:class:`~ledgerbridge.hub.core.codes.FindingCode`) are stored
+alike, and :func:`finding_message` gives people their translated sentence from
+:data:`FINDING_MESSAGES`:
+
+>>> from django.utils import translation
+>>> with translation.override("de"):
+...     finding_message({"code": "not-addressed-to-organization", "message": "..."})[:40]
+'Nicht an diese Organisation adressiert: '
+>>> finding_message({"code": "BR-CO-15", "message": "gross != net + tax"})
+'gross != net + tax'
 """
 
 from __future__ import annotations
@@ -34,7 +46,7 @@ from typing import TYPE_CHECKING, ClassVar
 from django.utils.translation import gettext_lazy as _
 
 from ledgerbridge.formats import UnsupportedFormat
-from ledgerbridge.hub.core.codes import Code, FormatCode
+from ledgerbridge.hub.core.codes import Code, FindingCode, FormatCode
 from ledgerbridge.hub.core.errors import Invalid
 
 if TYPE_CHECKING:
@@ -44,7 +56,14 @@ if TYPE_CHECKING:
 
     from ledgerbridge.formats import FormatError
 
-__all__ = ["FORMAT_MESSAGES", "FileTooLarge", "UnsupportedType", "from_format_error"]
+__all__ = [
+    "FINDING_MESSAGES",
+    "FORMAT_MESSAGES",
+    "FileTooLarge",
+    "UnsupportedType",
+    "finding_message",
+    "from_format_error",
+]
 
 _TOO_LARGE = _("The file is larger than the upload limit.")
 _CANNOT_READ = _("The file could not be read. Check that it is complete and try again.")
@@ -129,6 +148,25 @@ FORMAT_MESSAGES: Mapping[FormatCode, str | Promise] = {
     FormatCode.PAIN001_TEXT_MISSING: _("A name, town or country is missing."),
     FormatCode.PAIN001_TEXT_TOO_LONG: _("A name or address is too long for a payment order."),
 }
+
+
+# What a person reads for each of the hub's own findings (one entry per FindingCode).
+FINDING_MESSAGES: Mapping[FindingCode, str | Promise] = {
+    FindingCode.NOT_ADDRESSED_TO_ORGANIZATION: _(
+        "Not addressed to this organization: neither seller nor buyer carries its tax ID "
+        "or that of a linked client."
+    ),
+}
+
+
+def finding_message(finding: Mapping[str, object]) -> str:
+    """The sentence shown for one stored finding: translated for the hub's own codes, the
+    formats library's (English) message otherwise."""
+    try:
+        code = FindingCode(str(finding.get("code", "")))
+    except ValueError:
+        return str(finding.get("message") or "")
+    return str(FINDING_MESSAGES[code])
 
 
 class FileTooLarge(Invalid):

@@ -12,7 +12,9 @@ template only formats them:
 - a payment slip (QR-bill): creditor and debtor addresses, reference, the unstructured
   message and the bill information, with Swico S1 decoded.
 
-A document without data (kept as "other" or as a receipt photo) has no view: ``None``.
+The layout follows the data's format when it is given (``data_format``), so an invoice
+whose kind was corrected to "other" still shows as an invoice; without it, the kind. A
+document without data (kept as "other" or as a receipt photo) has no view: ``None``.
 
 >>> view = document_data_view(Document.Kind.BANK_STATEMENT, {
 ...     "account_iban": "CH93", "currency": "CHF", "from": "2026-01-01", "to": "2026-01-31",
@@ -30,6 +32,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 
+from ledgerbridge.formats import Format
 from ledgerbridge.hub.documents.models import Document
 
 __all__ = ["STATEMENT_ENTRIES_PER_PAGE", "document_data_view"]
@@ -38,6 +41,18 @@ STATEMENT_ENTRIES_PER_PAGE = 20
 _INVOICE_KINDS = frozenset(
     {Document.Kind.INCOMING_INVOICE, Document.Kind.OUTGOING_INVOICE, Document.Kind.CREDIT_NOTE}
 )
+_LAYOUT_OF_FORMAT: dict[str, str] = {
+    Format.SWISS_QR_BILL: "slip",
+    Format.CAMT_053: "statement",
+    Format.UBL: "invoice",
+    Format.CII: "invoice",
+    Format.KSEF_FA3: "invoice",
+}
+_LAYOUT_OF_KIND: dict[str, str] = {
+    **dict.fromkeys(_INVOICE_KINDS, "invoice"),
+    Document.Kind.BANK_STATEMENT: "statement",
+    Document.Kind.PAYMENT_SLIP: "slip",
+}
 
 
 def _amount(value: Any) -> Decimal | None:
@@ -241,15 +256,21 @@ def _slip(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def document_data_view(
-    kind: str, data: dict[str, Any] | None, *, page: str | int | None = None
+    kind: str,
+    data: dict[str, Any] | None,
+    *,
+    page: str | int | None = None,
+    data_format: str = "",
 ) -> dict[str, Any] | None:
-    """The page's view of ``data`` for a document of ``kind``; ``None`` without data."""
+    """The page's view of ``data`` for a document of ``kind`` read as ``data_format``;
+    ``None`` without data."""
     if not isinstance(data, dict):
         return None
-    if kind in _INVOICE_KINDS:
+    layout = _LAYOUT_OF_FORMAT.get(data_format) or _LAYOUT_OF_KIND.get(kind)
+    if layout == "invoice":
         return _invoice(data)
-    if kind == Document.Kind.BANK_STATEMENT:
+    if layout == "statement":
         return _statement(data, page)
-    if kind == Document.Kind.PAYMENT_SLIP:
+    if layout == "slip":
         return _slip(data)
     return None

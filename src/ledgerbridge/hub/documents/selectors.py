@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ledgerbridge.hub.core.codes import ErrorCode
-from ledgerbridge.hub.core.errors import NotFound
+from ledgerbridge.hub.core.errors import Invalid, NotFound
 from ledgerbridge.hub.documents.models import (
     Document,
     DocumentStatusChange,
@@ -34,8 +34,10 @@ if TYPE_CHECKING:
 __all__ = [
     "document_count_this_month",
     "document_get",
+    "document_in_category",
     "document_list",
     "document_status_history",
+    "documents_of_category",
     "mail_inbox_by_address",
     "month_start",
     "payment_slip_exports",
@@ -105,6 +107,32 @@ def document_list(
             match |= Q(search_text__icontains=form)
         documents = documents.filter(match)
     return documents.order_by("-created_at", "-id")
+
+
+def document_in_category(documents: QuerySet[Document], category: str) -> QuerySet[Document]:
+    """``documents`` narrowed to one category (a :class:`Document.Kind` value), as the
+    partner space's category tabs show them.
+
+    A category is the document's kind, with one widening: ``incoming_invoice`` also holds
+    the payment slips that carry an invoice, i.e. a QR-bill whose Swico S1 bill
+    information names an invoice number (the ``invoice_number`` column). Such a slip stays
+    a ``payment_slip`` and is in that tab too. An unknown category is refused
+    (``document-kind-invalid``, 422) rather than answering nothing.
+
+    Filters only: the caller's queryset keeps its organization filter, order and joins.
+    """
+    if category not in Document.Kind.values:
+        raise Invalid(ErrorCode.DOCUMENT_KIND_INVALID, _("Unknown document category."))
+    if category == Document.Kind.INCOMING_INVOICE:
+        slip_with_invoice = Q(kind=Document.Kind.PAYMENT_SLIP) & ~Q(invoice_number="")
+        return documents.filter(Q(kind=category) | slip_with_invoice)
+    return documents.filter(kind=category)
+
+
+def documents_of_category(*, organization: Organization, category: str) -> QuerySet[Document]:
+    """The organization's documents of one category, newest first (see
+    :func:`document_in_category` for what a category holds)."""
+    return document_in_category(document_list(organization=organization), category)
 
 
 def document_get(*, organization: Organization, document_id: int) -> Document:

@@ -316,6 +316,7 @@ class AuditAction(models.TextChoices):
     DOCUMENT_WITHDRAWN = "document_withdrawn", _("Document withdrawn")
     DOCUMENT_REPLACED = "document_replaced", _("Document replaced")
     EXCHANGE_STATUS_SET = "exchange_status_set", _("Document status set")
+    DOCUMENT_KIND_CHANGED = "document_kind_changed", _("Document category changed")
 
 
 class _AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):

@@ -61,6 +61,7 @@ urlpatterns = [
     path("documents/exchange", sending.document_exchange_rows, name="document_exchange_rows"),
     path("documents/<int:document_id>/", documents.document_detail, name="document_detail"),
     path("documents/<int:document_id>/file", documents.document_file, name="document_file"),
+    path("documents/<int:document_id>/kind", documents.document_kind, name="document_kind"),
     path(
         "documents/<int:document_id>/pages/<int:page>.png",
         documents.document_page,

@@ -33,6 +33,7 @@ from ledgerbridge.hub.api.documents._schemas import (
     DocumentPage,
     DocumentQuery,
     IngestOut,
+    KindIn,
     UploadQuery,
 )
 from ledgerbridge.hub.api.schemas import Id  # noqa: TC001  # ninja reads the annotation at run time
@@ -185,12 +186,15 @@ def _idempotency_key(request: HttpRequest) -> str | None:
 
 def _keep_arguments(query: UploadQuery) -> dict[str, Any]:
     """``keep_unreadable`` and ``kind``/``category`` as the ingest service takes them."""
-    if not query.keep_unreadable:
-        return {}
+    arguments: dict[str, Any] = {}
+    if query.kind is not None:
+        arguments["kind"] = query.kind.value
     if query.kind == Document.Kind.PURCHASE_RECEIPT:
         # the service refuses a missing category with ``receipt-category-invalid``
-        return {"receipt_category": query.category.value if query.category else ""}
-    return {"keep_unreadable_as_other": True}
+        arguments["receipt_category"] = query.category.value if query.category else ""
+    if query.keep_unreadable:
+        arguments["keep_unreadable_as_other"] = True
+    return arguments
 
 
 @router.post(
@@ -206,7 +210,9 @@ def document_upload(request: HttpRequest, query: Query[UploadQuery]) -> Status[I
     same file or the same ``Idempotency-Key`` was sent before. A file in which nothing is
     found is refused (422) unless ``keep_unreadable=true``: then it is kept as an ``other``
     document, or with ``kind=purchase_receipt&category=meals`` (for example) as a purchase
-    receipt of that category — a photo of a till receipt."""
+    receipt of that category — a photo of a till receipt. ``kind`` also names the category
+    of an e-invoice that names neither this organization nor a linked one (it gets the
+    warning finding ``not-addressed-to-organization``)."""
     caller = require(request, Permission.DOCUMENTS_UPLOAD)
     key = _idempotency_key(request)
     data, name = _upload(request)
@@ -253,6 +259,26 @@ def document_detail(request: HttpRequest, document_id: Id) -> DocumentDetailOut:
     return DocumentDetailOut(
         **dict(document_out(document)), history=[status_change_out(c) for c in history]
     )
+
+
+@router.patch(
+    "/documents/{document_id}", response={200: DocumentDetailOut, **ERRORS}, tags=["documents"]
+)
+def document_set_kind(request: HttpRequest, document_id: Id, body: KindIn) -> DocumentDetailOut:
+    """Correct the document's category (``documents.upload``; without ``documents.view``
+    only for one's own uploads). The same kind again changes nothing. 422
+    ``document-kind-needs-qr-bill`` (payment_slip for anything but a QR-bill),
+    ``document-kind-needs-bank-statement`` (bank_statement for anything but camt.053),
+    ``document-kind-slip-not-pending`` (a slip exported for payment, processed or rejected
+    stays a slip); a payment slip entering or leaving moves between pending and received.
+    Audited as ``document_kind_changed``."""
+    caller = require(request, Permission.DOCUMENTS_UPLOAD)
+    document = _document(request, document_id)
+    services.document_set_kind(
+        document=document, kind=body.kind.value, actor=caller.user, token=caller.token,
+        ip=client_ip(request),
+    )  # fmt: skip
+    return document_detail(request, document_id)
 
 
 @router.get(

@@ -16,8 +16,15 @@ Kind = Annotated[Document.Kind, inline_enum(Document.Kind)]
 Source = Annotated[Document.Source, inline_enum(Document.Source)]
 Status = Annotated[Document.Status, inline_enum(Document.Status)]
 ReceiptCategory = Annotated[Document.ReceiptCategory, inline_enum(Document.ReceiptCategory)]
-# How an upload without a readable document is kept when ``keep_unreadable`` asks for it.
-KeepKind = Literal[Document.Kind.OTHER, Document.Kind.PURCHASE_RECEIPT]
+# What an uploader may choose for the documents whose data does not determine their kind
+# (ledgerbridge.hub.documents.categories.CHOOSABLE_KINDS).
+ChosenKind = Literal[
+    Document.Kind.INCOMING_INVOICE,
+    Document.Kind.OUTGOING_INVOICE,
+    Document.Kind.CREDIT_NOTE,
+    Document.Kind.PURCHASE_RECEIPT,
+    Document.Kind.OTHER,
+]
 # What a client may name as the source of its upload (e-mail and exchange are the hub's own).
 UploadSource = Literal[Document.Source.SCAN, Document.Source.UPLOAD, Document.Source.API]
 # The states a payment slip can be in (``received`` is for the other kinds).
@@ -119,14 +126,25 @@ class UploadQuery(RequestSchema):
         description="keep a file in which nothing is found (a PDF letter, a photo of a till "
         "receipt) instead of refusing it, as a document of `kind`",
     )
-    kind: KeepKind = Field(
-        Document.Kind.OTHER,
-        description="with keep_unreadable: `other`, or `purchase_receipt` (needs `category`)",
+    kind: ChosenKind | None = Field(
+        None,
+        description="the category of documents whose content does not determine it: a "
+        "file kept with keep_unreadable (default `other`) and an e-invoice naming neither "
+        "this organization nor a linked one (default `other`). QR-bills, bank statements, "
+        "credit notes and e-invoices naming this organization are sorted by their content. "
+        "`purchase_receipt` needs `category`",
     )
     category: ReceiptCategory | None = Field(
         None, description="with kind=purchase_receipt: what the receipt was for"
     )
     source: UploadSource = Document.Source.API
+
+
+class KindIn(RequestSchema):
+    kind: Kind = Field(
+        description="the document's category; payment_slip only for a QR-bill, "
+        "bank_statement only for a camt.053 statement"
+    )
 
 
 class SlipQuery(RequestSchema):

@@ -13,6 +13,7 @@ from ledgerbridge.hub.documents.services._ingest import (
     max_upload_bytes,
     sniff_content_type,
 )
+from ledgerbridge.hub.documents.services._kinds import document_set_kind
 from ledgerbridge.hub.documents.services._mail import (
     MailReceipt,
     mail_inbox_ensure,
@@ -43,6 +44,7 @@ __all__ = [
     "SlipNotPayable",
     "document_ingest",
     "document_preview",
+    "document_set_kind",
     "mail_inbox_ensure",
     "mail_receive",
     "max_mail_bytes",

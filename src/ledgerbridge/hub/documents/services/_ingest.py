@@ -25,10 +25,20 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from ledgerbridge.formats import FormatError, Kind, ReadOptions, ReadResult, read
+from ledgerbridge.formats import (
+    Finding,
+    FormatError,
+    Invoice,
+    ReadOptions,
+    ReadResult,
+    Severity,
+    read,
+)
 from ledgerbridge.formats.contract import to_json
-from ledgerbridge.hub.core.codes import ErrorCode, FormatCode
+from ledgerbridge.hub.core.codes import ErrorCode, FindingCode, FormatCode
 from ledgerbridge.hub.core.errors import Conflict, Invalid
+from ledgerbridge.hub.documents.categories import CHOOSABLE_KINDS, Classification, classify
+from ledgerbridge.hub.documents.counterparts import linked_tax_ids
 from ledgerbridge.hub.documents.errors import FileTooLarge, UnsupportedType, from_format_error
 from ledgerbridge.hub.documents.events import DocumentEvent, publish
 from ledgerbridge.hub.documents.models import Document, DocumentStatusChange, IngestRequest
@@ -66,11 +76,15 @@ __all__ = [
 ]
 
 
-_KINDS = {
-    Kind.PAYMENT_SLIP: Document.Kind.PAYMENT_SLIP,
-    Kind.CREDIT_NOTE: Document.Kind.CREDIT_NOTE,
-    Kind.BANK_STATEMENT: Document.Kind.BANK_STATEMENT,
-}
+# The warning on an e-invoice that names neither the organization nor a linked one; its
+# message is English like the formats library's, people read FINDING_MESSAGES' sentence.
+_NOT_ADDRESSED = Finding(
+    Severity.WARNING,
+    FindingCode.NOT_ADDRESSED_TO_ORGANIZATION,
+    "",
+    "not addressed to this organization: neither seller nor buyer carries its tax ID "
+    "or that of a linked organization",
+)
 # Codes of an intact file in which no business document was found: such a file may be
 # kept as an "other" document or a purchase receipt when the caller asks for it. A photo
 # without a QR code (a till receipt) is such a file too.
@@ -94,19 +108,31 @@ _MAGIC = (
 
 @dataclass(frozen=True, slots=True)
 class Kept:
-    """How a file without a readable document is kept: its kind and, for a receipt, category."""
+    """The uploader's choice of kind (and, for a receipt, its category): how a file without
+    a readable document is kept, and the kind of a document its data does not determine."""
 
     kind: str = Document.Kind.OTHER
     category: str = ""
 
 
-def _kept(*, as_other: bool, receipt_category: str | None) -> Kept | None:
-    """What the caller asked for: nothing, an "other" document, or a purchase receipt."""
-    if receipt_category is None:
-        return Kept() if as_other else None
+def _choice(*, kind: str | None, receipt_category: str | None) -> Kept | None:
+    """The uploader's choice, checked; a receipt category alone chooses a purchase receipt."""
+    if kind is None and receipt_category is None:
+        return None
+    kind = kind or Document.Kind.PURCHASE_RECEIPT
+    if kind not in CHOOSABLE_KINDS:
+        raise Invalid(
+            ErrorCode.DOCUMENT_KIND_INVALID,
+            _(
+                "Choose incoming invoice, outgoing invoice, credit note, purchase receipt "
+                "or other as the document's category."
+            ),
+        )
+    if kind != Document.Kind.PURCHASE_RECEIPT:
+        return Kept(kind)
     if receipt_category not in Document.ReceiptCategory.values:
         raise Invalid(ErrorCode.RECEIPT_CATEGORY_INVALID, _("Choose a category for the receipt."))
-    return Kept(Document.Kind.PURCHASE_RECEIPT, receipt_category)
+    return Kept(kind, str(receipt_category))
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,18 +258,16 @@ def read_upload(data: bytes, filename: str, *, keep_unreadable: bool) -> ReadRes
     )
 
 
-def _kind(found: ReadDocument, organization: Organization) -> str:
-    if found.kind is not Kind.INVOICE:
-        return _KINDS[found.kind]
-    seller = getattr(found.data, "seller", None)
-    ids = {getattr(seller, "vat_id", None), getattr(seller, "tax_registration_id", None)}
-    own = _alnum(organization.tax_id)
-    ours = bool(own) and any(own in _alnum(i) for i in ids if i)
-    return Document.Kind.OUTGOING_INVOICE if ours else Document.Kind.INCOMING_INVOICE
-
-
-def _alnum(text: str) -> str:
-    return "".join(ch for ch in text if ch.isalnum()).upper()
+def _classify(origin: Origin, found: ReadDocument) -> Classification:
+    """The kind of ``found`` (:func:`.categories.classify`); the linked organizations' tax
+    IDs are asked for only when the organization's own does not decide."""
+    organization = origin.organization
+    own = (organization.country, organization.tax_id)
+    chosen = origin.chosen.kind if origin.chosen else None
+    result = classify(found, own=own, chosen=chosen)
+    if result.addressed or not isinstance(found.data, Invoice):
+        return result
+    return classify(found, own=own, linked=linked_tax_ids(organization), chosen=chosen)
 
 
 def originals(organization: Organization, keys: set[str]) -> dict[str, int]:
@@ -272,6 +296,8 @@ class Origin:
     actor: User | None
     token: ApiToken | None
     source_file: StoredFile | None
+    # What the uploader chose for documents whose data does not determine their kind.
+    chosen: Kept | None = None
 
 
 def _status_of(kind: str) -> str:
@@ -327,12 +353,18 @@ def new_document(origin: Origin, stored: StoredFile, index: int, **fields: Any) 
 
 def found_fields(origin: Origin, found: ReadDocument) -> dict[str, Any]:
     """The row values of one business document that :func:`formats.read` found."""
+    classified = _classify(origin, found)
+    findings = to_json(found.findings)
+    if not classified.addressed:
+        findings.append(to_json(_NOT_ADDRESSED))
+    chosen_receipt = not classified.determined and origin.chosen is not None
     return {
-        "kind": _kind(found, origin.organization),
+        "kind": classified.kind,
+        "category": origin.chosen.category if chosen_receipt and origin.chosen else "",
         "format": found.format.value,
         "profile": (found.profile or "")[:200],
         "data": to_json(found.data),
-        "findings": to_json(found.findings),
+        "findings": findings,
         "has_errors": found.has_errors,
         "dedupe_key": dedupe_key(found.data),
         **columns_of(found.data),
@@ -453,6 +485,7 @@ def document_ingest(
     token: ApiToken | None = None,
     keep_unreadable_as_other: bool = False,
     receipt_category: str | None = None,
+    kind: str | None = None,
     idempotency_key: str | None = None,
     source_file: StoredFile | None = None,
     ip: str | None = None,
@@ -464,8 +497,11 @@ def document_ingest(
     document whose ``duplicate_of`` is the first one. ``source_file`` is the file the data
     arrived in when it differs (the raw e-mail of an attachment). A file in which nothing
     is found (a PDF letter, a photo without a QR code) is refused unless the caller asks to
-    keep it: ``keep_unreadable_as_other`` keeps it as an "other" document,
-    ``receipt_category`` (a :class:`Document.ReceiptCategory`) as a purchase receipt. Raises
+    keep it: ``keep_unreadable_as_other`` keeps it as an "other" document (or as ``kind``),
+    ``receipt_category`` (a :class:`Document.ReceiptCategory`) as a purchase receipt.
+    ``kind`` (one of :data:`.categories.CHOOSABLE_KINDS`) is the uploader's choice for every
+    document whose data does not determine its kind (see :mod:`.categories`): a kept file,
+    an e-invoice naming neither the organization nor a linked one. Raises
     :class:`~ledgerbridge.hub.core.errors.Invalid` or
     :class:`~ledgerbridge.hub.core.errors.Conflict` subclasses with a stable code, and then
     nothing is stored.
@@ -474,10 +510,13 @@ def document_ingest(
         raise Invalid(ErrorCode.SOURCE_INVALID, _("Unknown document source."))
     if source in _SOURCE_FEATURES:
         plan_require_feature(organization=organization, feature=_SOURCE_FEATURES[source])
-    kept = _kept(as_other=keep_unreadable_as_other, receipt_category=receipt_category)
+    chosen = _choice(kind=kind, receipt_category=receipt_category)
+    # a receipt category without a kind is the scan app's "keep this photo as a receipt"
+    keep = keep_unreadable_as_other or (kind is None and receipt_category is not None)
+    kept = (chosen or Kept()) if keep else None
     filename = safe_filename(filename)  # a client's name: no directories, no line breaks
     sha = hashlib.sha256(data).hexdigest()
-    origin = Origin(organization, source, actor, token, source_file)
+    origin = Origin(organization, source, actor, token, source_file, chosen)
     replay = _replay(organization, idempotency_key, sha)
     if replay is not None:
         return replay

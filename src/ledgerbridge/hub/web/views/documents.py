@@ -11,22 +11,27 @@ The detail page shows the original beside the extracted fields as
 :mod:`ledgerbridge.hub.documents.originals` prepares it, and the document's data per kind
 as :mod:`ledgerbridge.hub.documents.presenters` lays it out; :func:`document_page` serves a
 PDF page as PNG, cached by the browser only, with a link that opens the PDF itself.
+A person who may upload corrects the document's category there (:func:`document_kind`,
+a plain POST that comes back to the page).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import ServiceError
 from ledgerbridge.hub.core.http import client_ip, content_disposition
 from ledgerbridge.hub.documents import originals, presenters, selectors, services
+from ledgerbridge.hub.documents.categories import CHOOSABLE_KINDS, allowed_kinds
+from ledgerbridge.hub.documents.errors import finding_message
 from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.exchange import selectors as exchange_selectors
 from ledgerbridge.hub.identity.permissions import Permission
@@ -44,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = [
     "document_detail",
     "document_file",
+    "document_kind",
     "document_list",
     "document_page",
     "document_upload",
@@ -84,12 +90,20 @@ _OUTCOME_MESSAGES = {
 
 
 def _keep_arguments(request: AuthedOrgRequest) -> dict[str, Any]:
-    """How the uploader asked to keep a file without a readable document (if at all)."""
-    if request.POST.get("keep_unreadable") not in {"on", "1", "true"}:
-        return {}
-    if request.POST.get("keep_as") == Document.Kind.PURCHASE_RECEIPT:
-        return {"receipt_category": request.POST.get("category", "")}
-    return {"keep_unreadable_as_other": True}
+    """The uploader's category for documents the content does not sort (``keep_as``), and
+    whether to keep a file without a readable document at all."""
+    kind = request.POST.get("keep_as") or Document.Kind.OTHER
+    arguments: dict[str, Any] = {"kind": kind}
+    if kind == Document.Kind.PURCHASE_RECEIPT:
+        arguments["receipt_category"] = request.POST.get("category", "")
+    if request.POST.get("keep_unreadable") in {"on", "1", "true"}:
+        arguments["keep_unreadable_as_other"] = True
+    return arguments
+
+
+def _kind_choices(kinds: frozenset[str]) -> list[tuple[str, str]]:
+    """``(value, label)`` of ``kinds`` in the order of :class:`Document.Kind`."""
+    return [(value, str(label)) for value, label in Document.Kind.choices if value in kinds]
 
 
 def _ingest_upload(
@@ -134,6 +148,10 @@ def document_upload(request: AuthedOrgRequest) -> HttpResponse:
         "max_bytes": services.max_upload_bytes(),
         "results": [],
         "receipt_categories": Document.ReceiptCategory.choices,
+        # "other" first: the default, the same as choosing nothing
+        "chosen_kinds": sorted(
+            _kind_choices(CHOOSABLE_KINDS), key=lambda c: c[0] != Document.Kind.OTHER
+        ),
         "labels": {
             "created": _("created"), "existing": _("already there"),
             "duplicate": _("possible duplicate"), "error": _("refused"),
@@ -201,6 +219,13 @@ def document_list(request: AuthedOrgRequest) -> HttpResponse:
 @require_GET
 def document_detail(request: AuthedOrgRequest, document_id: int) -> HttpResponse:
     document = selectors.document_get(organization=request.organization, document_id=document_id)
+    return _detail(request, document)
+
+
+def _detail(
+    request: AuthedOrgRequest, document: Document, *, refusal: ServiceError | None = None
+) -> HttpResponse:
+    """The detail page; with ``refusal``, the category form's error and its status."""
     history = list(selectors.document_status_history(document=document))
     siblings = (
         selectors.document_list(organization=request.organization)
@@ -211,16 +236,56 @@ def document_detail(request: AuthedOrgRequest, document_id: int) -> HttpResponse
         "document": document,
         "original": originals.original_view(document.file),
         "view": presenters.document_data_view(
-            document.kind, document.data, page=request.GET.get("page")
+            document.kind,
+            document.data,
+            page=request.GET.get("page"),
+            data_format=document.format,
         ),
         "history": history,
-        "findings": document.findings or [],
+        "findings": [{**f, "text": finding_message(f)} for f in document.findings or []],
+        "kind_choices": _kind_choices(allowed_kinds(document.format) | {document.kind}),
+        "can_set_kind": _may_set_kind(request),
         "duplicates": list(document.duplicates.filter(organization=request.organization)),
         "siblings": list(siblings),
         "can_process": Permission.PAYMENT_SLIPS_PROCESS in request.org_permissions,
         **detail_exchange_context(request, document),
+        "kind_refusal": refusal,
     }
-    return render(request, "web/documents/detail.html", context)
+    status = refusal.status if refusal is not None else 200
+    return render(request, "web/documents/detail.html", context, status=status)
+
+
+def _may_set_kind(request: AuthedOrgRequest) -> bool:
+    """``documents.upload`` corrects the category the uploader could have chosen; on the
+    web, from the detail page, which ``documents.view`` shows."""
+    permissions = request.org_permissions
+    return {Permission.DOCUMENTS_UPLOAD, Permission.DOCUMENTS_VIEW} <= permissions
+
+
+@org_permission_required(Permission.DOCUMENTS_UPLOAD)
+@require_POST
+def document_kind(request: AuthedOrgRequest, document_id: int) -> HttpResponse:
+    """Correct the document's category (``kind``): back to its page when done; a refusal
+    shows the page again with the reason and the refusal's status (422), nothing changed."""
+    if not _may_set_kind(request):
+        return render(
+            request, "web/403.html", {"permission": Permission.DOCUMENTS_VIEW}, status=403
+        )
+    document = selectors.document_get(organization=request.organization, document_id=document_id)
+    before = document.kind
+    try:
+        changed = services.document_set_kind(
+            document=document, kind=request.POST.get("kind", ""), actor=request.user,
+            ip=client_ip(request),
+        )  # fmt: skip
+    except ServiceError as exc:
+        return _detail(request, document, refusal=exc)
+    if changed.kind != before:
+        messages.success(
+            request,
+            _("Category changed to %(kind)s.") % {"kind": changed.get_kind_display()},
+        )
+    return redirect("web:document_detail", document_id=document.pk)
 
 
 @org_permission_required(Permission.DOCUMENTS_VIEW)

@@ -167,13 +167,16 @@ def _sent(result: IngestResult) -> JsonResponse:
 @org_permission_required(Permission.DOCUMENTS_UPLOAD)
 @require_POST
 def scan_receipt(request: AuthedOrgRequest) -> HttpResponse:
-    """Store a photo of a till receipt as a purchase receipt of the chosen ``category``.
+    """Store a photo of a till receipt as a purchase receipt of the chosen ``category``, or
+    of a paper document as the ``kind`` chosen (incoming invoice, ..., other).
 
     Nothing is previewed: a receipt without a QR code has nothing to confirm. A QR-bill
     photographed here is still read as the payment slip it is.
     """
     key = request.headers.get("Idempotency-Key", "")[:200] or None
     photo = request.FILES.get("photo")
+    kind = request.POST.get("kind") or Document.Kind.PURCHASE_RECEIPT
+    category = request.POST.get("category", "") if kind == Document.Kind.PURCHASE_RECEIPT else None
     try:
         if photo is None:
             raise Invalid(ErrorCode.FILE_MISSING, _("Take a photo of the receipt."))
@@ -181,7 +184,8 @@ def scan_receipt(request: AuthedOrgRequest) -> HttpResponse:
             organization=request.organization,
             data=photo.read(services.max_upload_bytes() + 1), filename=photo.name or "receipt.jpg",
             source=Document.Source.SCAN, actor=request.user, idempotency_key=key,
-            receipt_category=request.POST.get("category", ""), ip=client_ip(request),
+            kind=kind, receipt_category=category, keep_unreadable_as_other=True,
+            ip=client_ip(request),
         )  # fmt: skip
     except ServiceError as exc:
         return _error(exc)

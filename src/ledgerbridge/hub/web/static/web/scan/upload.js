@@ -58,10 +58,10 @@
     }
     var data = new FormData();
     data.append("files", file, file.name);
+    data.append("keep_as", form.elements.keep_as.value);
+    data.append("category", form.elements.category.value);
     if (form.elements.keep_unreadable.checked) {
       data.append("keep_unreadable", "on");
-      data.append("keep_as", form.elements.keep_as.value);
-      data.append("category", form.elements.category.value);
     }
     var xhr = new XMLHttpRequest();
     xhr.open("POST", form.action || window.location.href);
