@@ -17,7 +17,9 @@ from ledgerbridge.hub.identity.models import AuditEvent, Organization
 from ledgerbridge.hub.identity.permissions import Role
 from ledgerbridge.hub.identity.plans import Plan
 from tests.hub.factories import (
+    CORPUS,
     admin_of,
+    ingest,
     make_link,
     make_membership,
     make_organization,
@@ -311,3 +313,19 @@ def test_a_plan_without_the_exchange_refuses_links(settings: Any) -> None:
     use_plans(settings, Plan("unlimited", "Unlimited", {}, features=frozenset()))
     office = office_admin()
     _refused(ErrorCode.PLAN_FEATURE_DISABLED, lambda: make_link(office, admin_of()))
+
+
+def test_an_office_storing_its_clients_invoice_gets_no_warning() -> None:
+    # given: a KSeF invoice to the Polish company with NIP 1111111111, and an office
+    data = (CORPUS / "ksef/official-mf/FA_3_Przyklad_08.xml").read_bytes()
+    office = office_admin()
+    client = admin_of(make_organization(country="PL", tax_id="1111111111"))
+    before = ingest(office, data, filename="before.xml").documents[0]
+    # when the office is linked to that company
+    make_link(office, client)
+    after = ingest(office, data + b"\n", filename="after.xml").documents[0]
+    # then: before the link it was addressed to nobody here, after it to the client
+    codes = [finding["code"] for finding in before.findings]
+    assert (before.kind, "not-addressed-to-organization" in codes) == ("other", True)
+    assert after.kind == "incoming_invoice"
+    assert "not-addressed-to-organization" not in [f["code"] for f in after.findings]

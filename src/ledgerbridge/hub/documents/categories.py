@@ -9,8 +9,10 @@
   invoice, whose buyer carries it an incoming one (the seller is looked at first: an
   invoice to oneself is outgoing); failing that, the same with the tax IDs of the
   organizations linked to it (an accounting office storing its client's invoice);
-- an e-invoice that names neither is not determined by its data: it becomes what the
-  uploader chose (:data:`CHOOSABLE_KINDS`), else ``other``, and is flagged
+- an e-invoice whose buyer carries no tax ID at all (small businesses are often billed
+  so) is incoming: it cannot be shown to be addressed elsewhere;
+- an e-invoice that names other tax IDs only is not determined by its data: it becomes
+  what the uploader chose (:data:`CHOOSABLE_KINDS`), else ``other``, and is flagged
   (``addressed=False``) for the warning finding of :mod:`.services`.
 
 Files in which nothing was read are kept as the uploader chose; :func:`allowed_kinds` says
@@ -27,6 +29,10 @@ bank statement a camt.053's), for the upload's choice and for a later correction
 'incoming_invoice'
 >>> classify(found, own=("PL", "1234563218"), chosen="incoming_invoice")
 Classification(kind='incoming_invoice', determined=False, addressed=False)
+>>> anonymous = Invoice("R-2", "380", None, seller=Party(vat_id="DE123456789"), buyer=Party())
+>>> str(classify(Read(Format.UBL, Container.XML, Kind.INVOICE, anonymous),
+...              own=("PL", "1234563218")).kind)
+'incoming_invoice'
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ if TYPE_CHECKING:
     from collections.abc import Collection
 
     from ledgerbridge.formats import Document as ReadDocument
+    from ledgerbridge.formats import Party
     from ledgerbridge.hub.documents.counterparts import TaxIdentity
 
 __all__ = [
@@ -107,7 +114,15 @@ def classify(
         return Classification(Document.Kind.CREDIT_NOTE, determined=True, addressed=addressed)
     if direction is not None:
         return Classification(direction, determined=True)
+    if not _identified(invoice.buyer) and not party_is(invoice.seller, (own, *linked)):
+        # Many small businesses are billed without their VAT ID: an invoice that names no
+        # buyer ID cannot be misaddressed by it, and someone else's invoice is incoming.
+        return Classification(Document.Kind.INCOMING_INVOICE, determined=True)
     return Classification(chosen or Document.Kind.OTHER, determined=False, addressed=False)
+
+
+def _identified(party: Party) -> bool:
+    return any((party.vat_id, party.tax_registration_id, party.legal_id))
 
 
 def allowed_kinds(data_format: str) -> frozenset[str]:

@@ -52,6 +52,7 @@ __all__ = [
     "documents_by_exchange_state",
     "exchange_states",
     "incoming_link_requests",
+    "linked_tax_identities",
     "office_client_get",
     "office_clients",
     "office_links_of_client",
@@ -100,6 +101,18 @@ def open_link_count(*, organization: Organization) -> int:
         .exclude(status=LinkStatus.REVOKED)
         .count()
     )
+
+
+def linked_tax_identities(organization: Organization) -> list[tuple[str, str]]:
+    """The (country, tax ID) of every organization actively linked to ``organization``."""
+    links = ClientLink.objects.filter(
+        Q(office=organization) | Q(client=organization), status=LinkStatus.ACTIVE
+    ).select_related("office", "client")
+    return [
+        (other.country, other.tax_id)
+        for link in links
+        if (other := link.other_side(organization)) is not None
+    ]
 
 
 def incoming_link_requests(*, organization: Organization) -> QuerySet[ClientLink]:
