@@ -8,11 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ledgerbridge.hub.core.errors import ServiceError
 from ledgerbridge.hub.core.http import client_ip
+from ledgerbridge.hub.exchange import selectors as exchange_selectors
 from ledgerbridge.hub.identity import selectors, services
 from ledgerbridge.hub.identity.models import Membership
 from ledgerbridge.hub.identity.permissions import PERMISSION_LABELS, Permission
@@ -57,6 +60,10 @@ def home(request: AuthedOrgRequest) -> HttpResponse:
         context["invited_count"] = selectors.invitation_list(
             organization=organization, pending_only=True
         ).count()
+    if Permission.CLIENT_LINKS_MANAGE in can:
+        context["has_links"] = exchange_selectors.client_link_list(
+            organization=organization
+        ).exists()
     if Permission.AUDIT_VIEW in can:
         context["recent_events"] = [
             describe(e)
@@ -101,9 +108,18 @@ def organization_create(request: HttpRequest) -> HttpResponse:
         else:
             request.session[SESSION_KEY] = organization.pk
             messages.success(request, _("%(name)s has been created.") % {"name": organization.name})
-            return redirect("web:home")
+            return redirect(_next_or(request, "web:home"))
     first = not getattr(request, "memberships", [])
-    return render(request, "web/organization_create.html", {"form": form, "first": first})
+    context = {"form": form, "first": first, "next": _next_or(request, "")}
+    return render(request, "web/organization_create.html", context)
+
+
+def _next_or(request: HttpRequest, default: str) -> str:
+    """Where a step of the setup wizard continues (a path of this site), else ``default``."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
+        return wanted
+    return reverse(default) if default else ""
 
 
 @org_permission_required(Permission.ORGANIZATION_MANAGE)
