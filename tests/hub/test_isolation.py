@@ -27,10 +27,20 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from ledgerbridge.hub.api.root import api
 from ledgerbridge.hub.documents import services as document_services
 from ledgerbridge.hub.documents.models import Document, DocumentStatusChange, StoredFile
+from ledgerbridge.hub.exchange import services as exchange_services
+from ledgerbridge.hub.exchange.models import ClientAssignment, ClientLink, LinkDirection
 from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import AuditEvent
 from ledgerbridge.hub.identity.permissions import Permission
-from tests.hub.factories import PASSWORD, Tenant, qrbill_file, tenant, verified_user
+from tests.hub.factories import (
+    PASSWORD,
+    Tenant,
+    new_uid,
+    office_admin,
+    qrbill_file,
+    tenant,
+    verified_user,
+)
 from tests.hub.helpers import identity_state
 
 if TYPE_CHECKING:
@@ -48,6 +58,10 @@ def _state() -> dict[str, Any]:
         "files": sorted(StoredFile.objects.values_list("id", "sha256")),
         "documents": sorted(Document.objects.values_list("id", "organization_id", "status")),
         "status_changes": DocumentStatusChange.objects.count(),
+        "links": sorted(
+            ClientLink.objects.values_list("id", "status", "office_id", "client_id", "categories")
+        ),
+        "assignments": ClientAssignment.objects.count(),
     }
 
 
@@ -139,6 +153,20 @@ WEB_ROUTES: dict[str, Route] = {
     "web:payment_slip_process": Route(ORG, P.PAYMENT_SLIPS_PROCESS),
     "web:payment_slip_reject": Route(ORG, P.PAYMENT_SLIPS_PROCESS),
     "web:payment_slip_export": Route(ORG, P.PAYMENT_SLIPS_PROCESS),
+    # client links and the exchange setup wizard (issue 11)
+    "web:link_list": Route(ORG, P.CLIENT_LINKS_MANAGE),
+    "web:link_create": Route(ORG, P.CLIENT_LINKS_MANAGE),
+    "web:link_detail": Route(ORG, P.CLIENT_LINKS_MANAGE),
+    "web:link_accept": Route(ORG, P.CLIENT_LINKS_MANAGE),
+    "web:link_revoke": Route(ORG, P.CLIENT_LINKS_MANAGE),
+    "web:link_settings": Route(ORG, P.CLIENT_LINKS_MANAGE),
+    "web:link_assign": Route(ORG, P.CLIENT_LINKS_MANAGE),
+    "web:link_join": Route(PUBLIC),  # the raw token in the URL is the credential
+    "web:setup_start": Route(PUBLIC),
+    "web:setup_invited": Route(PUBLIC),
+    "web:setup_organization": Route(ACCOUNT),  # one's own memberships only
+    "web:setup_users": Route(ORG, P.USERS_MANAGE),
+    "web:setup_summary": Route(ORG, P.CLIENT_LINKS_MANAGE, lists=True),
     "web:scan_app": Route(PUBLIC),  # the app shell: a log-in form until the phone is linked
     "web:scan_manifest": Route(PUBLIC),
     "web:scan_service_worker": Route(PUBLIC),
@@ -206,6 +234,28 @@ def _payment_slip(t: Tenant) -> int:
     return int(slip.pk)
 
 
+def _client_link(t: Tenant) -> int:
+    """An active link between ``t`` (the client) and an accounting office."""
+    office = office_admin()
+    link = exchange_services.client_link_create(
+        organization=office.organization, tax_id=t.organization.tax_id, country="CH",
+        email=t.admin.email, direction=LinkDirection.CLIENT, actor=office.user, ip=None,
+    )  # fmt: skip
+    exchange_services.client_link_accept(
+        link=link, organization=t.organization, actor=t.admin, ip=None
+    )
+    return int(link.pk)
+
+
+def _link_token(t: Tenant) -> str:
+    """The e-mail's token of ``t``'s request to an office that is not on the hub yet."""
+    link = exchange_services.client_link_create(
+        organization=t.organization, tax_id=new_uid(), email=f"{t.marker}-office@example.com",
+        direction=LinkDirection.ACCOUNTING_OFFICE, actor=t.admin, ip=None,
+    )  # fmt: skip
+    return exchange_services.client_link_token(link.pk)
+
+
 def _webauthn_key(t: Tenant) -> int:
     key = Authenticator.objects.create(
         user=t.admin,
@@ -225,10 +275,15 @@ KWARGS: dict[str, Callable[[Tenant], object]] = {
     "pk": _webauthn_key,  # allauth's WebAuthn keys belong to one user
     "document_id": _payment_slip,
     "page": lambda t: 1,  # a page number, not an object: the document_id is A's
+    "link_id": _client_link,
+    "link_token": _link_token,
 }
 
 # Ids that exist nowhere: a foreign id must get exactly the answer one of these gets.
-MISSING: dict[str, object] = dict.fromkeys(KWARGS, 2_000_000_000) | {"token": "no-such-token"}
+MISSING: dict[str, object] = dict.fromkeys(KWARGS, 2_000_000_000) | {
+    "token": "no-such-token",
+    "link_token": "0" * 64,
+}
 
 HOW_TO_CLASSIFY = (
     "classify it in tests/hub/test_isolation.py: add it to {table} as PUBLIC (no login), "

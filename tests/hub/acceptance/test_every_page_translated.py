@@ -50,6 +50,7 @@ from tests.hub.factories import (
     ingest,
     make_link,
     make_slip,
+    new_uid,
     office_admin,
     tenant,
     with_totp,
@@ -215,6 +216,30 @@ def leftovers(html: str, language: str) -> list[str]:
 class World:
     tenant: Tenant
     documents: dict[str, int] = field(default_factory=dict)  # kind -> id
+    links: list[int] = field(default_factory=list)
+    link_tokens: list[str] = field(default_factory=list)
+
+
+def _links(world: World) -> None:
+    """An office's open request, an active link and the tenant's own request by e-mail."""
+    t = world.tenant
+    asking, serving = office_admin(), office_admin()
+    for office in (asking, serving):
+        link = exchange_services.client_link_create(
+            organization=office.organization, tax_id=t.organization.tax_id, country="CH",
+            email=t.admin.email, direction="client", actor=office.user, ip=None,
+        )  # fmt: skip
+        if office is serving:
+            link = exchange_services.client_link_accept(
+                link=link, organization=t.organization, actor=t.admin, ip=None
+            )
+        world.links.append(link.pk)
+    own = exchange_services.client_link_create(
+        organization=t.organization, tax_id=new_uid(), email="office@example.com",
+        direction="accounting_office", actor=t.admin, ip=None,
+    )  # fmt: skip
+    world.links.append(own.pk)
+    world.link_tokens.append(exchange_services.client_link_token(own.pk))
 
 
 def _world() -> World:
@@ -241,6 +266,7 @@ def _world() -> World:
             admin_membership, (CORPUS / name).read_bytes(), filename=Path(name).name
         ).documents
         world.documents[document.kind] = document.pk
+    _links(world)
     return world
 
 
@@ -260,6 +286,8 @@ def _fillings(world: World) -> dict[str, list[object]]:
         "pk": [],
         "document_id": list(world.documents.values()),
         "page": [1],
+        "link_id": list(world.links),
+        "link_token": list(world.link_tokens),
     }
 
 

@@ -29,6 +29,7 @@ from ledgerbridge.hub.exchange.models import (
     SourceState,
 )
 from ledgerbridge.hub.identity.hashing import sha256_hex
+from ledgerbridge.hub.identity.models import Organization
 from ledgerbridge.hub.identity.permissions import Permission
 
 if TYPE_CHECKING:
@@ -37,11 +38,12 @@ if TYPE_CHECKING:
     from decimal import Decimal
 
     from ledgerbridge.hub.documents.models import Document
-    from ledgerbridge.hub.identity.models import Membership, Organization
+    from ledgerbridge.hub.identity.models import Membership
 
 __all__ = [
     "ClientFilters",
     "DocumentFilters",
+    "client_assignees",
     "client_documents",
     "client_has_offices",
     "client_link_from_token",
@@ -52,6 +54,7 @@ __all__ = [
     "documents_by_exchange_state",
     "exchange_states",
     "incoming_link_requests",
+    "link_target_registered",
     "linked_tax_identities",
     "office_client_get",
     "office_clients",
@@ -134,6 +137,18 @@ def client_link_from_token(*, raw_token: str) -> ClientLink:
     if link is None:
         raise NotFound(ErrorCode.NOT_FOUND, _("This link is not valid."))
     return link
+
+
+def client_assignees(*, office: Organization, client: Organization) -> QuerySet[ClientAssignment]:
+    """The office's accountants who were given ``client`` (for the office's admins)."""
+    return ClientAssignment.objects.filter(organization=office, client=client)
+
+
+def link_target_registered(*, link: ClientLink) -> bool:
+    """Whether an organization carries the tax ID ``link`` was made for (never which one)."""
+    return Organization.objects.filter(
+        country=link.target_country, tax_id=link.target_tax_id
+    ).exists()
 
 
 def sees_all_clients(membership: Membership) -> bool:

@@ -71,6 +71,9 @@ _FIELD_OF_CODE: dict[str, str] = {
     ErrorCode.TOKEN_PERMISSIONS_EXCEED_USER: "permissions",
     ErrorCode.TOKEN_PERMISSIONS_EMPTY: "permissions",
     ErrorCode.TOKEN_NAME_REQUIRED: "name",
+    ErrorCode.LINK_TO_SELF: "tax_id",
+    ErrorCode.LINK_EXISTS: "tax_id",
+    ErrorCode.CATEGORY_INVALID: "categories",
 }
 
 

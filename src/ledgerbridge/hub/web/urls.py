@@ -1,7 +1,8 @@
 """URL patterns of the web UI (namespace ``web``).
 
 URL keyword names are shared with the route enumeration test: ``membership_id``,
-``invitation_id``, ``token_id``, ``event_id`` and ``token`` (an invitation's raw token).
+``invitation_id``, ``token_id``, ``event_id``, ``link_id`` and ``token`` (an invitation's
+raw token); ``link_token`` is a client link request's raw token.
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ from ledgerbridge.hub.web.views import (
     documents,
     home,
     invitations,
+    link_join,
+    links,
     members,
     payment_slips,
     preferences,
     scan,
     sending,
+    setup,
     tokens,
 )
 
@@ -50,6 +54,19 @@ urlpatterns = [
         name="invitation_revoke",
     ),
     path("invite/<str:token>", invitations.invitation_landing, name="invitation_landing"),
+    path("links/", links.link_list, name="link_list"),
+    path("links/new", links.link_create, name="link_create"),
+    path("links/<int:link_id>/", links.link_detail, name="link_detail"),
+    path("links/<int:link_id>/accept", links.link_accept, name="link_accept"),
+    path("links/<int:link_id>/revoke", links.link_revoke, name="link_revoke"),
+    path("links/<int:link_id>/settings", links.link_settings, name="link_settings"),
+    path("links/<int:link_id>/assign", links.link_assign, name="link_assign"),
+    path("links/join/<str:link_token>", link_join.link_join_view, name="link_join"),
+    path("setup/exchange/", setup.setup_start, name="setup_start"),
+    path("setup/exchange/invited", setup.setup_invited, name="setup_invited"),
+    path("setup/exchange/organization", setup.setup_organization, name="setup_organization"),
+    path("setup/exchange/users", setup.setup_users, name="setup_users"),
+    path("setup/exchange/summary", setup.setup_summary, name="setup_summary"),
     path("changelog/", audit.audit_list, name="audit_list"),
     path("changelog/export.csv", audit.audit_export, name="audit_export"),
     path("changelog/<int:event_id>/", audit.audit_detail, name="audit_detail"),

@@ -221,7 +221,7 @@ def _plan_allows_a_link(organization: Organization, *, counted: bool = False) ->
 
 
 def _locked(link: ClientLink) -> ClientLink:
-    # PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins: lock the link only
+    # of=self: PostgreSQL refuses FOR UPDATE on the nullable side of the office/client join.
     return (
         ClientLink.objects.select_for_update(of=("self",))
         .select_related("office", "client")

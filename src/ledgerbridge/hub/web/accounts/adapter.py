@@ -2,7 +2,8 @@
 
 A person who followed an invitation link joins its organization in ``post_login``
 (:mod:`.invitations`), so the invitation survives sign-up and verification without a
-further click.
+further click; one who followed a client link request gets the organization registered
+at sign-up and lands on the request's accept step (:mod:`.link_join`).
 
 allauth calls these hooks at the right moments of its flows; the rest of the hub never
 calls them directly. A login is audited only after every stage (e-mail verification, MFA)
@@ -25,7 +26,7 @@ from django.utils import translation
 from ledgerbridge.hub.core.errors import Invalid
 from ledgerbridge.hub.identity.emails import clean_email, lookup_email
 from ledgerbridge.hub.identity.models import AuditAction, AuditCategory
-from ledgerbridge.hub.web.accounts import invitations, languages
+from ledgerbridge.hub.web.accounts import invitations, languages, link_join
 from ledgerbridge.hub.web.accounts.audit import record_account_event, record_own_event
 
 if TYPE_CHECKING:
@@ -82,6 +83,9 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
         # Whoever registers in German gets German e-mails and pages from then on.
         user.language = languages.for_user(None)
         saved: User = super().save_user(request, user, form, commit=commit)
+        if getattr(form, "link", None) is not None:
+            # Created once the address is verified (post_login), from the link's tax ID.
+            link_join.keep_organization(request, form.cleaned_data)
         if commit:
             record_own_event(
                 request,
@@ -97,6 +101,8 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
         # e-mailed code, else after password (and MFA), and starts in that organization.
         if invitations.join(request, user) is not None:
             kwargs["redirect_url"] = reverse("web:home")
+        elif (accept_step := link_join.finish(request, user)) is not None:
+            kwargs["redirect_url"] = accept_step
         response: HttpResponse = super().post_login(request, user, **kwargs)
         record_own_event(
             request,

@@ -2,6 +2,10 @@
 
 Someone who came through an invitation link finds the names the admin typed filled in and
 the invited address fixed: the account must carry that address to join on verification.
+Someone who came through a client link request registers the organization as well: its
+country and tax ID are the link's, shown and fixed (disabled fields: Django takes the
+initial value whatever the browser posts, and the organization is created from the link
+itself), its kind one that fits the request.
 """
 
 from __future__ import annotations
@@ -14,8 +18,10 @@ from allauth.core import context
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ledgerbridge.hub.exchange.selectors import link_target_registered
 from ledgerbridge.hub.identity.emails import lookup_email
-from ledgerbridge.hub.web.accounts import invitations
+from ledgerbridge.hub.identity.taxids import COUNTRIES, display_tax_id
+from ledgerbridge.hub.web.accounts import invitations, link_join
 
 
 class SignupForm(AllauthSignupForm):  # type: ignore[misc]  # allauth ships no type hints
@@ -58,6 +64,53 @@ class SignupForm(AllauthSignupForm):  # type: ignore[misc]  # allauth ships no t
             )
             # Disabled: Django takes the invited address whatever the browser posts.
             self.fields["email"].disabled = True
+        followed = link_join.pending(context.request) if invitation is None else None
+        self.link = followed[0] if followed is not None else None
+        if self.link is not None:
+            self._add_organization_fields()
+
+    def _add_organization_fields(self) -> None:
+        link = self.link
+        if link is None:
+            return
+        self.initial.setdefault("email", link.contact_email)
+        self.fields["name"] = forms.CharField(label=_("Organization name"), max_length=200)
+        self.fields["kind"] = forms.ChoiceField(
+            label=_("Kind"), choices=link_join.organization_kinds(link)
+        )
+        self.fields["country"] = forms.ChoiceField(
+            label=_("Country"), choices=COUNTRIES, disabled=True, required=False
+        )
+        self.fields["tax_id"] = forms.CharField(
+            label=_("Tax ID"),
+            help_text=_("The tax ID the request was made for. It cannot be changed here."),
+            disabled=True,
+            required=False,
+        )
+        for name, label in (
+            ("street", _("Street")), ("building_number", _("No.")),
+            ("postal_code", _("Postal code")), ("town", _("Town")),
+        ):  # fmt: skip
+            self.fields[name] = forms.CharField(label=label, max_length=200, required=False)
+        self.initial.update(
+            country=link.target_country,
+            tax_id=display_tax_id(link.target_country, link.target_tax_id),
+        )
+
+    def organization_fields(self) -> list[Any]:
+        """The bound fields about the organization (empty without a client link request)."""
+        names = ("name", "kind", "country", "tax_id", "street", "building_number",
+                 "postal_code", "town")  # fmt: skip
+        return [self[name] for name in names if name in self.fields]
+
+    def account_fields(self) -> list[Any]:
+        return [self[name] for name in self.field_order if name in self.fields]
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        if self.link is not None and link_target_registered(link=self.link):
+            self.add_error("tax_id", str(link_join.TAX_ID_REGISTERED))
+        return data
 
     def clean_first_name(self) -> str:
         return str(self.cleaned_data["first_name"]).strip()

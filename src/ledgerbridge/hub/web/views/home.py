@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -60,6 +62,10 @@ def home(request: AuthedOrgRequest) -> HttpResponse:
         context["invited_count"] = selectors.invitation_list(
             organization=organization, pending_only=True
         ).count()
+    if Permission.CLIENT_LINKS_MANAGE in can:
+        context["has_links"] = exchange_selectors.client_link_list(
+            organization=organization
+        ).exists()
     if Permission.AUDIT_VIEW in can:
         context["recent_events"] = [
             describe(e)
@@ -104,9 +110,18 @@ def organization_create(request: HttpRequest) -> HttpResponse:
         else:
             request.session[SESSION_KEY] = organization.pk
             messages.success(request, _("%(name)s has been created.") % {"name": organization.name})
-            return redirect("web:home")
+            return redirect(_next_or(request, "web:home"))
     first = not getattr(request, "memberships", [])
-    return render(request, "web/organization_create.html", {"form": form, "first": first})
+    context = {"form": form, "first": first, "next": _next_or(request, "")}
+    return render(request, "web/organization_create.html", context)
+
+
+def _next_or(request: HttpRequest, default: str) -> str:
+    """Where a step of the setup wizard continues (a path of this site), else ``default``."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
+        return wanted
+    return reverse(default) if default else ""
 
 
 @org_permission_required(Permission.ORGANIZATION_MANAGE)
