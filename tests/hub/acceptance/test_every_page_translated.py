@@ -42,9 +42,20 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from ledgerbridge.hub.identity.models import AuditEvent, Membership
+from ledgerbridge.hub.identity.models import AuditEvent, Membership, Organization
 from tests.hub.conftest import PHONE
-from tests.hub.factories import CORPUS, ingest, make_slip, tenant, with_totp
+from tests.hub.factories import (
+    CORPUS,
+    admin_of,
+    ingest,
+    ingest_corpus,
+    make_link,
+    make_organization,
+    make_slip,
+    send,
+    tenant,
+    with_totp,
+)
 from tests.hub.test_isolation import _web_patterns
 
 if TYPE_CHECKING:
@@ -69,8 +80,15 @@ _STATEMENT_FINDINGS = (
     "the bank statement's validation findings show the formats library's English message "
     "(document detail, issue 9 item 12): map Finding codes to translated sentences"
 )
+_LINK_DIRECTION = (
+    "the change log shows the exchange's audit detail 'direction' raw ('client'): the "
+    "describe.py value labels of the link events belong to the client-links web part of issue 11"
+)
 KNOWN: dict[tuple[str, str], str] = {
-    ("web:document_detail", language): _STATEMENT_FINDINGS for language in LANGUAGES
+    **{("web:document_detail", language): _STATEMENT_FINDINGS for language in LANGUAGES},
+    # the partner space shows the same findings of the sent snapshot
+    **{("web:client_document_detail", language): _STATEMENT_FINDINGS for language in LANGUAGES},
+    **{("web:audit_list", language): _LINK_DIRECTION for language in ("de", "pl")},
 }
 
 # Not English but names: the language switcher names each language in that language.
@@ -206,6 +224,8 @@ def leftovers(html: str, language: str) -> list[str]:
 class World:
     tenant: Tenant
     documents: dict[str, int] = field(default_factory=dict)  # kind -> id
+    client_id: int = 0  # a client of the tenant as an accounting office (the partner space)
+    sent: list[object] = field(default_factory=list)  # what that client sent
 
 
 def _world() -> World:
@@ -221,6 +241,18 @@ def _world() -> World:
             admin_membership, (CORPUS / name).read_bytes(), filename=Path(name).name
         ).documents
         world.documents[document.kind] = document.pk
+    # the tenant is an accounting office too: a client sent it a slip, an invoice, a statement
+    t.organization.kind = Organization.Kind.BOTH
+    t.organization.save(update_fields=["kind"])
+    admin_membership.organization = t.organization
+    client = admin_of(make_organization(name="Walk Client AG"))
+    link = make_link(admin_membership, client)
+    world.client_id = client.organization_id
+    world.sent += [send(client, link, make_slip(client)).pk] + [
+        send(client, link, ingest_corpus(client, name)).pk
+        for name in ("ubl/cen-examples/BIS3_Invoice_positive.xml",
+                     "camt053/genkgo/camt053.v2.all-balance-types.xml")
+    ]  # fmt: skip
     return world
 
 
@@ -240,6 +272,8 @@ def _fillings(world: World) -> dict[str, list[object]]:
         "pk": [],
         "document_id": list(world.documents.values()),
         "page": [1],
+        "client_id": [world.client_id],
+        "sent_id": world.sent,
     }
 
 
@@ -314,6 +348,7 @@ def test_no_english_is_left_on_any_page() -> None:
                 )
     # then the walk saw the portal's pages, and none has English left
     assert {"web:home", "web:document_detail", "web:scan_app", "account_login"} <= names
+    assert {"web:client_list", "web:client_documents", "web:client_document_detail"} <= names
     assert len(walked) > 30
     unexpected = {key: texts for key, texts in findings.items() if key not in KNOWN}
     fixed = sorted(set(KNOWN) - set(findings))

@@ -84,7 +84,13 @@ def test_openapi_shows_the_vocabulary_as_enums() -> None:
     assert "payment-slip-processed" in _enum_of(schema, audit["action"])
     member = components["MemberOut"]["properties"]
     assert _enum_of(schema, member["status"]) == ["active", "locked"]
-    assert _enum_of(schema, member["role"]) == ["admin", "accountant", "employee", "app", "exchange"]
+    assert _enum_of(schema, member["role"]) == [
+        "admin",
+        "accountant",
+        "employee",
+        "app",
+        "exchange",
+    ]
 
 
 def test_openapi_lists_the_codes_of_the_formats_library_beside_the_hub_codes() -> None:
