@@ -39,7 +39,20 @@ CLIENT_COLUMNS: tuple[tuple[str, Any, bool], ...] = (
     ("rejected", _("Rejected"), True),
     ("activity", _("Last activity"), True),
 )
-_SORTS = [k for key, _label, _num in CLIENT_COLUMNS for k in (key, f"-{key}")]
+_SORT_CHOICES = [
+    ("name", _("Name, A to Z")),
+    ("-name", _("Name, Z to A")),
+    ("tax_id", _("Tax ID, ascending")),
+    ("-tax_id", _("Tax ID, descending")),
+    ("-new", _("Most new documents")),
+    ("new", _("Fewest new documents")),
+    ("-waiting", _("Most to book")),
+    ("waiting", _("Fewest to book")),
+    ("-rejected", _("Most rejected")),
+    ("rejected", _("Fewest rejected")),
+    ("-activity", _("Latest activity first")),
+    ("activity", _("Earliest activity first")),
+]
 
 
 class ClientSearchForm(forms.Form):
@@ -49,9 +62,8 @@ class ClientSearchForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or tax ID")}),
     )
-    sort = forms.ChoiceField(
-        required=False, choices=[(key, key) for key in _SORTS], widget=forms.HiddenInput
-    )
+    # the column heads sort on a desk; on a phone (no heads) this list does
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=_SORT_CHOICES)
 
     def filters(self) -> ClientFilters:
         """The selector's filters (call after ``is_valid()``)."""
