@@ -38,7 +38,7 @@ from stdnum.ch import uid as ch_uid
 from ledgerbridge.hub.documents import services as document_services
 from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.exchange import services as exchange_services
-from ledgerbridge.hub.exchange.models import ClientLink, LinkDirection
+from ledgerbridge.hub.exchange.models import ClientLink, LinkDirection, SentDocument
 from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import ApiToken, Invitation, Membership, Organization, User
 from ledgerbridge.hub.identity.permissions import ROLE_PRESETS, Permission, Role
@@ -393,3 +393,17 @@ def make_link(
             link=link, organization=client.organization, actor=client.user, ip=None
         )
     return link
+
+
+def send(client: Membership, link: ClientLink, document: Document) -> SentDocument:
+    """``document`` sent over ``link`` by ``client``'s user (the service: a snapshot)."""
+    sent, _created = exchange_services.document_send(
+        document=document, link=link, actor=client.user, ip=None
+    )
+    return sent
+
+
+def ingest_corpus(membership: Membership, name: str) -> Document:
+    """The first document read from the shared corpus file ``name`` (e.g. ``ubl/...xml``)."""
+    path = CORPUS / name
+    return ingest(membership, path.read_bytes(), filename=path.name).documents[0]

@@ -28,16 +28,28 @@ from ledgerbridge.hub.api.root import api
 from ledgerbridge.hub.documents import services as document_services
 from ledgerbridge.hub.documents.models import Document, DocumentStatusChange, StoredFile
 from ledgerbridge.hub.exchange import services as exchange_services
-from ledgerbridge.hub.exchange.models import ClientAssignment, ClientLink, LinkDirection
+from ledgerbridge.hub.exchange.models import (
+    ClientAssignment,
+    ClientLink,
+    LinkDirection,
+    SentDocument,
+    SentDocumentChange,
+)
 from ledgerbridge.hub.identity import services
-from ledgerbridge.hub.identity.models import AuditEvent
+from ledgerbridge.hub.identity.models import AuditEvent, Membership, Organization
 from ledgerbridge.hub.identity.permissions import Permission
 from tests.hub.factories import (
     PASSWORD,
     Tenant,
+    admin_of,
+    make_link,
+    make_membership,
+    make_organization,
+    make_slip,
     new_uid,
     office_admin,
     qrbill_file,
+    send,
     tenant,
     verified_user,
 )
@@ -62,6 +74,8 @@ def _state() -> dict[str, Any]:
             ClientLink.objects.values_list("id", "status", "office_id", "client_id", "categories")
         ),
         "assignments": ClientAssignment.objects.count(),
+        "sent": sorted(SentDocument.objects.values_list("id", "status", "reference", "reason")),
+        "sent_changes": SentDocumentChange.objects.count(),
     }
 
 
@@ -167,6 +181,19 @@ WEB_ROUTES: dict[str, Route] = {
     "web:setup_organization": Route(ACCOUNT),  # one's own memberships only
     "web:setup_users": Route(ORG, P.USERS_MANAGE),
     "web:setup_summary": Route(ORG, P.CLIENT_LINKS_MANAGE, lists=True),
+    # the partner space of an accounting office (issue 11): the office's clients and what
+    # they sent; client ids and sent ids are walked below for the office/accountant/client
+    # dimension as well (test_partner_routes_*)
+    "web:client_list": Route(ORG, P.DOCUMENTS_VIEW, lists=True),
+    "web:client_documents": Route(ORG, P.DOCUMENTS_VIEW),
+    "web:client_rows": Route(ORG, P.DOCUMENTS_VIEW),
+    "web:client_book": Route(ORG, P.DOCUMENTS_VIEW),
+    "web:client_reject": Route(ORG, P.DOCUMENTS_VIEW),
+    "web:client_download": Route(ORG, P.DOCUMENTS_VIEW),
+    "web:client_document_detail": Route(ORG, P.DOCUMENTS_VIEW),
+    "web:client_document_status": Route(ORG, P.DOCUMENTS_VIEW),
+    "web:client_document_file": Route(ORG, P.DOCUMENTS_VIEW),
+    "web:client_document_page": Route(ORG, P.DOCUMENTS_VIEW),
     "web:scan_app": Route(PUBLIC),  # the app shell: a log-in form until the phone is linked
     "web:scan_manifest": Route(PUBLIC),
     "web:scan_service_worker": Route(PUBLIC),
@@ -265,6 +292,22 @@ def _webauthn_key(t: Tenant) -> int:
     return int(key.pk)
 
 
+def _partner(t: Tenant) -> tuple[int, int]:
+    """(client id, sent id): ``t`` made an accounting office too, with a client (named
+    after ``t``'s marker) that sent it a payment slip. Made once per tenant."""
+    made: tuple[int, int] | None = getattr(t, "_partner", None)
+    if made is None:
+        t.organization.kind = Organization.Kind.BOTH
+        t.organization.save(update_fields=["kind"])
+        office = Membership.objects.get(organization=t.organization, user=t.admin)
+        client = admin_of(make_organization(name=f"{t.marker.title()} Client AG"))
+        link = make_link(office, client)
+        sent = send(client, link, make_slip(client))
+        made = (int(client.organization_id), int(sent.pk))
+        t._partner = made  # type: ignore[attr-defined]  # a cache on the test's tenant
+    return made
+
+
 # How to fill a URL keyword with an object of organization A (the victim).
 KWARGS: dict[str, Callable[[Tenant], object]] = {
     "membership_id": lambda t: t.membership.pk,
@@ -277,6 +320,8 @@ KWARGS: dict[str, Callable[[Tenant], object]] = {
     "page": lambda t: 1,  # a page number, not an object: the document_id is A's
     "link_id": _client_link,
     "link_token": _link_token,
+    "client_id": lambda t: _partner(t)[0],
+    "sent_id": lambda t: _partner(t)[1],
 }
 
 # Ids that exist nowhere: a foreign id must get exactly the answer one of these gets.
@@ -798,3 +843,112 @@ def test_outsider_without_organization_sees_no_tenant_data() -> None:
     # then none shows anything of A; the API refuses them
     assert all(alpha.marker not in _text(r).lower() for r in pages + apis)
     assert {r.status_code for r in apis} <= {401, 403}
+
+
+# --- the partner space: another office, an unassigned accountant, another client ---------
+
+
+def _partner_patterns() -> list[WebPattern]:
+    return [p for p in _scoped(ORG, with_ids=True) if "client_id" in p.kwargs]
+
+
+def _partner_answers(client: Client, values: dict[str, object]) -> dict[tuple[str, str], int]:
+    """Each partner route by GET, and by POST with the sent id ticked and a reason."""
+    answers = {}
+    for p in _partner_patterns():
+        url = _web_url(p, values)
+        answers[(p.name, "GET")] = client.get(url).status_code
+        body = {"ids": [values["sent_id"]], "reason": "x", "status": "received"}
+        answers[(p.name, "POST")] = client.post(url, body).status_code
+    return answers
+
+
+def _carrying_the_sent_id(answers: dict[tuple[str, str], int]) -> dict[tuple[str, str], int]:
+    """The answers where the sent id was asked for: in the URL, or ticked in a POST (the
+    client's own list and table rightly answer when only the client id is its own)."""
+    in_url = {p.name for p in _partner_patterns() if "sent_id" in p.kwargs}
+    return {
+        (name, method): status for (name, method), status in answers.items()
+        if name in in_url or (method == "POST" and name not in {"web:client_documents",
+                                                               "web:client_rows"})
+    }  # fmt: skip
+
+
+def _all_404(answers: dict[tuple[str, str], int]) -> None:
+    assert not {k: s for k, s in answers.items() if s not in {404, 405}}, answers
+    for name in {name for name, _method in answers}:
+        assert 404 in {answers.get((name, m)) for m in WEB_METHODS}, name
+
+
+def test_partner_routes_answer_404_to_another_office() -> None:
+    # given office A with a client that sent a document, and office B with its own client
+    alpha = tenant("zorvath")
+    values = _values(alpha)
+    beta = office_admin()
+    own_client = admin_of()
+    send(own_client, make_link(beta, own_client), make_slip(own_client))
+    assert len(_partner_patterns()) >= 8
+    client = _session(beta.user)
+    before = _state()
+
+    # when B's admin uses A's client id, and its own client id with A's sent document
+    foreign = _partner_answers(client, values)
+    mixed = _partner_answers(client, {**values, "client_id": own_client.organization_id})
+
+    # then every answer is 404 (405: the method is not the route's) and nothing changed
+    _all_404(foreign)
+    _all_404(_carrying_the_sent_id(mixed))
+    assert _state() == before
+
+
+def test_partner_routes_answer_404_for_a_client_not_assigned_to_the_accountant() -> None:
+    # given office A with a client, and an accountant of A not assigned to it
+    alpha = tenant("zorvath")
+    values = _values(alpha)
+    accountant = make_membership(organization=alpha.organization, role="accountant")
+    client = _session(accountant.user)
+    before = _state()
+
+    # when the accountant opens the client's pages
+    answers = _partner_answers(client, values)
+    listing = client.get(reverse("web:client_list")).content.decode().lower()
+
+    # then none is there, as if the client did not exist
+    _all_404(answers)
+    assert f"{alpha.marker} client ag" not in listing
+    assert _state() == before
+
+    # and once assigned, the client's documents open
+    exchange_services.client_assign(
+        office=alpha.organization, client=Organization.objects.get(pk=_partner(alpha)[0]),
+        user=accountant.user, actor=alpha.admin, ip=None,
+    )  # fmt: skip
+    detail = client.get(reverse("web:client_document_detail", kwargs={
+        "client_id": values["client_id"], "sent_id": values["sent_id"]}))  # fmt: skip
+    assert detail.status_code == 200
+
+
+def test_a_client_of_the_office_never_sees_another_clients_documents() -> None:
+    # given office A with client X (from the walk) and client Y, each having sent a document
+    alpha = tenant("zorvath")
+    values = _values(alpha)
+    office = Membership.objects.get(organization=alpha.organization, user=alpha.admin)
+    other = admin_of(make_organization(name="Quillon Client AG"))
+    other_sent = send(other, make_link(office, other), make_slip(other))
+    x_admin = Membership.objects.get(organization_id=_partner(alpha)[0], role="admin")
+    before = _state()
+
+    # when the office asks for Y's document under X's id, and X's admin for the office pages
+    swapped = _partner_answers(_session(alpha.admin), {**values, "sent_id": other_sent.pk})
+    as_client = _partner_answers(_session(x_admin.user), {**values, "sent_id": other_sent.pk})
+    tab = _session(alpha.admin).get(
+        reverse("web:client_documents", kwargs={"client_id": values["client_id"]})
+    )
+
+    # then Y's document is unknown under X, a client sees no office pages at all, and X's
+    # tab lists X's document only
+    _all_404(_carrying_the_sent_id(swapped))
+    _all_404(as_client)
+    assert [s.pk for s in tab.context["documents"]] == [values["sent_id"]]
+    assert "quillon" not in tab.content.decode().lower()
+    assert _state() == before

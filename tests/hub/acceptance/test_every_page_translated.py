@@ -43,15 +43,19 @@ from django.urls import reverse
 from django.utils import translation
 
 from ledgerbridge.hub.exchange import services as exchange_services
-from ledgerbridge.hub.identity.models import AuditEvent, Membership
+from ledgerbridge.hub.identity.models import AuditEvent, Membership, Organization
 from tests.hub.conftest import PHONE
 from tests.hub.factories import (
     CORPUS,
+    admin_of,
     ingest,
+    ingest_corpus,
     make_link,
+    make_organization,
     make_slip,
     new_uid,
     office_admin,
+    send,
     tenant,
     with_totp,
 )
@@ -79,8 +83,15 @@ _STATEMENT_FINDINGS = (
     "the bank statement's validation findings show the formats library's English message "
     "(document detail, issue 9 item 12): map Finding codes to translated sentences"
 )
+_LINK_DIRECTION = (
+    "the change log shows the exchange's audit detail 'direction' raw ('client'): the "
+    "describe.py value labels of the link events belong to the client-links web part of issue 11"
+)
 KNOWN: dict[tuple[str, str], str] = {
-    ("web:document_detail", language): _STATEMENT_FINDINGS for language in LANGUAGES
+    **{("web:document_detail", language): _STATEMENT_FINDINGS for language in LANGUAGES},
+    # the partner space shows the same findings of the sent snapshot
+    **{("web:client_document_detail", language): _STATEMENT_FINDINGS for language in LANGUAGES},
+    **{("web:audit_list", language): _LINK_DIRECTION for language in ("de", "pl")},
 }
 
 # Not English but names: the language switcher names each language in that language.
@@ -218,6 +229,8 @@ class World:
     documents: dict[str, int] = field(default_factory=dict)  # kind -> id
     links: list[int] = field(default_factory=list)
     link_tokens: list[str] = field(default_factory=list)
+    client_id: int = 0  # a client of the tenant as an accounting office (the partner space)
+    sent: list[object] = field(default_factory=list)  # what that client sent
 
 
 def _links(world: World) -> None:
@@ -267,6 +280,18 @@ def _world() -> World:
         ).documents
         world.documents[document.kind] = document.pk
     _links(world)
+    # the tenant is an accounting office too: a client sent it a slip, an invoice, a statement
+    t.organization.kind = Organization.Kind.BOTH
+    t.organization.save(update_fields=["kind"])
+    admin_membership.organization = t.organization
+    client = admin_of(make_organization(name="Walk Client AG"))
+    link = make_link(admin_membership, client)
+    world.client_id = client.organization_id
+    world.sent += [send(client, link, make_slip(client)).pk] + [
+        send(client, link, ingest_corpus(client, name)).pk
+        for name in ("ubl/cen-examples/BIS3_Invoice_positive.xml",
+                     "camt053/genkgo/camt053.v2.all-balance-types.xml")
+    ]  # fmt: skip
     return world
 
 
@@ -288,6 +313,8 @@ def _fillings(world: World) -> dict[str, list[object]]:
         "page": [1],
         "link_id": list(world.links),
         "link_token": list(world.link_tokens),
+        "client_id": [world.client_id],
+        "sent_id": world.sent,
     }
 
 
@@ -362,6 +389,7 @@ def test_no_english_is_left_on_any_page() -> None:
                 )
     # then the walk saw the portal's pages, and none has English left
     assert {"web:home", "web:document_detail", "web:scan_app", "account_login"} <= names
+    assert {"web:client_list", "web:client_documents", "web:client_document_detail"} <= names
     assert len(walked) > 30
     unexpected = {key: texts for key, texts in findings.items() if key not in KNOWN}
     fixed = sorted(set(KNOWN) - set(findings))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from ledgerbridge.hub.core.codes import ErrorCode
@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import date
     from decimal import Decimal
+
+    from django.db.models.expressions import OrderBy
 
     from ledgerbridge.hub.documents.models import Document
     from ledgerbridge.hub.identity.models import Membership
@@ -161,16 +163,29 @@ def sees_all_clients(membership: Membership) -> bool:
 @dataclass(frozen=True, slots=True)
 class ClientFilters:
     search: str = ""
-    # name, -new, -waiting, -rejected, -activity
+    # a column (name, tax_id, new, waiting, rejected, activity), "-" before it: descending
     sort: str = "name"
 
 
-_CLIENT_SORTS = {
-    "name": ("client__name", "id"),
-    "-new": ("-count_new", "client__name", "id"),
-    "-waiting": ("-count_waiting", "client__name", "id"),
-    "-rejected": ("-count_rejected", "client__name", "id"),
-    "-activity": ("-last_activity_at", "client__name", "id"),
+def _client_order(sort: str) -> tuple[OrderBy, ...]:
+    """ORDER BY of the client list: the column, then the name and id (stable pages).
+
+    Links without activity yet come last both ways (PostgreSQL puts NULL first in DESC).
+    """
+    column = _CLIENT_COLUMNS.get(sort.removeprefix("-"), "client__name")
+    key = (
+        F(column).desc(nulls_last=True) if sort.startswith("-") else F(column).asc(nulls_last=True)
+    )
+    return (key, F("client__name").asc(), F("id").asc())
+
+
+_CLIENT_COLUMNS = {
+    "name": "client__name",
+    "tax_id": "client__tax_id",
+    "new": "count_new",
+    "waiting": "count_waiting",
+    "rejected": "count_rejected",
+    "activity": "last_activity_at",
 }
 
 
@@ -195,8 +210,7 @@ def office_clients(
             Q(client__name__icontains=filters.search)
             | Q(client__tax_id__icontains=filters.search.replace(".", "").replace("-", ""))
         )
-    order = _CLIENT_SORTS.get(filters.sort, _CLIENT_SORTS["name"])
-    return links.select_related("client").order_by(*order)
+    return links.select_related("client").order_by(*_client_order(filters.sort))
 
 
 def office_client_get(

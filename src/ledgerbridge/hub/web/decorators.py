@@ -22,7 +22,8 @@ from ledgerbridge.hub.core.errors import NotFound
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpRequest
+    from django.http.response import HttpResponseBase
 
     from ledgerbridge.hub.identity.permissions import Permission
     from ledgerbridge.hub.web.middleware import AuthedOrgRequest
@@ -33,8 +34,8 @@ P = ParamSpec("P")
 
 
 def member_required(
-    view: Callable[Concatenate[AuthedOrgRequest, P], HttpResponse],
-) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    view: Callable[Concatenate[AuthedOrgRequest, P], HttpResponseBase],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponseBase]:
     """Run ``view`` only for a logged-in user acting for an organization."""
     return _guard(view, permission=None)
 
@@ -42,26 +43,26 @@ def member_required(
 def org_permission_required(
     permission: Permission,
 ) -> Callable[
-    [Callable[Concatenate[AuthedOrgRequest, P], HttpResponse]],
-    Callable[Concatenate[HttpRequest, P], HttpResponse],
+    [Callable[Concatenate[AuthedOrgRequest, P], HttpResponseBase]],
+    Callable[Concatenate[HttpRequest, P], HttpResponseBase],
 ]:
     """Run the view only when the current membership holds ``permission`` (else 403)."""
 
     def decorator(
-        view: Callable[Concatenate[AuthedOrgRequest, P], HttpResponse],
-    ) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+        view: Callable[Concatenate[AuthedOrgRequest, P], HttpResponseBase],
+    ) -> Callable[Concatenate[HttpRequest, P], HttpResponseBase]:
         return _guard(view, permission=permission)
 
     return decorator
 
 
 def _guard(
-    view: Callable[Concatenate[AuthedOrgRequest, P], HttpResponse],
+    view: Callable[Concatenate[AuthedOrgRequest, P], HttpResponseBase],
     *,
     permission: Permission | None,
-) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+) -> Callable[Concatenate[HttpRequest, P], HttpResponseBase]:
     @wraps(view)
-    def wrapped(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+    def wrapped(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         req: AuthedOrgRequest = request  # type: ignore[assignment]  # middleware set the attributes

@@ -1,8 +1,9 @@
 """URL patterns of the web UI (namespace ``web``).
 
 URL keyword names are shared with the route enumeration test: ``membership_id``,
-``invitation_id``, ``token_id``, ``event_id``, ``link_id`` and ``token`` (an invitation's
-raw token); ``link_token`` is a client link request's raw token.
+``invitation_id``, ``token_id``, ``event_id``, ``link_id``, ``token`` (an invitation's
+raw token), ``link_token`` (a client link request's raw token), ``client_id`` (a client
+organization of the office) and ``sent_id`` (a sent document).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from ledgerbridge.hub.web.views import (
     link_join,
     links,
     members,
+    partner,
+    partner_documents,
     payment_slips,
     preferences,
     scan,
@@ -100,6 +103,32 @@ urlpatterns = [
     path("payment-slips/process", payment_slips.payment_slip_process, name="payment_slip_process"),
     path("payment-slips/reject", payment_slips.payment_slip_reject, name="payment_slip_reject"),
     path("payment-slips/pain001", payment_slips.payment_slip_export, name="payment_slip_export"),
+    path("clients/", partner.client_list, name="client_list"),
+    path("clients/<int:client_id>/", partner.client_documents, name="client_documents"),
+    path("clients/<int:client_id>/rows", partner.client_rows, name="client_rows"),
+    path("clients/<int:client_id>/book", partner.client_book, name="client_book"),
+    path("clients/<int:client_id>/reject", partner.client_reject, name="client_reject"),
+    path("clients/<int:client_id>/download", partner.client_download, name="client_download"),
+    path(
+        "clients/<int:client_id>/documents/<int:sent_id>/",
+        partner_documents.client_document_detail,
+        name="client_document_detail",
+    ),
+    path(
+        "clients/<int:client_id>/documents/<int:sent_id>/status",
+        partner_documents.client_document_status,
+        name="client_document_status",
+    ),
+    path(
+        "clients/<int:client_id>/documents/<int:sent_id>/file",
+        partner_documents.client_document_file,
+        name="client_document_file",
+    ),
+    path(
+        "clients/<int:client_id>/documents/<int:sent_id>/pages/<int:page>.png",
+        partner_documents.client_document_page,
+        name="client_document_page",
+    ),
     path("scan/", scan.scan_app, name="scan_app"),
     path("scan/manifest.webmanifest", scan.scan_manifest, name="scan_manifest"),
     path("scan/sw.js", scan.scan_service_worker, name="scan_service_worker"),
