@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from ledgerbridge.hub.core.codes import ErrorCode
@@ -24,6 +24,7 @@ from ledgerbridge.hub.exchange.models import (
     LinkDirection,
     LinkStatus,
     SentDocument,
+    SentDocumentChange,
 )
 from ledgerbridge.hub.identity.hashing import sha256_hex
 from ledgerbridge.hub.identity.permissions import Permission
@@ -39,6 +40,7 @@ __all__ = [
     "ClientFilters",
     "DocumentFilters",
     "client_documents",
+    "client_documents_version",
     "client_link_from_token",
     "client_link_get",
     "client_link_list",
@@ -206,6 +208,22 @@ def client_documents(
     return sent.select_related("link", "replaced_by").order_by("-sent_at", "-id")
 
 
+def client_documents_version(*, office: Organization, client: Organization) -> str:
+    """A cheap fingerprint of what ``client`` sent to ``office``, for ``ETag``s.
+
+    One aggregate query: a new sending, a status set on either side and a change at
+    source all move it (each sets ``status_at`` or ``source_changed_at``, or adds a row).
+    """
+    row = SentDocument.objects.filter(office=office, organization=client).aggregate(
+        total=Count("id"),
+        last_id=Max("id"),
+        status_at=Max("status_at"),
+        source_at=Max("source_changed_at"),
+    )
+    stamps = [row[key].timestamp() if row[key] else 0 for key in ("status_at", "source_at")]
+    return f"{row['total']}.{row['last_id'] or 0}.{stamps[0]:.6f}.{stamps[1]:.6f}"
+
+
 def client_sent_get(*, office: Organization, client: Organization, sent_id: int) -> SentDocument:
     sent = client_documents(office=office, client=client).filter(pk=sent_id).first()
     if sent is None:
@@ -218,6 +236,8 @@ def document_sendings(*, organization: Organization, document: Document) -> Quer
     return (
         SentDocument.objects.filter(organization=organization, document=document)
         .select_related("office", "link", "status_by", "replaced_by")
-        .prefetch_related("changes")
+        .prefetch_related(
+            Prefetch("changes", queryset=SentDocumentChange.objects.select_related("actor"))
+        )
         .order_by("id")
     )
