@@ -6,7 +6,8 @@ works from a plain ``pip install ledgerbridge`` without the ``hub`` extra.
 - ``read FILE...``: read documents with :mod:`ledgerbridge.formats` (``--json`` for the contract).
 - ``serve``: migrate, then the web server (granian, WSGI, bounded threads) and the task worker.
 - ``worker``: only the task worker.  ``migrate``: apply database migrations.
-- ``createadmin``, ``token create``, ``audit verify``, ``check``: hub administration.
+- ``createadmin``, ``token create``, ``audit verify``, ``links list``, ``check``: hub
+  administration.
 """
 
 from __future__ import annotations
@@ -220,6 +221,7 @@ _DJANGO_COMMANDS: dict[str, Callable[[list[str]], list[str]]] = {
     "createadmin": lambda rest: ["createadmin", *rest],
     "token": lambda rest: ["token", *rest],
     "audit": lambda rest: ["audit", *rest],
+    "links": lambda rest: ["links", *rest],
     "check": lambda rest: ["check", *rest],
     "bootstrap": lambda rest: ["bootstrap", *rest],
     "upload": lambda rest: ["upload", *rest],
@@ -234,6 +236,7 @@ _DJANGO_HELP = {
     "createadmin": "create an administrator (--email, --password, --org)",
     "token": "API tokens: token create --user EMAIL --org TAXID_OR_SLUG --permissions ...",
     "audit": "audit log: audit verify checks every hash chain",
+    "links": "client links: links list --org SLUG_TAXID_OR_ID",
     "check": "run the hub's system checks",
     "bootstrap": "create the demo organization and admin on first start",
     "upload": "upload FILE... --org TAXID_OR_SLUG [--user EMAIL] [--keep-unreadable]",
