@@ -199,7 +199,12 @@ def _manager(actor: User, organization: Organization) -> None:
 
 
 def _locked(link: ClientLink) -> ClientLink:
-    return ClientLink.objects.select_for_update().select_related("office", "client").get(pk=link.pk)
+    # of=self: PostgreSQL cannot lock the nullable side of the outer joins (office, client).
+    return (
+        ClientLink.objects.select_for_update(of=("self",))
+        .select_related("office", "client")
+        .get(pk=link.pk)
+    )
 
 
 def _check_open(link: ClientLink) -> None:
@@ -426,7 +431,7 @@ def client_link_mail_send(*, link_id: int) -> bool:
     mails once; a request that was answered or revoked meanwhile is not mailed.
     """
     link = (
-        ClientLink.objects.select_for_update()
+        ClientLink.objects.select_for_update(of=("self",))
         .select_related("organization", "office", "client")
         .filter(pk=link_id)
         .first()
