@@ -62,11 +62,15 @@ def client_link_create(request: HttpRequest, body: LinkIn) -> Status[LinkOut]:
 @router.get("/client-links", response={200: LinkPage, **ERRORS}, tags=TAGS)
 def client_link_list(request: HttpRequest, query: Query[LinkQuery]) -> LinkPage:
     """Every link and request of the organization, both directions, newest first
-    (``client_links.manage`` or ``documents.send``)."""
+    (``client_links.manage``). With ``documents.send`` alone: the links over which the
+    organization sends, as a client, to choose one (an accountant of an office who does not
+    manage links sees none: the office's clients are in ``/clients``, as assigned)."""
     caller = principal(request)
     if not caller.permissions & {Permission.CLIENT_LINKS_MANAGE, Permission.DOCUMENTS_SEND}:
         raise PermissionDenied()
     links = selectors.client_link_list(organization=caller.organization)
+    if Permission.CLIENT_LINKS_MANAGE not in caller.permissions:
+        links = links.filter(client=caller.organization)
     if query.status is not None:
         links = links.filter(status=query.status)
     return paginate(
