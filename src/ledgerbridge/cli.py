@@ -7,7 +7,7 @@ works from a plain ``pip install ledgerbridge`` without the ``hub`` extra.
 - ``serve``: migrate, then the web server (granian, WSGI, bounded threads) and the task worker.
 - ``worker``: only the task worker.  ``migrate``: apply database migrations.
 - ``createadmin``, ``token create``, ``org create|list``, ``plan set|list``,
-  ``audit verify``, ``check``: hub administration.
+  ``links list``, ``audit verify``, ``check``: hub administration.
 """
 
 from __future__ import annotations
@@ -223,6 +223,7 @@ _DJANGO_COMMANDS: dict[str, Callable[[list[str]], list[str]]] = {
     "org": lambda rest: ["org", *rest],
     "plan": lambda rest: ["plan", *rest],
     "audit": lambda rest: ["audit", *rest],
+    "links": lambda rest: ["links", *rest],
     "check": lambda rest: ["check", *rest],
     "bootstrap": lambda rest: ["bootstrap", *rest],
     "upload": lambda rest: ["upload", *rest],
@@ -240,6 +241,7 @@ _DJANGO_HELP = {
     "--admin-email E [--plan P] | org list",
     "plan": "plans: plan set --org X PLAN | plan list",
     "audit": "audit log: audit verify checks every hash chain",
+    "links": "client links: links list --org SLUG_TAXID_OR_ID",
     "check": "run the hub's system checks",
     "bootstrap": "create the demo organization and admin on first start",
     "upload": "upload FILE... --org TAXID_OR_SLUG [--user EMAIL] [--keep-unreadable]",

@@ -37,15 +37,18 @@ from ledgerbridge.hub.exchange.models import (
 )
 from ledgerbridge.hub.identity import services
 from ledgerbridge.hub.identity.models import AuditEvent, Membership, Organization
-from ledgerbridge.hub.identity.permissions import Permission
+from ledgerbridge.hub.identity.permissions import Permission, Role
 from tests.hub.factories import (
     PASSWORD,
     Tenant,
     admin_of,
+    blank_pdf,
+    ingest,
     make_link,
     make_membership,
     make_organization,
     make_slip,
+    make_slip_to,
     new_uid,
     office_admin,
     qrbill_file,
@@ -74,7 +77,9 @@ def _state() -> dict[str, Any]:
             ClientLink.objects.values_list("id", "status", "office_id", "client_id", "categories")
         ),
         "assignments": ClientAssignment.objects.count(),
-        "sent": sorted(SentDocument.objects.values_list("id", "status", "reference", "reason")),
+        "sent": sorted(
+            SentDocument.objects.values_list("id", "status", "reference", "reason", "source_state")
+        ),
         "sent_changes": SentDocumentChange.objects.count(),
     }
 
@@ -239,6 +244,21 @@ API_ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/payment-slips/{document_id}/processed"): Route(ORG, P.PAYMENT_SLIPS_PROCESS),
     ("POST", "/payment-slips/{document_id}/rejected"): Route(ORG, P.PAYMENT_SLIPS_PROCESS),
     ("POST", "/payment-slips/pain001"): Route(ORG, P.PAYMENT_SLIPS_PROCESS),
+    # the exchange (issue 11): links, sending, the office's partner space; the new
+    # dimension (linked, sent, shared, assigned) is walked in the tests at the end
+    ("POST", "/client-links"): Route(ORG, P.CLIENT_LINKS_MANAGE),
+    ("GET", "/client-links"): Route(ORG),  # client_links.manage or documents.send
+    ("POST", "/client-links/{link_id}/accept"): Route(ORG, P.CLIENT_LINKS_MANAGE),
+    ("POST", "/client-links/{link_id}/revoke"): Route(ORG, P.CLIENT_LINKS_MANAGE),
+    ("PATCH", "/client-links/{link_id}"): Route(ORG, P.CLIENT_LINKS_MANAGE),
+    ("POST", "/documents/{document_id}/send"): Route(ORG, P.DOCUMENTS_SEND),
+    ("POST", "/documents/{document_id}/withdraw"): Route(ORG, P.DOCUMENTS_SEND),
+    ("POST", "/documents/{document_id}/replace"): Route(ORG, P.DOCUMENTS_SEND),
+    ("GET", "/clients"): Route(ORG, P.DOCUMENTS_VIEW),
+    ("GET", "/clients/{client_id}/documents"): Route(ORG, P.DOCUMENTS_VIEW),
+    ("GET", "/clients/{client_id}/documents/{sent_id}"): Route(ORG, P.DOCUMENTS_VIEW),
+    ("GET", "/clients/{client_id}/documents/{sent_id}/file"): Route(ORG, P.DOCUMENTS_VIEW),
+    ("POST", "/clients/{client_id}/documents/{sent_id}/status"): Route(ORG, P.DOCUMENTS_VIEW),
 }
 
 
@@ -281,6 +301,25 @@ def _link_token(t: Tenant) -> str:
         direction=LinkDirection.ACCOUNTING_OFFICE, actor=t.admin, ip=None,
     )  # fmt: skip
     return exchange_services.client_link_token(link.pk)
+
+
+def _admin_membership(t: Tenant) -> Membership:
+    return Membership.objects.get(organization=t.organization, user=t.admin)
+
+
+def _link(t: Tenant) -> int:
+    """An active link of ``t`` (a company) with a new accounting office."""
+    return int(make_link(office_admin(), _admin_membership(t)).pk)
+
+
+def _sent(t: Tenant) -> int:
+    """A payment slip of ``t`` sent to its accounting office: the office's sent document."""
+    link = make_link(office_admin(), _admin_membership(t))
+    slip = make_slip(_admin_membership(t), "s1_bill02")
+    sent, _created = exchange_services.document_send(
+        document=slip, link=link, actor=t.admin, ip=None
+    )
+    return int(sent.pk)
 
 
 def _webauthn_key(t: Tenant) -> int:
@@ -952,3 +991,154 @@ def test_a_client_of_the_office_never_sees_another_clients_documents() -> None:
     assert [s.pk for s in tab.context["documents"]] == [values["sent_id"]]
     assert "quillon" not in tab.content.decode().lower()
     assert _state() == before
+
+
+# --- the exchange: an office, its clients, and what crossed the links -------------------
+
+
+def _api_get(client: Client, path: str) -> Response:
+    return client.get(_api_prefix() + path)
+
+
+def _same_404_as_missing(client: Client, path: str, missing_path: str) -> None:
+    found, missing = _api_get(client, path), _api_get(client, missing_path)
+    assert (found.status_code, missing.status_code) == (404, 404), path
+    assert found.json() == missing.json(), path
+
+
+def _client_ids(client: Client, client_id: int) -> list[int]:
+    response = _api_get(client, f"/clients/{client_id}/documents")
+    assert response.status_code == 200, response.json()
+    return [item["id"] for item in response.json()["items"]]
+
+
+def _api_post(client: Client, path: str, body: dict[str, Any] | None = None) -> Response:
+    return client.post(_api_prefix() + path, body or {}, content_type="application/json")
+
+
+def test_an_office_sees_a_clients_documents_only_once_linked_and_only_what_was_sent() -> None:
+    # given a company whose office asked for a link, and two payment slips of the company
+    office, company = office_admin(), admin_of()
+    link = make_link(office, company, accept=False)
+    sent_slip = make_slip_to(company, creditor="Sent AG", amount="10.00")
+    kept_slip = make_slip_to(company, creditor="Kept AG", amount="20.00")
+    api = _session(office.user)
+    client_id = company.organization.pk
+
+    # when the office looks before the company accepted
+    # then the company is not its client: 404, as for an organization that does not exist
+    _same_404_as_missing(api, f"/clients/{client_id}/documents", "/clients/2000000000/documents")
+
+    # when the company accepts and sends one slip
+    link = exchange_services.client_link_accept(
+        link=link, organization=company.organization, actor=company.user, ip=None
+    )
+    sent, _created = exchange_services.document_send(
+        document=sent_slip, link=link, actor=company.user, ip=None
+    )
+
+    # then the office sees that one only; the company's documents themselves stay its own
+    assert _client_ids(api, client_id) == [sent.pk]
+    _same_404_as_missing(api, f"/documents/{kept_slip.pk}", "/documents/2000000000")
+    _same_404_as_missing(api, f"/documents/{sent_slip.pk}", "/documents/2000000000")
+
+    # when the link is revoked and the company tries to send the other slip
+    exchange_services.client_link_revoke(
+        link=link, organization=company.organization, actor=company.user, ip=None
+    )
+    refused = _api_post(
+        _session(company.user), f"/documents/{kept_slip.pk}/send", {"link": link.pk}
+    )
+
+    # then nothing new crosses, and what was sent stays readable to the office
+    assert (refused.status_code, refused.json()["code"]) == (409, "link-revoked")
+    assert _client_ids(api, client_id) == [sent.pk]
+
+
+def test_an_office_sees_only_the_categories_the_link_shared_when_they_were_sent() -> None:
+    # given a link that shares payment slips only, a slip and an "other" document
+    office, company = office_admin(), admin_of()
+    link = make_link(office, company, categories=["payment_slip"])
+    slip = make_slip_to(company, creditor="Shared AG", amount="30.00")
+    letter = ingest(company, blank_pdf(), keep_unreadable_as_other=True).documents[0]
+    sender = _session(company.user)
+    api = _session(office.user)
+
+    # when the company sends both, then shares "other" only and sends another slip
+    first = _api_post(sender, f"/documents/{slip.pk}/send", {"link": link.pk})
+    other = _api_post(sender, f"/documents/{letter.pk}/send", {"link": link.pk})
+    narrowed = sender.patch(
+        _api_prefix() + f"/client-links/{link.pk}",
+        {"categories": ["other"]},
+        content_type="application/json",
+    )
+    later = make_slip_to(company, creditor="Later AG", amount="40.00")
+    refused = _api_post(sender, f"/documents/{later.pk}/send", {"link": link.pk})
+
+    # then what was shared when it was sent crossed, nothing else
+    assert first.status_code == 200
+    assert (other.status_code, other.json()["code"]) == (422, "category-not-shared")
+    assert narrowed.json()["categories"] == ["other"]
+    assert (refused.status_code, refused.json()["code"]) == (422, "category-not-shared")
+    assert _client_ids(api, company.organization.pk) == [first.json()["sending"]["id"]]
+
+
+def test_an_accountant_sees_only_the_clients_assigned_to_them() -> None:
+    # given an office with two clients, each of which sent a slip, and an accountant
+    # who was given the first client only
+    office = office_admin()
+    first, second = admin_of(), admin_of()
+    for company, bill in ((first, "s1_bill03"), (second, "s1_bill04")):
+        link = make_link(office, company)
+        exchange_services.document_send(
+            document=make_slip(company, bill), link=link, actor=company.user, ip=None
+        )
+    accountant = make_membership(organization=office.organization, role=Role.ACCOUNTANT)
+    exchange_services.client_assign(
+        office=office.organization, client=first.organization, user=accountant.user,
+        actor=office.user, ip=None,
+    )  # fmt: skip
+    api = _session(accountant.user)
+
+    # when the accountant lists the clients and opens each
+    listed = _api_get(api, "/clients").json()["items"]
+
+    # then only the first is theirs; the second answers 404 like a client that does not exist
+    assert [item["id"] for item in listed] == [first.organization.pk]
+    assert len(_client_ids(api, first.organization.pk)) == 1
+    second_id = second.organization.pk
+    _same_404_as_missing(api, f"/clients/{second_id}/documents", "/clients/2000000000/documents")
+    assert second.organization.name not in _text(_api_get(api, "/client-links"))
+
+
+def test_a_client_never_sees_another_client_of_its_office_nor_the_offices_documents() -> None:
+    # given an office with two clients; the second sent a slip; the office has its own slip
+    office = office_admin()
+    first, second = admin_of(), admin_of()
+    first_link = make_link(office, first)
+    second_link = make_link(office, second)
+    theirs = make_slip(second, "s1_bill05")
+    sent, _created = exchange_services.document_send(
+        document=theirs, link=second_link, actor=second.user, ip=None
+    )
+    office_slip = make_slip(office, "s1_bill01")
+    api = _session(first.user)
+    missing_client = "/clients/2000000000/documents"
+
+    # when the first client looks for the second client and for the office's documents
+    clients = _api_get(api, "/clients")
+    links = _api_get(api, "/client-links")
+
+    # then it has no clients, sees its own link only, and every other id answers 404
+    assert (clients.status_code, clients.json()["items"]) == (200, [])
+    assert [item["id"] for item in links.json()["items"]] == [first_link.pk]
+    assert second.organization.name not in _text(links)
+    _same_404_as_missing(api, f"/clients/{second.organization.pk}/documents", missing_client)
+    _same_404_as_missing(api, f"/clients/{office.organization.pk}/documents", missing_client)
+    _same_404_as_missing(
+        api,
+        f"/clients/{second.organization.pk}/documents/{sent.pk}",
+        "/clients/2000000000/documents/2000000000",
+    )
+    _same_404_as_missing(api, f"/documents/{theirs.pk}", "/documents/2000000000")
+    _same_404_as_missing(api, f"/documents/{office_slip.pk}", "/documents/2000000000")

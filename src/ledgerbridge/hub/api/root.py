@@ -13,7 +13,7 @@ from django.http import Http404
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from ledgerbridge.hub.api import documents, members, tokens_audit
+from ledgerbridge.hub.api import documents, exchange, members, tokens_audit
 from ledgerbridge.hub.api.auth import TooManyFailedAttempts
 from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import ServiceError
@@ -99,3 +99,4 @@ def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
 api.add_router("", members.router)
 api.add_router("", tokens_audit.router)
 api.add_router("", documents.router)
+api.add_router("", exchange.router)

@@ -47,6 +47,7 @@ __all__ = [
     "DocumentFilters",
     "client_assignees",
     "client_documents",
+    "client_documents_version",
     "client_has_offices",
     "client_link_from_token",
     "client_link_get",
@@ -268,6 +269,22 @@ def client_documents(
     if filters.attention:
         sent = sent.filter(needs_attention=True)
     return sent.select_related("link", "replaced_by").order_by("-sent_at", "-id")
+
+
+def client_documents_version(*, office: Organization, client: Organization) -> str:
+    """A cheap fingerprint of what ``client`` sent to ``office``, for ``ETag``s.
+
+    One aggregate query: a new sending, a status set on either side and a change at
+    source all move it (each sets ``status_at`` or ``source_changed_at``, or adds a row).
+    """
+    row = SentDocument.objects.filter(office=office, organization=client).aggregate(
+        total=Count("id"),
+        last_id=Max("id"),
+        status_at=Max("status_at"),
+        source_at=Max("source_changed_at"),
+    )
+    stamps = [row[key].timestamp() if row[key] else 0 for key in ("status_at", "source_at")]
+    return f"{row['total']}.{row['last_id'] or 0}.{stamps[0]:.6f}.{stamps[1]:.6f}"
 
 
 def client_sent_get(*, office: Organization, client: Organization, sent_id: int) -> SentDocument:

@@ -10,11 +10,19 @@ from ninja import Router
 
 from ledgerbridge.hub.api._common import ERRORS
 from ledgerbridge.hub.api.auth import API_AUTH, principal
-from ledgerbridge.hub.api.documents._schemas import DocumentOut, FileOut, StatusChangeOut
+from ledgerbridge.hub.api.documents._schemas import (
+    DocumentOut,
+    ExchangeStepOut,
+    FileOut,
+    PartyOut,
+    SendingOut,
+    StatusChangeOut,
+)
 from ledgerbridge.hub.api.schemas import ErrorOut
 from ledgerbridge.hub.core.errors import PermissionDenied
 from ledgerbridge.hub.documents import selectors
 from ledgerbridge.hub.documents.models import Document
+from ledgerbridge.hub.exchange.models import ExchangeStatus, SentDocumentChange, SourceState
 from ledgerbridge.hub.identity.permissions import Permission
 
 if TYPE_CHECKING:
@@ -23,6 +31,7 @@ if TYPE_CHECKING:
 
     from ledgerbridge.hub.api.auth import Principal
     from ledgerbridge.hub.documents.models import DocumentStatusChange
+    from ledgerbridge.hub.exchange.models import SentDocument
 
 router = Router(auth=API_AUTH)
 
@@ -80,3 +89,29 @@ def status_change_out(change: DocumentStatusChange) -> StatusChangeOut:
         token=change.actor_token.name if change.actor_token else None,
         at=change.at,
     )
+
+
+def exchange_step_out(change: SentDocumentChange, *, office_id: int) -> ExchangeStepOut:
+    return ExchangeStepOut(
+        step=SentDocumentChange.Step(change.step),
+        by="office" if change.by_organization_id == office_id else "client",
+        reference=change.reference,
+        reason=change.reason,
+        actor=change.actor.email if change.actor else None,
+        at=change.at,
+    )
+
+
+def sending_out(sent: SentDocument) -> SendingOut:
+    """One sending of a document as its owner (the client) sees it; ``replaced_by`` names
+    the document that replaced it. Expects ``office``, ``replaced_by`` and ``changes``
+    (with their actors) loaded, as :func:`exchange.selectors.document_sendings` does."""
+    return SendingOut(
+        id=sent.pk, link=sent.link_id,
+        office=PartyOut(id=sent.office_id, name=sent.office.name),
+        status=ExchangeStatus(sent.status), reference=sent.reference, reason=sent.reason,
+        status_at=sent.status_at, source_state=SourceState(sent.source_state),
+        replaced_by=sent.replaced_by.document_id if sent.replaced_by else None,
+        version=sent.version, sent_at=sent.sent_at, automatic=sent.automatic,
+        history=[exchange_step_out(c, office_id=sent.office_id) for c in sent.changes.all()],
+    )  # fmt: skip

@@ -25,6 +25,7 @@ from ledgerbridge.hub.api.documents._common import (
     UPLOAD_ERRORS,
     document_out,
     router,
+    sending_out,
     status_change_out,
     visible_documents,
 )
@@ -43,10 +44,13 @@ from ledgerbridge.hub.core.http import content_disposition
 from ledgerbridge.hub.documents import selectors, services
 from ledgerbridge.hub.documents.errors import FileTooLarge
 from ledgerbridge.hub.documents.models import Document
+from ledgerbridge.hub.exchange import selectors as exchange_selectors
 from ledgerbridge.hub.identity.permissions import Permission
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
+
+    from ledgerbridge.hub.api.auth import Principal
 
 # Room for the multipart boundaries and headers around the file itself.
 MULTIPART_OVERHEAD = 64 * 1024
@@ -163,7 +167,8 @@ def _raw_name(request: HttpRequest) -> str | None:
     return parameters.get("filename") or None
 
 
-def _upload(request: HttpRequest) -> tuple[bytes, str | None]:
+def read_upload(request: HttpRequest) -> tuple[bytes, str | None]:
+    """The uploaded file's bytes (capped) and its name, from multipart or a raw body."""
     limit = services.max_upload_bytes()
     name: str | None
     if request.content_type == "multipart/form-data":
@@ -215,7 +220,7 @@ def document_upload(request: HttpRequest, query: Query[UploadQuery]) -> Status[I
     warning finding ``not-addressed-to-organization``)."""
     caller = require(request, Permission.DOCUMENTS_UPLOAD)
     key = _idempotency_key(request)
-    data, name = _upload(request)
+    data, name = read_upload(request)
     result = services.document_ingest(
         organization=caller.organization, data=data, filename=name or query.filename,
         source=query.source, actor=caller.user, token=caller.token,
@@ -240,24 +245,35 @@ def document_list(request: HttpRequest, query: Query[DocumentQuery]) -> Document
     return paginate(DocumentPage, documents, query=query, out=document_out)
 
 
-def _document(request: HttpRequest, document_id: int) -> Document:
-    _caller, documents = visible_documents(request)
+def _visible_document(request: HttpRequest, document_id: int) -> tuple[Principal, Document]:
+    caller, documents = visible_documents(request)
     document = documents.filter(pk=document_id).first()
     if document is None:
         raise NotFound(ErrorCode.DOCUMENT_NOT_FOUND, _("No such document."))
-    return document
+    return caller, document
+
+
+def _document(request: HttpRequest, document_id: int) -> Document:
+    return _visible_document(request, document_id)[1]
 
 
 @router.get(
     "/documents/{document_id}", response={200: DocumentDetailOut, **ERRORS}, tags=["documents"]
 )
 def document_detail(request: HttpRequest, document_id: Id) -> DocumentDetailOut:
-    """One document with its status history."""
-    document = _document(request, document_id)
+    """One document with its status history and, under ``exchange``, where it was sent:
+    each link's office, the office's status (with reference or reason), what happened at
+    source, and the history of that sending."""
+    caller, document = _visible_document(request, document_id)
     history = selectors.document_status_history(document=document)
+    sendings = exchange_selectors.document_sendings(
+        organization=caller.organization, document=document
+    )
     # dict() of a schema is shallow: the fields of the DocumentOut, as they are.
     return DocumentDetailOut(
-        **dict(document_out(document)), history=[status_change_out(c) for c in history]
+        **dict(document_out(document)),
+        history=[status_change_out(c) for c in history],
+        exchange=[sending_out(s) for s in sendings],
     )
 
 

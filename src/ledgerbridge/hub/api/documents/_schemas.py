@@ -11,6 +11,7 @@ from pydantic import Field
 
 from ledgerbridge.hub.api.schemas import Id, PageQuery, RequestSchema, inline_enum
 from ledgerbridge.hub.documents.models import Document
+from ledgerbridge.hub.exchange.models import ExchangeStatus, SentDocumentChange, SourceState
 
 Kind = Annotated[Document.Kind, inline_enum(Document.Kind)]
 Source = Annotated[Document.Source, inline_enum(Document.Source)]
@@ -25,6 +26,10 @@ ChosenKind = Literal[
     Document.Kind.PURCHASE_RECEIPT,
     Document.Kind.OTHER,
 ]
+OfficeStatus = Annotated[ExchangeStatus, inline_enum(ExchangeStatus)]
+AtSource = Annotated[SourceState, inline_enum(SourceState)]
+Step = Annotated[SentDocumentChange.Step, inline_enum(SentDocumentChange.Step)]
+Side = Literal["office", "client"]
 # What a client may name as the source of its upload (e-mail and exchange are the hub's own).
 UploadSource = Literal[Document.Source.SCAN, Document.Source.UPLOAD, Document.Source.API]
 # The states a payment slip can be in (``received`` is for the other kinds).
@@ -92,8 +97,44 @@ class StatusChangeOut(Schema):
     at: datetime
 
 
+class PartyOut(Schema):
+    id: int
+    name: str
+
+
+class ExchangeStepOut(Schema):
+    step: Step = Field(description="withdrawn: cancelled at source; replaced: changed at source")
+    by: Side = Field(description="which side acted")
+    reference: str = Field(description="the booking reference of a step to booked")
+    reason: str = Field(description="the reason of a step to rejected")
+    actor: str | None = Field(description="e-mail of the user who acted, if any")
+    at: datetime
+
+
+class SendingOut(Schema):
+    id: int = Field(description="the sending (the office's sent document)")
+    link: int
+    office: PartyOut
+    status: OfficeStatus = Field(description="the office's status")
+    reference: str = Field(description="the office's booking reference once booked")
+    reason: str = Field(description="why the office rejected it")
+    status_at: datetime
+    source_state: AtSource = Field(
+        description="withdrawn: cancelled at source; replaced: changed at source"
+    )
+    replaced_by: int | None = Field(description="the document that replaced this one")
+    version: int
+    sent_at: datetime
+    automatic: bool = Field(description="sent by the link's rule")
+    history: list[ExchangeStepOut]
+
+
 class DocumentDetailOut(DocumentOut):
     history: list[StatusChangeOut]
+    exchange: list[SendingOut] = Field(
+        default_factory=list,
+        description="where the document was sent, each with the office's status and history",
+    )
 
 
 class IngestOut(Schema):

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ledgerbridge.hub.core.errors import ServiceError
 from ledgerbridge.hub.core.http import client_ip, content_disposition
 from ledgerbridge.hub.documents import originals, presenters
+from ledgerbridge.hub.documents.errors import finding_message
 from ledgerbridge.hub.documents.services import safe_filename
 from ledgerbridge.hub.exchange import selectors, services
 from ledgerbridge.hub.exchange.models import ExchangeStatus, LinkStatus, SourceState
@@ -61,7 +62,7 @@ def _detail(
         "client": sent.organization,
         "original": originals.original_view(sent.file),
         "view": presenters.document_data_view(sent.kind, sent.data, page=request.GET.get("page")),
-        "findings": sent.findings or [],
+        "findings": [{**f, "text": finding_message(f)} for f in sent.findings or []],
         "history": history,
         "readonly": sent.link.status == LinkStatus.REVOKED,
         "form": form or StatusForm(),
