@@ -6,12 +6,13 @@ documents, so whatever a handler writes (a document sent by a link's rule, a del
 commits with them or not at all. A handler that raises fails the ingest: handlers must only
 refuse what is truly wrong, never what is merely not for them.
 
+>>> subscribed, _HANDLERS[DocumentEvent.READ] = _HANDLERS[DocumentEvent.READ], []
 >>> seen = []
 >>> subscribe(DocumentEvent.READ, lambda documents: seen.extend(documents))
 >>> publish(DocumentEvent.READ, ["doc"])
 >>> seen
 ['doc']
->>> _HANDLERS[DocumentEvent.READ].pop() and None
+>>> _HANDLERS[DocumentEvent.READ] = subscribed
 """
 
 from __future__ import annotations

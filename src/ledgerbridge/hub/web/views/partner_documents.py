@@ -61,7 +61,9 @@ def _detail(
         "sent": sent,
         "client": sent.organization,
         "original": originals.original_view(sent.file),
-        "view": presenters.document_data_view(sent.kind, sent.data, page=request.GET.get("page")),
+        "view": presenters.document_data_view(
+            sent.kind, sent.data, page=request.GET.get("page"), data_format=sent.format
+        ),
         "findings": [{**f, "text": finding_message(f)} for f in sent.findings or []],
         "history": history,
         "readonly": sent.link.status == LinkStatus.REVOKED,
