@@ -14,12 +14,15 @@ after: every row of every identity table (the audit log included) and the stored
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import importlib.util
+import os
 import re
 import struct
 import time
+import uuid
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,6 +50,8 @@ from ledgerbridge.hub.identity.plans import Plan, PlanLimit, Plans
 from tests.hub.factories import PASSWORD
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from playwright.sync_api import FilePayload, Page
 
 _CODE = re.compile(r"^\s*([A-Z0-9]{3,8}(?:-[A-Z0-9]{3,8})?)\s*$", re.MULTILINE)
@@ -285,3 +290,34 @@ def use_plans(settings: Any, *plans: Plan, default: str | None = None) -> Plans:
 def limited(**limits: int) -> Plan:
     """The plan ``unlimited`` of the built-in default, with ``limits`` (PlanLimit names)."""
     return Plan("unlimited", "Unlimited", {PlanLimit(name): n for name, n in limits.items()})
+
+
+# --- a database for a hub started in a child process ------------------------------------
+
+
+@contextlib.contextmanager
+def scratch_database(prefix: str) -> Iterator[str | None]:
+    """A new, empty database for a hub in a child process, dropped afterwards.
+
+    On the PostgreSQL run (``LEDGERBRIDGE_TEST_DATABASE_URL`` set) its URL, on the same
+    server, named ``<prefix>_<pid>_<random>``; on the SQLite run ``None``: the child then
+    keeps its database in its data dir. The child migrates it (``ledgerbridge serve``
+    does, ``ledgerbridge migrate`` otherwise).
+    """
+    url = os.environ.get("LEDGERBRIDGE_TEST_DATABASE_URL")
+    if not url:
+        yield None
+        return
+    import psycopg
+    from psycopg import sql
+
+    server = url.rsplit("/", 1)[0]
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield f"{server}/{name}"
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+            admin.execute(drop.format(sql.Identifier(name)))

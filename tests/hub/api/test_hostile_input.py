@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 import pytest
 from django.test import Client
 
-from tests.hub.factories import qrbill_file, tenant
+from ledgerbridge.hub.identity.models import AuditEvent, Membership
+from tests.hub.factories import make_slip, qrbill_file, tenant
 from tests.hub.helpers import counts, identity_state
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +72,9 @@ HOSTILE: list[tuple[str, str, Any, int, str]] = [
         "text-nul-byte",
     ),
     ("post", "/api/v1/payment-slips/1/rejected", {"reason": "no\u0000"}, 422, "text-nul-byte"),
+    # instants that do not exist in UTC (year 0, year 10000)
+    ("get", "/api/v1/documents?since=0001-01-01T00:00:00%2B05:00", None, 422, "invalid-request"),
+    ("get", "/api/v1/documents?until=9999-12-31T23:59:59-05:00", None, 422, "invalid-request"),
 ]
 
 
@@ -92,6 +96,50 @@ def test_hostile_numbers_and_nul_bytes_get_a_specific_422_and_change_nothing(
     # then it is refused with its specific code, and nothing changed
     assert (response.status_code, response.json()["code"]) == (status, code)
     assert (identity_state(), counts()) == before
+
+
+# Found by the OpenAPI fuzzer (test_fuzz_openapi.py): an offset past 15:59, which Python
+# accepts and PostgreSQL refuses, was a 500 there; a time without an offset was compared
+# in no stated zone; the day after 9999-12-31 overflowed on both databases.
+# (path, how many items the answer lists)
+FAR_OFF_IN_TIME: list[tuple[str, int]] = [
+    ("/api/v1/documents?since=2024-01-01T00:00:00%2B20:13", 1),
+    ("/api/v1/documents?until=2000-01-01T00:00:00%2B20:13", 0),
+    ("/api/v1/documents?since=2024-01-01T00:00:00", 1),
+    ("/api/v1/documents?until=9999-12-31T23:59:59", 1),
+    ("/api/v1/audit-events?until=9999-12-31&page_size=100", -1),
+    ("/api/v1/audit-events?since=0001-01-01&page_size=100", -1),
+]
+
+
+@pytest.mark.parametrize(("path", "listed"), FAR_OFF_IN_TIME)
+def test_bounds_far_off_in_time_or_with_any_offset_filter_in_utc(path: str, listed: int) -> None:
+    # given an organization with one payment slip and its audit events
+    alpha = tenant("alpha")
+    make_slip(Membership.objects.get(user=alpha.admin))
+    client = Client(headers={"Authorization": f"Bearer {alpha.admin_token}"})
+    events = AuditEvent.objects.filter(organization=alpha.organization).count()
+
+    # when the list is asked for with that bound
+    response = client.get(path)
+
+    # then it answers, listing what the bound lets through (-1: every audit event)
+    assert response.status_code == 200
+    assert response.json()["count"] == (events if listed == -1 else listed)
+
+
+def test_audit_csv_until_the_last_day_there_is_lists_every_event() -> None:
+    # given an organization with its audit events
+    alpha = tenant("alpha")
+    client = Client(headers={"Authorization": f"Bearer {alpha.admin_token}"})
+    events = AuditEvent.objects.filter(organization=alpha.organization).count()
+
+    # when the change log is exported up to 9999-12-31
+    response = client.get("/api/v1/audit-events.csv?until=9999-12-31&page_size=100")
+
+    # then every event is a line below the header
+    assert response.status_code == 200
+    assert len(response.content.decode().strip().splitlines()) == events + 1
 
 
 def test_raw_upload_with_a_nul_byte_in_its_file_name_is_refused() -> None:

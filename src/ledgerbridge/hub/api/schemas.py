@@ -3,17 +3,23 @@
 Every request schema (query or body) derives from :class:`RequestSchema`: a body must be
 a JSON object, and no text anywhere in it may hold a NUL byte (422 ``text-nul-byte``).
 Numbers are bounded by the shared types :data:`Id` and :data:`PageNumber`, so nothing a
-client sends overflows an integer column of either database.
+client sends overflows an integer column of either database; a point in time is an
+:data:`Instant`, read in UTC, so no offset reaches a database that cannot hold it.
+
+>>> _in_utc(datetime.fromisoformat("2024-01-01T20:13:00+20:13"))
+datetime.datetime(2024, 1, 1, 0, 0, tzinfo=datetime.timezone.utc)
+>>> _in_utc(datetime(2024, 1, 1)).tzinfo
+datetime.timezone.utc
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime  # noqa: TC003  # pydantic needs them at run time
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 from ninja import Schema
-from pydantic import Field, WithJsonSchema, model_validator
+from pydantic import AfterValidator, Field, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
 from ledgerbridge.formats import ErrorCode as FormatErrorCode
@@ -51,6 +57,24 @@ HttpStatusCode = Annotated[str, Field(pattern=r"^http-[0-9]{3}$")]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 # A page number of a list: from 1 to MAX_PAGE.
 PageNumber = Annotated[int, Field(ge=1, le=MAX_PAGE)]
+
+
+def _in_utc(value: datetime) -> datetime:
+    """``value`` in UTC (without an offset it is taken as UTC). PostgreSQL refuses an
+    offset past 15:59 that Python accepts (``+20:13``), and year 1 or 9999 with an
+    offset may not exist in UTC at all: that one is refused."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise PydanticCustomError(
+            "datetime_range", "Input is outside the range of dates in UTC"
+        ) from None
+
+
+# A point in time a client names (a filter's bound): read in UTC.
+Instant = Annotated[datetime, AfterValidator(_in_utc)]
 
 
 class RequestSchema(Schema):

@@ -10,7 +10,12 @@ by the key ``serve`` hands its children in :data:`FRONT_KEY` (which
 :mod:`ledgerbridge.hub.config.wsgi` checks and turns back into ``REMOTE_ADDR``).
 
 It speaks HTTP/1.1 with one request per connection (it answers ``Connection: close``);
-``ledgerbridge serve`` starts it as ``python -m ledgerbridge.hub.config.front``.
+``ledgerbridge serve`` starts it as ``python -m ledgerbridge.hub.config.front``. What it
+refuses itself gets a 4xx (or a 503 over the per-client cap) and is never forwarded; a
+body over the cap on an API path and the per-client cap answer the API's JSON error
+(``file-too-large``, ``too-many-connections`` with ``Retry-After``). The front imports
+nothing of Django or the formats library, so it keeps those codes' values itself
+(``tests/hub/config/test_front.py`` holds them equal to ``ErrorCode``).
 
 >>> _body_deadline(100_000, Limits())
 20.0
@@ -21,13 +26,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
+import re
 import signal
 import sys
 from collections import Counter
 from dataclasses import dataclass
 
-__all__ = ["FRONT_KEY", "PEER_HEADER", "Limits", "main", "serve"]
+__all__ = ["FRONT_KEY", "PEER_HEADER", "Limits", "main", "serve", "start"]
 
 # Not configuration: a per-start secret that ``serve`` puts in its children's environment.
 FRONT_KEY = "LEDGERBRIDGE_FRONT_KEY"
@@ -54,10 +61,29 @@ class Limits:
     write_idle_seconds: float = 30.0
 
 
+# The values of ``FormatCode.FILE_TOO_LARGE`` (what the hub answers for an oversize
+# upload) and ``ErrorCode.TOO_MANY_CONNECTIONS``; importing those would load the formats
+# library into this small process.
+FILE_TOO_LARGE = "file-too-large"
+TOO_MANY_CONNECTIONS = "too-many-connections"
+# How long a client over its connection cap is asked to wait before it tries again.
+RETRY_AFTER_SECONDS = 5
+# How long a refused client may go on sending (read and dropped) before the connection
+# closes: closing with its bytes unread would reset the connection and lose the answer.
+LINGER_SECONDS = 2.0
+_CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")
+
+
 class _Refused(Exception):
-    def __init__(self, status: bytes) -> None:
+    """A request the front answers itself; ``code`` and ``message`` make a JSON body."""
+
+    def __init__(self, status: bytes, code: str = "", message: str = "",
+                 headers: tuple[bytes, ...] = ()) -> None:  # fmt: skip
         super().__init__(status.decode())
         self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers
 
 
 def _body_deadline(length: int, limits: Limits) -> float:
@@ -72,6 +98,13 @@ async def _read_head(reader: asyncio.StreamReader, limits: Limits) -> bytes:
         raise _Refused(b"431 Request Header Fields Too Large") from error
     except TimeoutError as error:
         raise _Refused(b"408 Request Timeout") from error
+
+
+def _too_large(request_line: bytes) -> _Refused:
+    status = b"413 Content Too Large"
+    if request_line.split(b" ")[1].startswith(b"/api/"):
+        return _Refused(status, FILE_TOO_LARGE, "The file is larger than the upload limit.")
+    return _Refused(status)
 
 
 def _parse_head(head: bytes) -> tuple[bytes, list[tuple[bytes, bytes]]]:
@@ -100,7 +133,19 @@ async def _read_exactly(reader: asyncio.StreamReader, size: int, limits: Limits)
     return b"".join(chunks)
 
 
-async def _read_chunked(reader: asyncio.StreamReader, limits: Limits) -> bytes:
+def _content_length(headers: list[tuple[bytes, bytes]]) -> int:
+    """The one Content-Length, digits only (no sign, no ``_``, no second differing value)."""
+    values = {value for name, value in headers if name == b"content-length"}
+    if not values:
+        return 0
+    value, *others = values
+    if others or not value.isdigit():
+        raise _Refused(b"400 Bad Request")
+    return int(value)
+
+
+async def _read_chunked(reader: asyncio.StreamReader, limits: Limits,
+                        too_large: _Refused) -> bytes:  # fmt: skip
     # The length is not known ahead: the body must keep up the minimum rate as it goes.
     loop = asyncio.get_running_loop()
     started = loop.time()
@@ -110,12 +155,12 @@ async def _read_chunked(reader: asyncio.StreamReader, limits: Limits) -> bytes:
             raise _Refused(b"408 Request Timeout")
         async with asyncio.timeout(limits.idle_seconds):
             size_line = await reader.readuntil(b"\r\n")
-        try:
-            size = int(size_line.split(b";")[0].strip(), 16)
-        except ValueError as error:
-            raise _Refused(b"400 Bad Request") from error
+        digits = size_line.split(b";")[0].strip()
+        if not _CHUNK_SIZE.fullmatch(digits):  # hex digits only: no sign, 0x or _
+            raise _Refused(b"400 Bad Request")
+        size = int(digits, 16)
         if len(body) + size > limits.body_bytes:
-            raise _Refused(b"413 Content Too Large")
+            raise too_large
         if size == 0:
             break
         body += await _read_exactly(reader, size + 2, limits)
@@ -129,17 +174,19 @@ async def _read_chunked(reader: asyncio.StreamReader, limits: Limits) -> bytes:
 async def _read_body(
     reader: asyncio.StreamReader,
     writer: asyncio.StreamWriter,
+    request_line: bytes,
     headers: list[tuple[bytes, bytes]],
     limits: Limits,
 ) -> bytes:
     fields = dict(headers)
-    chunked = b"chunked" in fields.get(b"transfer-encoding", b"").lower()
-    try:
-        length = 0 if chunked else int(fields.get(b"content-length", b"0"))
-    except ValueError as error:
-        raise _Refused(b"400 Bad Request") from error
-    if length < 0 or length > limits.body_bytes:
-        raise _Refused(b"413 Content Too Large")
+    codings = fields.get(b"transfer-encoding", b"").lower()
+    chunked = codings.rsplit(b",", 1)[-1].strip() == b"chunked"
+    if codings and not chunked:  # RFC 9112, 6.3: the length cannot be known
+        raise _Refused(b"400 Bad Request")
+    length = 0 if chunked else _content_length(headers)
+    too_large = _too_large(request_line)
+    if length > limits.body_bytes:
+        raise too_large
     if not chunked and not length:
         return b""
     if fields.get(b"expect", b"").lower() == b"100-continue":
@@ -148,7 +195,7 @@ async def _read_body(
     try:
         async with asyncio.timeout(deadline):
             if chunked:
-                return await _read_chunked(reader, limits)
+                return await _read_chunked(reader, limits, too_large)
             return await _read_exactly(reader, length, limits)
     except (TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError) as error:
         raise _Refused(b"408 Request Timeout") from error
@@ -171,8 +218,23 @@ async def _relay(backend: asyncio.StreamReader, writer: asyncio.StreamWriter,
             await writer.drain()
 
 
-def _refusal(status: bytes) -> bytes:
-    return b"HTTP/1.1 " + status + b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+def _refusal(refused: _Refused) -> bytes:
+    """The answer to a refused request: the API's JSON error when it has a code."""
+    body = b""
+    headers = [b"Connection: close", *refused.headers]
+    if refused.code:
+        body = json.dumps({"code": refused.code, "message": refused.message}).encode()
+        headers += [b"Content-Type: application/json", b"Cache-Control: no-store"]
+    headers.append(b"Content-Length: " + str(len(body)).encode())
+    return b"\r\n".join([b"HTTP/1.1 " + refused.status, *headers]) + b"\r\n\r\n" + body
+
+
+async def _linger(reader: asyncio.StreamReader, seconds: float) -> None:
+    """Drop what the client still sends, until it closes or ``seconds`` have passed."""
+    with contextlib.suppress(TimeoutError, ConnectionError):
+        async with asyncio.timeout(seconds):
+            while await reader.read(65536):
+                pass
 
 
 class _Front:
@@ -187,13 +249,20 @@ class _Front:
         self.open_per_client[peer] += 1
         try:
             if self.open_per_client[peer] > self.limits.connections_per_client:
-                raise _Refused(b"503 Service Unavailable")
+                raise _Refused(
+                    b"503 Service Unavailable", TOO_MANY_CONNECTIONS,
+                    "Too many connections from your address at once; try again shortly.",
+                    (b"Retry-After: " + str(RETRY_AFTER_SECONDS).encode(),),
+                )  # fmt: skip
             await self._one_request(reader, writer, peer)
         except _Refused as refused:
-            with contextlib.suppress(ConnectionError):
-                writer.write(_refusal(refused.status))
+            with contextlib.suppress(ConnectionError, TimeoutError):
+                writer.write(_refusal(refused))
                 async with asyncio.timeout(self.limits.write_idle_seconds):
                     await writer.drain()
+                if writer.can_write_eof():
+                    writer.write_eof()
+                await _linger(reader, LINGER_SECONDS)
         except (ConnectionError, TimeoutError, asyncio.IncompleteReadError):
             pass
         finally:
@@ -209,7 +278,7 @@ class _Front:
         except asyncio.IncompleteReadError:
             return  # the client closed an idle connection
         request_line, headers = _parse_head(head)
-        body = await _read_body(reader, writer, headers, self.limits)
+        body = await _read_body(reader, writer, request_line, headers, self.limits)
         try:
             backend_reader, backend_writer = await asyncio.open_connection(
                 "127.0.0.1", self.backend_port
@@ -224,12 +293,18 @@ class _Front:
             backend_writer.close()
 
 
-async def serve(host: str, port: int, backend_port: int, limits: Limits, key: str) -> None:
-    """Listen on ``host:port`` until SIGTERM or SIGINT, forwarding to ``backend_port``."""
+async def start(host: str, port: int, backend_port: int, limits: Limits,
+                key: str) -> asyncio.Server:  # fmt: skip
+    """The front listening on ``host:port`` (0: any free port), forwarding to ``backend_port``."""
     front = _Front(backend_port, limits, key)
-    server = await asyncio.start_server(
+    return await asyncio.start_server(
         front.handle, host, port, limit=limits.head_bytes, reuse_address=True
     )
+
+
+async def serve(host: str, port: int, backend_port: int, limits: Limits, key: str) -> None:
+    """Listen on ``host:port`` until SIGTERM or SIGINT, forwarding to ``backend_port``."""
+    server = await start(host, port, backend_port, limits, key)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -44,6 +44,7 @@ class ErrorCode(StrEnum):
     CSRF_FAILED = "csrf-failed"
     TEXT_NUL_BYTE = "text-nul-byte"
     TOO_MANY_FAILED_ATTEMPTS = "too-many-failed-attempts"
+    TOO_MANY_CONNECTIONS = "too-many-connections"
 
     # organizations
     NAME_REQUIRED = "name-required"

@@ -6,7 +6,7 @@ does not exist *and* for one of another organization: both answers are identical
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
@@ -138,6 +138,8 @@ def api_token_get(*, organization: Organization, token_id: int) -> ApiToken:
 def _as_datetime(value: date | datetime, *, end: bool) -> datetime:
     if isinstance(value, datetime):
         return value if timezone.is_aware(value) else timezone.make_aware(value)
+    if end and value == date.max:  # the end of the last day there is: no next day
+        return datetime.max.replace(tzinfo=UTC)
     day = value + timedelta(days=1) if end else value
     return timezone.make_aware(datetime.combine(day, time.min))
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import Field
 
-from ledgerbridge.hub.api.schemas import Id, PageQuery, RequestSchema, inline_enum
+from ledgerbridge.hub.api.schemas import Id, Instant, PageQuery, RequestSchema, inline_enum
 from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.exchange.models import ExchangeStatus, SentDocumentChange, SourceState
 
@@ -155,8 +155,8 @@ class DocumentQuery(PageQuery):
     status: Status | None = None
     source: Source | None = None
     duplicate: bool | None = None
-    since: datetime | None = None
-    until: datetime | None = None
+    since: Instant | None = None
+    until: Instant | None = None
     q: str = Field("", max_length=200, description="search in the extracted fields")
 
 
