@@ -36,9 +36,17 @@ from schemathesis.specs.openapi.checks import (
 
 from ledgerbridge.hub.config.wsgi import application
 from ledgerbridge.hub.identity import services
-from ledgerbridge.hub.identity.models import ApiToken, Membership
+from ledgerbridge.hub.identity.models import ApiToken, Membership, Organization
 from ledgerbridge.hub.identity.permissions import ROLE_PRESETS, Permission, Role
-from tests.hub.factories import make_slip, tenant
+from tests.hub.factories import (
+    admin_of,
+    make_link,
+    make_organization,
+    make_slip,
+    office_admin,
+    send,
+    tenant,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -47,6 +55,8 @@ if TYPE_CHECKING:
 
     from schemathesis import APIOperation, Case
     from schemathesis.core.transport import Response
+
+    from ledgerbridge.hub.documents.models import Document
 
     AnyCase: TypeAlias = Case[Any]
     Operation: TypeAlias = APIOperation[Any, Any, Any, Any]
@@ -139,10 +149,32 @@ def _as_a_server(app: WSGIApplication) -> WSGIApplication:
     return serve
 
 
+def _exchange_ids(a: Tenant, slips: list[Document]) -> dict[str, list[int]]:
+    """A sends its slips to its accounting office, and, an office itself too, has a client
+    that sent it a slip: the links, that client and what it sent, as path parameters."""
+    admin = Membership.objects.get(user=a.admin)
+    to_office = make_link(office_admin(), admin)
+    for slip in slips:
+        send(admin, to_office, slip)
+    Organization.objects.filter(pk=a.organization.pk).update(kind=Organization.Kind.BOTH)
+    admin.organization.refresh_from_db()
+    client = admin_of(make_organization(name="Alpha Client AG"))
+    with_client = make_link(admin, client)
+    sent = send(client, with_client, make_slip(client))
+    return {
+        "link_id": [to_office.pk, with_client.pk],
+        "client_id": [client.organization_id],
+        "sent_id": [sent.pk],
+    }
+
+
 def _a_ids(a: Tenant) -> dict[str, list[int]]:
     """Organization A's ids, by the name of the path parameter that takes them."""
-    slips = [make_slip(Membership.objects.get(user=a.admin)).pk for _ in range(2)]
+    slips = [
+        make_slip(Membership.objects.get(user=a.admin), bill) for bill in ("s1_bill01", "s1_bill02")
+    ]
     return {
+        **_exchange_ids(a, slips),
         "membership_id": list(
             Membership.objects.filter(organization=a.organization).values_list("pk", flat=True)
         ),
@@ -150,7 +182,7 @@ def _a_ids(a: Tenant) -> dict[str, list[int]]:
         "token_id": list(
             ApiToken.objects.filter(organization=a.organization).values_list("pk", flat=True)
         ),
-        "document_id": slips,
+        "document_id": [slip.pk for slip in slips],
     }
 
 
