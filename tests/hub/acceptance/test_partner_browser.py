@@ -56,7 +56,7 @@ def test_the_office_sees_a_new_document_live_books_one_and_rejects_another(
     client = admin_of(make_organization(name="Bäckerei Sonnenschein GmbH"))
     link = make_link(office, client)
     invoice = send(
-        client, link, ingest_corpus(client, "ubl/cen-examples/BIS3_Invoice_positive.xml")
+        client, link, ingest_corpus(client, "xrechnung/testsuite/01.01a-INVOICE_ubl.xml")
     )
     slip = send(client, link, make_slip(client))
     other = admin_of(make_organization(name="Garage Müller AG"))

@@ -191,6 +191,8 @@ def _rows_context(
         office=request.organization, client=client_of(link),
         filters=form.filters() if valid else None,
     ).select_related("status_by")  # fmt: skip
+    # The table shows no data or findings: their JSON is neither fetched nor decoded.
+    sent = sent.defer("data", "findings", "replaced_by__data", "replaced_by__findings")
     page = paginate(request, sent if valid else sent.none(), DOCUMENTS_PER_PAGE)
     category = form.cleaned_data.get("category", "") if valid else ""
     counts = _tab_counts(request, link)
