@@ -11,16 +11,13 @@ unless the request says ``allow_reexport``.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 from typing import TYPE_CHECKING
 
 from django.http import HttpResponse
-from django.utils.translation import gettext_lazy as _
 from ninja import Query  # noqa: TC002  # ninja reads the annotation at run time
 
-from ledgerbridge.hub.api._common import ERRORS
+from ledgerbridge.hub.api._common import ERRORS, IdCursor
 from ledgerbridge.hub.api.auth import client_ip, principal, require
 from ledgerbridge.hub.api.documents._common import file_url, router
 from ledgerbridge.hub.api.documents._schemas import (
@@ -33,9 +30,7 @@ from ledgerbridge.hub.api.documents._schemas import (
     SlipQuery,
 )
 from ledgerbridge.hub.api.schemas import Id  # noqa: TC001  # ninja reads the annotation at run time
-from ledgerbridge.hub.core.codes import ErrorCode
-from ledgerbridge.hub.core.errors import Invalid, PermissionDenied
-from ledgerbridge.hub.core.validators import MAX_ID
+from ledgerbridge.hub.core.errors import PermissionDenied
 from ledgerbridge.hub.documents import selectors, services
 from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.identity.permissions import Permission
@@ -45,31 +40,9 @@ if TYPE_CHECKING:
 
     from ledgerbridge.hub.api.auth import Principal
 
-_CURSOR_PREFIX = "s1:"
-
-
-def encode_cursor(last_id: int) -> str:
-    """An opaque cursor: clients pass it back, they need not read it.
-
-    >>> decode_cursor(encode_cursor(42))
-    42
-    """
-    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{last_id}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> int:
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
-        if not text.startswith(_CURSOR_PREFIX):
-            raise ValueError(text)
-        last_id = int(text.removeprefix(_CURSOR_PREFIX))
-        if not 0 <= last_id <= MAX_ID:
-            raise ValueError(text)
-        return last_id
-    except (ValueError, binascii.Error, UnicodeDecodeError) as err:
-        raise Invalid(
-            ErrorCode.CURSOR_INVALID, _("This cursor is not one the API gave out.")
-        ) from err
+_CURSOR = IdCursor("s1:")
+encode_cursor = _CURSOR.encode
+decode_cursor = _CURSOR.decode
 
 
 def _puller(request: HttpRequest) -> Principal:

@@ -3,21 +3,19 @@ and of a sent document, the opaque cursor, and the ``ETag`` match."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import TYPE_CHECKING, Literal
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from ninja import Router
 
+from ledgerbridge.hub.api._common import IdCursor
 from ledgerbridge.hub.api.auth import API_AUTH
 from ledgerbridge.hub.api.documents._common import exchange_step_out
 from ledgerbridge.hub.api.documents._schemas import PartyOut
 from ledgerbridge.hub.api.exchange._schemas import ClientOut, LinkOut, SentDetailOut, SentOut
 from ledgerbridge.hub.core.codes import ErrorCode
-from ledgerbridge.hub.core.errors import Invalid, NotFound
-from ledgerbridge.hub.core.validators import MAX_ID
+from ledgerbridge.hub.core.errors import NotFound
 from ledgerbridge.hub.documents.models import Document
 from ledgerbridge.hub.exchange.models import (
     Category,
@@ -35,31 +33,9 @@ if TYPE_CHECKING:
 
 router = Router(auth=API_AUTH)
 
-_CURSOR_PREFIX = "x1:"
-
-
-def encode_cursor(last_id: int) -> str:
-    """An opaque cursor of the sent-documents list.
-
-    >>> decode_cursor(encode_cursor(42))
-    42
-    """
-    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{last_id}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> int:
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
-        if not text.startswith(_CURSOR_PREFIX):
-            raise ValueError(text)
-        last_id = int(text.removeprefix(_CURSOR_PREFIX))
-        if not 0 <= last_id <= MAX_ID:
-            raise ValueError(text)
-        return last_id
-    except (ValueError, binascii.Error, UnicodeDecodeError) as err:
-        raise Invalid(
-            ErrorCode.CURSOR_INVALID, _("This cursor is not one the API gave out.")
-        ) from err
+_CURSOR = IdCursor("x1:")
+encode_cursor = _CURSOR.encode
+decode_cursor = _CURSOR.decode
 
 
 def etag_matches(request: HttpRequest, etag: str) -> bool:
