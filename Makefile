@@ -64,12 +64,12 @@ importlint:
 	$(VENV)/bin/lint-imports
 
 pytest:
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest --durations=20
 
 # The hub suite again on PostgreSQL. It must fail, not skip, when the server is unreachable.
 pytest-postgres:
 	$(VENV)/bin/python -m ledgerbridge.hub.core.pgcheck "$(TEST_PG_URL)"
-	LEDGERBRIDGE_TEST_DATABASE_URL="$(TEST_PG_URL)" $(VENV)/bin/pytest tests/hub -m "not browser"
+	LEDGERBRIDGE_TEST_DATABASE_URL="$(TEST_PG_URL)" $(VENV)/bin/pytest tests/hub -m "not browser" --durations=20
 
 ## benchmark: print the benchmark figures (ratios against baselines measured in the same run)
 benchmark: install-test

@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
@@ -22,6 +24,11 @@ from ledgerbridge.hub.config.front import (
     start,
 )
 from ledgerbridge.hub.core.codes import ErrorCode, FormatCode
+
+if TYPE_CHECKING:
+    from collections.abc import Coroutine
+
+T = TypeVar("T")
 
 LIMITS = Limits(head_seconds=2.0, idle_seconds=2.0, body_seconds=2.0, body_bytes=1000)
 HEAD = b"POST /api/v1/documents HTTP/1.1\r\nHost: hub.test\r\n"
@@ -47,6 +54,13 @@ def _parse(raw: bytes) -> tuple[int, dict[str, str], bytes]:
     status_line, *lines = head.decode("latin-1").split("\r\n")
     headers = {name.lower(): value.strip() for name, _, value in (x.partition(":") for x in lines)}
     return int(status_line.split(" ")[1]), headers, body
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run ``coroutine`` in a thread of its own: Playwright's sync API keeps an event loop
+    running in the main thread once a browser test ran, and ``asyncio.run`` refuses that."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 async def _backend(forwarded: list[bytes]) -> asyncio.Server:
@@ -90,7 +104,7 @@ async def _exchange(raw: bytes, limits: Limits, *, close: bool) -> Answer:
 
 def exchange(raw: bytes, limits: Limits = LIMITS, *, close: bool = True) -> Answer:
     """``raw`` sent to a front (then the client's side closed, unless told); the answer."""
-    return asyncio.run(_exchange(raw, limits, close=close))
+    return _run(_exchange(raw, limits, close=close))
 
 
 def test_the_codes_the_front_answers_are_the_hubs_codes() -> None:
@@ -225,7 +239,7 @@ async def _over_the_cap(cap: int) -> bytes:
 def test_a_connection_over_the_clients_cap_is_a_json_503_with_retry_after() -> None:
     # given a client holding its two allowed connections open
     # when it opens a third
-    status, headers, body = _parse(asyncio.run(_over_the_cap(2)))
+    status, headers, body = _parse(_run(_over_the_cap(2)))
 
     # then the third is refused at once with a code and when to try again
     assert status == 503
