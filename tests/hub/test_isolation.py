@@ -14,6 +14,7 @@ member holding every permission except the one a route needs gets 403.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -426,8 +427,16 @@ def _api_prefix() -> str:
     return reverse("api:api-root").rstrip("/")
 
 
+@functools.cache
+def _api_schema() -> dict[str, Any]:
+    """The OpenAPI document, built once per run (it is the same for every request, and
+    building it for each call made the route walks take minutes)."""
+    return dict(api.get_openapi_schema(path_prefix=""))
+
+
+@functools.cache
 def _api_operations() -> dict[tuple[str, str], dict[str, Any]]:
-    schema = api.get_openapi_schema(path_prefix="")
+    schema = _api_schema()
     return {
         (method.upper(), path): operation
         for path, methods in schema["paths"].items()
@@ -438,10 +447,6 @@ def _api_operations() -> dict[tuple[str, str], dict[str, Any]]:
 def _api_classified() -> list[tuple[str, str]]:
     """Operations in API_ROUTES (unclassified ones fail test_every_route_is_classified)."""
     return [key for key in _api_operations() if key in API_ROUTES]
-
-
-def _api_schema() -> dict[str, Any]:
-    return dict(api.get_openapi_schema(path_prefix=""))
 
 
 def test_every_route_is_classified() -> None:
