@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from ledgerbridge.hub.core.codes import ErrorCode
 from ledgerbridge.hub.core.errors import ServiceError
@@ -258,3 +260,20 @@ def test_an_accountant_sees_only_assigned_clients() -> None:
     assert [link.client for link in mine] == [second.organization]
     assert {link.client for link in everyone} == {first.organization, second.organization}
     assert ClientAssignment.objects.count() == 1
+
+
+def test_a_rejection_queues_the_digest_for_later_with_the_rejection(settings: Any) -> None:
+    # given the database task backend (the outbox) and a sent document
+    office, client = office_admin(), admin_of()
+    sent, _ = services.document_send(
+        document=make_slip(client), link=make_link(office, client), actor=client.user, ip=None
+    )
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # when the office rejects it
+    before = timezone.now()
+    _status(sent, office, ExchangeStatus.REJECTED, reason="Wrong company")
+    # then the digest waits in the task table, due DIGEST_DELAY later, and nothing is mailed yet
+    (queued,) = DBTaskResult.objects.filter(task_path__endswith="send_rejection_digest")
+    assert queued.run_after is not None
+    assert queued.run_after >= before + services.DIGEST_DELAY
+    assert not [m for m in mail.outbox if "Wrong company" in m.body]

@@ -19,12 +19,15 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks.backends.dummy import DummyBackend
 from django_tasks.backends.immediate import ImmediateBackend
 from django_tasks_db.backend import DatabaseBackend
 
 if TYPE_CHECKING:
+    from datetime import timedelta
+
     from django_tasks.base import Task
 
 __all__ = ["enqueue"]
@@ -35,9 +38,14 @@ _IN_TRANSACTION = (DatabaseBackend, ImmediateBackend, DummyBackend)
 JSONValue = str | int | float | bool | None
 
 
-def enqueue(task_path: str, /, **kwargs: JSONValue) -> None:
-    """Enqueue the task at ``task_path`` with JSON keyword arguments (IDs, counts)."""
+def enqueue(task_path: str, /, *, delay: timedelta | None = None, **kwargs: JSONValue) -> None:
+    """Enqueue the task at ``task_path`` with JSON keyword arguments (IDs, counts).
+
+    ``delay``: run it that much later, on a backend that can defer (others run it now).
+    """
     task: Task[..., Any] = import_string(task_path)
+    if delay is not None and task.get_backend().supports_defer:
+        task = task.using(run_after=timezone.now() + delay)
     if isinstance(task.get_backend(), _IN_TRANSACTION):
         task.enqueue(**kwargs)
     else:

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from ledgerbridge.hub.core.codes import ErrorCode
@@ -36,8 +35,6 @@ from ledgerbridge.hub.identity.services import actor_membership
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-
-    from django_tasks.base import Task
 
     from ledgerbridge.hub.identity.models import ApiToken, User
 
@@ -137,20 +134,9 @@ def sent_document_set_status(
                  "to": status, "reference": reference, "reason": reason},
     )  # fmt: skip
     if status == ExchangeStatus.REJECTED:
-        _enqueue_digest(sent.organization_id)
+        # one digest for the rejections of the next minutes, not a mail per rejection
+        enqueue(DIGEST_TASK, delay=DIGEST_DELAY, organization_id=sent.organization_id)
     return True
-
-
-def _enqueue_digest(client_id: int) -> None:
-    task: Task[..., object] = import_string(DIGEST_TASK)
-    if task.get_backend().supports_defer:
-        transaction.on_commit(
-            lambda: task.using(run_after=timezone.now() + DIGEST_DELAY).enqueue(
-                organization_id=client_id
-            )
-        )
-    else:
-        enqueue(DIGEST_TASK, organization_id=client_id)
 
 
 @transaction.atomic
