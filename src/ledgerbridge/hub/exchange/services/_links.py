@@ -111,11 +111,9 @@ def _check_kind(organization: Organization, *, as_office: bool) -> None:
 def _open_links_between(
     organization: Organization, country: str, tax_id: str, other: Organization | None
 ) -> bool:
-    mine = Q(organization=organization, target_country=country, target_tax_id=tax_id)
-    pair = Q()
+    query = Q(organization=organization, target_country=country, target_tax_id=tax_id)
     if other is not None:
-        pair = Q(office=organization, client=other) | Q(office=other, client=organization)
-    query = mine | pair if other is not None else mine
+        query |= Q(office=organization, client=other) | Q(office=other, client=organization)
     return ClientLink.objects.filter(query).exclude(status=LinkStatus.REVOKED).exists()
 
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseBadRequest, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -149,20 +149,11 @@ def _query(source: QueryDict, *, drop: tuple[str, ...]) -> str:
 # --- one client's documents -------------------------------------------------------------
 
 
-def _version(request: AuthedOrgRequest, link: ClientLink) -> str:
-    """What the table shows, in one aggregate: it changes with every sending and status."""
-    sent = selectors.client_documents(office=request.organization, client=client_of(link))
-    state = sent.order_by().aggregate(
-        n=Count("id"), top=Max("id"), status=Max("status_at"), sent=Max("sent_at"),
-        source=Max("source_changed_at"),
-    )  # fmt: skip
-    return "|".join(str(state[key]) for key in ("n", "top", "status", "sent", "source"))
-
-
 def _etag(request: AuthedOrgRequest, link: ClientLink, query: str) -> str:
     """The table's ETag: its data, the filters and page, the language, who looks."""
     parts = (
-        _version(request, link), link.status, query, get_language() or "",
+        selectors.client_documents_version(office=request.organization, client=client_of(link)),
+        link.status, query, get_language() or "",
         str(request.membership.pk), str(request.organization.region_for(request.user)),
     )  # fmt: skip
     return '"' + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32] + '"'
