@@ -271,13 +271,10 @@ def client_documents(
     return sent.select_related("link", "replaced_by").order_by("-sent_at", "-id")
 
 
-def client_documents_version(*, office: Organization, client: Organization) -> str:
-    """A cheap fingerprint of what ``client`` sent to ``office``, for ``ETag``s.
-
-    One aggregate query: a new sending, a status set on either side and a change at
-    source all move it (each sets ``status_at`` or ``source_changed_at``, or adds a row).
-    """
-    row = SentDocument.objects.filter(office=office, organization=client).aggregate(
+def _fingerprint(sent: QuerySet[SentDocument]) -> str:
+    """One aggregate over ``sent``: a new sending, a status set on either side and a change
+    at source all move it (each adds a row or sets ``status_at`` or ``source_changed_at``)."""
+    row = sent.order_by().aggregate(
         total=Count("id"),
         last_id=Max("id"),
         status_at=Max("status_at"),
@@ -285,6 +282,11 @@ def client_documents_version(*, office: Organization, client: Organization) -> s
     )
     stamps = [row[key].timestamp() if row[key] else 0 for key in ("status_at", "source_at")]
     return f"{row['total']}.{row['last_id'] or 0}.{stamps[0]:.6f}.{stamps[1]:.6f}"
+
+
+def client_documents_version(*, office: Organization, client: Organization) -> str:
+    """A cheap fingerprint of what ``client`` sent to ``office``, for ``ETag``s."""
+    return _fingerprint(SentDocument.objects.filter(office=office, organization=client))
 
 
 def client_sent_get(*, office: Organization, client: Organization, sent_id: int) -> SentDocument:
@@ -346,21 +348,8 @@ def sendings_by_document(
 
 
 def sendings_version(*, organization: Organization) -> str:
-    """A cheap fingerprint of ``organization``'s sendings, for the live status polls.
-
-    One aggregate query: how many there are, the newest one, the newest status change and
-    the newest change at source. Sending, a status set by the office, a withdrawal or a
-    replacement each move it.
-    """
-    row = SentDocument.objects.filter(organization=organization).aggregate(
-        total=Count("id"),
-        last_id=Max("id"),
-        status_at=Max("status_at"),
-        source_at=Max("source_changed_at"),
-    )
-    stamps = [row["status_at"], row["source_at"]]
-    newest = max((s.timestamp() for s in stamps if s is not None), default=0.0)
-    return f"{row['total']}.{row['last_id'] or 0}.{newest:.6f}"
+    """A cheap fingerprint of ``organization``'s sendings, for the live status polls."""
+    return _fingerprint(SentDocument.objects.filter(organization=organization))
 
 
 # The document list's exchange filter: key -> the sendings that match it (current ones).

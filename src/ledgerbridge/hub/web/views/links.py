@@ -143,7 +143,7 @@ def _office_members(link: ClientLink, office: Organization) -> list[dict[str, An
         {
             "membership": m,
             "assigned": m.user_id in given,
-            "sees_all": is_admin(m) or m.has_permission(Permission.CLIENT_LINKS_MANAGE),
+            "sees_all": selectors.sees_all_clients(m),
         }
         for m in members
     ]
